@@ -1,0 +1,380 @@
+"""CP-SAT optimiser: most meetings, then nobody left out, then compact days.
+
+1. Placement. The LP relaxation (also the upper bound) is solved first; its solution is
+   usually integral or nearly so. The better of its rounding and the greedy result seeds
+   CP-SAT, which on large instances only chooses among the slots the LP or the seed uses:
+   the whole model is far too slow for CP-SAT on 2 cores, the reduced one takes seconds.
+2. Fairness and compactness. Large neighbourhood search: free the requests around one
+   participant (one without a meeting, or one with idle time), keep every other meeting
+   where it is, and let CP-SAT re-solve that small model lexicographically (placed
+   meetings, then participants with a meeting, then idle slots). A neighbourhood is only
+   taken over when it improves the whole schedule in that order, so the result never
+   falls below the greedy baseline. Small instances are one neighbourhood.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .bound import Options, Relaxation, lp_relaxation, options
+from .greedy import fill, first_free, result_for
+from .model import Instance, Result
+
+# Share of the time left after the LP that placement may use; the rest polishes.
+_PLACEMENT_SHARE = 0.4
+# Up to this many open requests CP-SAT gets the whole model and can prove optimality.
+_WHOLE_MODEL_REQUESTS = 300
+_NEIGHBOURHOOD_REQUESTS = 120
+_NEIGHBOURHOOD_SECONDS = 1.0
+# Below this CP-SAT rarely gets past presolve, so a solve is not worth starting.
+_MIN_SOLVE_SECONDS = 0.05
+_SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
+
+Placements = dict[str, str]
+
+
+class _Clock:
+    def __init__(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+
+def optimise(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    allow_moves: bool = False,
+    workers: int = 2,
+) -> Result:
+    """Place as many requests as possible, then spread and compact them.
+
+    Locked meetings stay in their slot unless `allow_moves`; then moving one is only
+    worth it when it places at least one more meeting.
+    """
+    clock = _Clock(time_limit)
+    instance.validate()
+    opts = options(instance, allow_moves=allow_moves)
+    relaxation = lp_relaxation(instance, opts)
+    current = _start(instance, opts, relaxation, allow_moves)
+    upper_bound, proven = relaxation.bound, False
+    if len(current) < upper_bound:
+        placement = _Placement(instance, opts, relaxation, current, allow_moves)
+        outcome = placement.solve(clock.remaining() * _PLACEMENT_SHARE, workers)
+        if outcome is not None:
+            current = max(current, outcome.placements, key=len)
+            if placement.whole:
+                upper_bound = min(upper_bound, placement.bound_from(outcome.objective_bound))
+                proven = outcome.status == cp_model.OPTIMAL
+    current = _polish(instance, opts, current, clock, workers)
+    # A solve cut short may leave out a request that still fits; greedy adds it.
+    current = fill(instance, current, instance.requests)
+    moved = frozenset(
+        r.id for r in instance.requests if r.locked is not None and current[r.id] != r.locked
+    )
+    return result_for(instance, current, upper_bound=upper_bound, optimal=proven, moved=moved)
+
+
+def _start(
+    instance: Instance, opts: Options, relaxation: Relaxation, allow_moves: bool
+) -> Placements:
+    """The better of greedy and the rounded LP solution."""
+    greedy = first_free(instance).placements
+    if allow_moves:
+        # Rounding could drop a locked meeting, which must stay placed.
+        return greedy
+    rounded = fill(instance, {**opts.fixed, **relaxation.integral_part()}, instance.requests)
+    return max(greedy, rounded, key=len)
+
+
+@dataclass
+class _Outcome:
+    placements: Placements
+    status: int
+    # CP-SAT's proven bound on the objective (an upper bound: every stage maximises).
+    objective_bound: float
+
+
+class _SubModel:
+    """x[request, slot] for some requests; every other meeting is pinned where it is."""
+
+    def __init__(
+        self, instance: Instance, domains: Mapping[str, list[str]], pinned: Placements
+    ) -> None:
+        self.instance = instance
+        self.pinned = pinned
+        self.cp = cp_model.CpModel()
+        self.x = {
+            (request_id, slot_id): self.cp.new_bool_var(f"x[{request_id},{slot_id}]")
+            for request_id, slot_ids in domains.items()
+            for slot_id in slot_ids
+        }
+        self.incident: defaultdict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        self.of_participant: defaultdict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for (request_id, slot_id), var in self.x.items():
+            for party in instance.request_by_id[request_id].parties:
+                self.incident[(party, slot_id)].append(var)
+                self.of_participant[party].append(var)
+        for request_id, slot_ids in domains.items():
+            if len(slot_ids) > 1:
+                self.cp.add_at_most_one(self.x[(request_id, s)] for s in slot_ids)
+        for held in self.incident.values():
+            if len(held) > 1:
+                self.cp.add_at_most_one(held)
+        self.placed = sum(self.x.values())
+
+    def solve(self, hint: Placements, seconds: float, workers: int) -> _Outcome | None:
+        if seconds < _MIN_SOLVE_SECONDS:
+            return None
+        for (request_id, slot_id), var in self.x.items():
+            self.cp.add_hint(var, hint.get(request_id) == slot_id)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = workers
+        status = solver.solve(self.cp)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        placements = dict(self.pinned)
+        placements.update(key for key, var in self.x.items() if solver.boolean_value(var))
+        return _Outcome(placements, status, solver.best_objective_bound)
+
+
+class _Placement(_SubModel):
+    """Stage 1: the most meetings; with moves allowed, then the fewest moves."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        opts: Options,
+        relaxation: Relaxation,
+        start: Placements,
+        allow_moves: bool,
+    ) -> None:
+        self.whole = len(opts.choices) <= _WHOLE_MODEL_REQUESTS
+        domains = opts.choices if self.whole else _reduced(opts, relaxation, start)
+        super().__init__(instance, domains, pinned=opts.fixed)
+        self.start = start
+        self.fixed = len(opts.fixed)
+        stays = []
+        for request in instance.requests:
+            if allow_moves and request.locked is not None:
+                # A confirmed meeting may move but is never dropped.
+                self.cp.add_exactly_one(self.x[(request.id, s)] for s in domains[request.id])
+                stays.append(self.x[(request.id, request.locked)])
+        # One more meeting must outweigh keeping every locked one in place.
+        self.move_weight = len(stays) + 1
+        # The known bound as a constraint: reaching it proves optimality at once.
+        self.cp.add(self.placed <= relaxation.bound - self.fixed)
+        self.cp.maximize(self.move_weight * self.placed + sum(stays))
+
+    def solve(self, seconds: float, workers: int) -> _Outcome | None:  # type: ignore[override]
+        return super().solve(self.start, seconds, workers)
+
+    def bound_from(self, objective_bound: float) -> int:
+        """Placed meetings implied by CP-SAT's bound on the weighted objective."""
+        return self.fixed + int((objective_bound + 1e-6) // self.move_weight)
+
+
+def _reduced(opts: Options, relaxation: Relaxation, start: Placements) -> dict[str, list[str]]:
+    """Per request only the slots the LP solution or the start uses."""
+    domains = relaxation.support()
+    for request_id in opts.choices:
+        slot_id = start.get(request_id)
+        if slot_id is not None and slot_id not in domains[request_id]:
+            domains[request_id].append(slot_id)
+    return {r: domains[r] for r in opts.choices}
+
+
+# -- stage 2 and 3: large neighbourhood search --------------------------------------------
+
+
+def _polish(
+    instance: Instance, opts: Options, current: Placements, clock: _Clock, workers: int
+) -> Placements:
+    # Locked meetings, even movable ones, stay where placement put them from here on.
+    movable = {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
+    if len(movable) <= _WHOLE_MODEL_REQUESTS:
+        outcome = _solve_neighbourhood(instance, movable, set(movable), current, clock, workers)
+        return current if outcome is None else outcome.placements
+    rng = random.Random(_SEED)
+    score = _score(instance, current)
+    tried: set[str] = set()
+    while clock.remaining() >= _MIN_SOLVE_SECONDS:
+        seed = _next_seed(instance, current, tried, rng)
+        tried.add(seed)
+        free = _neighbourhood(instance, movable, seed, rng)
+        outcome = _solve_neighbourhood(instance, movable, free, current, clock, workers)
+        if outcome is None:
+            continue
+        candidate = _score(instance, outcome.placements)
+        if candidate > score:
+            current, score = outcome.placements, candidate
+            tried.clear()
+    return current
+
+
+def _solve_neighbourhood(
+    instance: Instance,
+    movable: Mapping[str, list[str]],
+    free: set[str],
+    current: Placements,
+    clock: _Clock,
+    workers: int,
+) -> _Outcome | None:
+    pinned = {r: s for r, s in current.items() if r not in free}
+    busy = {(party, s) for r, s in pinned.items() for party in instance.request_by_id[r].parties}
+    domains = {
+        r: [s for s in movable[r] if all((p, s) not in busy for p in _parties(instance, r))]
+        for r in free
+    }
+    model = _Lexicographic(instance, domains, pinned)
+    seconds = min(clock.remaining(), _NEIGHBOURHOOD_SECONDS)
+    if len(free) == len(movable):
+        seconds = clock.remaining()
+    return model.solve(current, seconds, workers)
+
+
+class _Lexicographic(_SubModel):
+    """Placed meetings, then participants with a meeting, then fewest idle slots.
+
+    One weighted objective: each weight exceeds the largest possible total of the
+    terms below it, which makes the order strict.
+    """
+
+    def __init__(
+        self, instance: Instance, domains: Mapping[str, list[str]], pinned: Placements
+    ) -> None:
+        super().__init__(instance, domains, pinned)
+        touched = {p for r in domains for p in _parties(instance, r)}
+        pinned_count = _meetings_per_participant(instance, pinned)
+        feasible = instance.feasible_participants
+        met = []
+        for participant in sorted(touched & feasible):
+            if pinned_count[participant] == 0:
+                has_one = self.cp.new_bool_var(f"met[{participant}]")
+                self.cp.add(has_one <= sum(self.of_participant[participant]))
+                met.append(has_one)
+        idle, idle_ceiling = self._idle(touched)
+        met_weight = idle_ceiling + 1
+        placed_weight = met_weight * (len(met) + 1)
+        self.cp.maximize(placed_weight * self.placed + met_weight * sum(met) - sum(idle))
+
+    def _idle(self, touched: set[str]) -> tuple[list[cp_model.LinearExprT], int]:
+        """Idle slots per participant-day, and the most they could add up to."""
+        pinned_at: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        for request_id, slot_id in self.pinned.items():
+            slot = self.instance.slot_by_id[slot_id]
+            for party in _parties(self.instance, request_id):
+                if party in touched:
+                    pinned_at[(party, slot.day)].append(slot.index)
+        open_at: defaultdict[tuple[str, int], list[tuple[int, list[cp_model.IntVar]]]]
+        open_at = defaultdict(list)
+        for (party, slot_id), held in self.incident.items():
+            slot = self.instance.slot_by_id[slot_id]
+            open_at[(party, slot.day)].append((slot.index, held))
+        idle, ceiling = [], 0
+        for key, open_slots in open_at.items():
+            indexes = [index for index, _ in open_slots] + pinned_at[key]
+            if len(indexes) > 1:
+                idle.append(self._idle_of_day(key, open_slots, pinned_at[key]))
+                ceiling += max(indexes) - min(indexes) + 1
+        return idle, ceiling
+
+    def _idle_of_day(
+        self,
+        key: tuple[str, int],
+        open_slots: list[tuple[int, list[cp_model.IntVar]]],
+        pinned: list[int],
+    ) -> cp_model.LinearExprT:
+        """Span from the first to the last meeting minus the meetings held."""
+        party, day = key
+        indexes = [index for index, _ in open_slots] + pinned
+        low, high = min(indexes), max(indexes)
+        first = self.cp.new_int_var(low, high + 1, f"first[{party},{day}]")
+        last = self.cp.new_int_var(low - 1, high, f"last[{party},{day}]")
+        # A day without meetings may then take last = first - 1, i.e. no idle time.
+        self.cp.add(last >= first - 1)
+        for index in pinned:
+            self.cp.add(first <= index)
+            self.cp.add(last >= index)
+        held = []
+        for index, users in open_slots:
+            busy = self.cp.new_bool_var(f"busy[{party},{day},{index}]")
+            self.cp.add(busy == sum(users))
+            self.cp.add(first <= index).only_enforce_if(busy)
+            self.cp.add(last >= index).only_enforce_if(busy)
+            held.append(busy)
+        return last - first + 1 - sum(held) - len(pinned)
+
+
+def _neighbourhood(
+    instance: Instance, movable: Mapping[str, list[str]], seed: str, rng: random.Random
+) -> set[str]:
+    """Requests around `seed`, breadth first over the people they meet."""
+    free: set[str] = set()
+    queue, seen = [seed], {seed}
+    while queue and len(free) < _NEIGHBOURHOOD_REQUESTS:
+        participant = queue.pop(0)
+        requests = [r for r in instance.requests_of.get(participant, ()) if r.id in movable]
+        rng.shuffle(requests)
+        for request in requests:
+            free.add(request.id)
+            other = next(p for p in request.parties if p != participant)
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return free
+
+
+def _next_seed(instance: Instance, current: Placements, tried: set[str], rng: random.Random) -> str:
+    """Someone left without a meeting first, then the most idle, then anyone."""
+    without = sorted(_without_meeting(instance, current) - tried)
+    if without:
+        return without[0]
+    idle = _idle_per_participant(instance, current)
+    worst = sorted((-slots, p) for p, slots in idle.items() if slots > 0 and p not in tried)
+    if worst:
+        return worst[0][1]
+    return rng.choice(instance.participants).id
+
+
+def _score(instance: Instance, placements: Placements) -> tuple[int, int, int]:
+    """The lexicographic objective of a whole schedule; higher is better."""
+    met = len(instance.feasible_participants) - len(_without_meeting(instance, placements))
+    return (len(placements), met, -sum(_idle_per_participant(instance, placements).values()))
+
+
+def _without_meeting(instance: Instance, placements: Placements) -> set[str]:
+    counts = _meetings_per_participant(instance, placements)
+    return {p for p in instance.feasible_participants if counts[p] == 0}
+
+
+def _idle_per_participant(instance: Instance, placements: Placements) -> dict[str, int]:
+    days: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+    for request_id, slot_id in placements.items():
+        slot = instance.slot_by_id[slot_id]
+        for party in _parties(instance, request_id):
+            days[(party, slot.day)].append(slot.index)
+    idle: defaultdict[str, int] = defaultdict(int)
+    for (party, _), indexes in days.items():
+        idle[party] += max(indexes) - min(indexes) + 1 - len(indexes)
+    return idle
+
+
+def _meetings_per_participant(instance: Instance, placements: Iterable[str]) -> dict[str, int]:
+    counts: defaultdict[str, int] = defaultdict(int)
+    for request_id in placements:
+        for party in _parties(instance, request_id):
+            counts[party] += 1
+    return counts
+
+
+def _parties(instance: Instance, request_id: str) -> tuple[str, str]:
+    return instance.request_by_id[request_id].parties
