@@ -1,0 +1,486 @@
+"""The organisers' admin site. Status changes go through the services, never through a field."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MemberRole
+from .models import (
+    AuditRecord,
+    BlockedSlot,
+    Institution,
+    Meeting,
+    MeetingRequest,
+    PreferredSlot,
+    Representative,
+    Session,
+    Speaker,
+    Supporter,
+    Tandem,
+    TandemMember,
+    Topic,
+    Tour,
+    TourDay,
+    User,
+)
+from .services import DomainError
+from .services import meetings as meeting_services
+from .services import requests as request_services
+
+
+def run_service_on_each(modeladmin, request, queryset, service, done_message):
+    """Call ``service`` for each selected object; report successes and each refusal."""
+    done = 0
+    for obj in queryset:
+        try:
+            service(actor=request.user, obj=obj)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "language", "groups"]
+    search_fields = ["email", "display_name", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {"fields": ["display_name", "first_name", "last_name", "language", "time_zone"]},
+        ),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Organisers manage people but cannot hand out superuser rights or raw permissions.
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["last_login", "date_joined", "is_superuser", "user_permissions"]
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class TandemMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        roles = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if sorted(roles) != sorted(MemberRole.values):
+            raise ValidationError(
+                _("A tandem has exactly two members: one researcher and one entrepreneur.")
+            )
+
+
+class TandemMemberInline(admin.TabularInline):
+    model = TandemMember
+    formset = TandemMemberFormSet
+    extra = 2
+    max_num = 2
+    autocomplete_fields = ["user"]
+
+
+# --- tours and their agenda -----------------------------------------------------------------
+
+
+class TourDayInline(admin.TabularInline):
+    model = TourDay
+    extra = 0
+
+
+class SupporterInline(admin.TabularInline):
+    model = Supporter
+    extra = 0
+
+
+@admin.register(Tour)
+class TourAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TourDayInline, SupporterInline]
+
+
+@admin.register(TourDay)
+class TourDayAdmin(admin.ModelAdmin):
+    list_display = ["tour", "date", "window_start", "window_end"]
+    list_filter = ["tour"]
+    date_hierarchy = "date"
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_de", "name_zh_hans", "slug"]
+    search_fields = ["name_en", "name_de", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "kind", "city", "province"]
+    list_filter = ["tours", "kind", "province", "topics"]
+    search_fields = ["name", "name_zh", "city", "description", "description_zh"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics", "tours"]
+    inlines = [RepresentativeInline]
+
+
+@admin.register(Tandem)
+class TandemAdmin(admin.ModelAdmin):
+    list_display = ["name", "project_title", "tour", "research_organisation", "company"]
+    list_filter = ["tour", "topics"]
+    search_fields = ["name", "project_title", "summary", "research_organisation", "company"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics"]
+    inlines = [TandemMemberInline]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["user", "institution", "position"]
+    list_filter = ["institution__kind"]
+    search_fields = [
+        "user__email",
+        "user__display_name",
+        "institution__name",
+        "institution__name_zh",
+    ]
+    autocomplete_fields = ["user", "institution"]
+
+
+@admin.register(TandemMember)
+class TandemMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "tandem", "role"]
+    list_filter = ["role", "tandem__tour"]
+    search_fields = ["user__email", "user__display_name", "tandem__name"]
+    autocomplete_fields = ["user", "tandem"]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "position", "organisation", "tour", "order"]
+    list_filter = ["tour"]
+    search_fields = ["name", "organisation", "position"]
+    list_editable = ["order"]
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    list_display = ["name", "tour", "url", "order"]
+    list_filter = ["tour"]
+    search_fields = ["name"]
+    list_editable = ["order"]
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = Session.speakers.through
+    extra = 1
+    verbose_name = _("speaker")
+    verbose_name_plural = _("speakers")
+
+
+class SessionDayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [(d.date.isoformat(), d.date.isoformat()) for d in TourDay.objects.order_by("date")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            try:
+                return queryset.filter(starts_at__date=self.value())
+            except ValidationError:
+                return queryset.none()
+        return queryset
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
+    list_display_links = ["title"]
+    list_filter = ["tour", SessionDayFilter, "kind", "is_published"]
+    search_fields = ["title", "description", "host__name"]
+    ordering = ["starts_at"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["tandems", "institutions"]
+    exclude = ["speakers"]
+    inlines = [SessionSpeakerInline]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish the selected sessions"))
+    def publish(self, request, queryset):
+        queryset.update(is_published=True)
+
+    @admin.action(description=_("Withdraw the selected sessions from the programme"))
+    def unpublish(self, request, queryset):
+        queryset.update(is_published=False)
+
+
+# --- requests and meetings --------------------------------------------------------------------
+
+
+class PreferredSlotInline(admin.TabularInline):
+    model = PreferredSlot
+    extra = 0
+    can_delete = False
+    readonly_fields = ["starts_at", "rank"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MeetingRequestForm(forms.ModelForm):
+    """On the add page the organiser files a request on behalf of its sender, through the service."""
+
+    class Meta:
+        model = MeetingRequest
+        fields = ["tandem", "institution", "direction", "message"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.instance = request_services.request_meeting(
+                actor=self.actor,
+                tandem=data["tandem"],
+                institution=data["institution"],
+                direction=data["direction"],
+                message=data["message"],
+            )
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "tandem",
+        "institution",
+        "direction",
+        "status",
+        "created_at",
+        "unscheduled_reason",
+    ]
+    list_filter = ["tour", "status", "direction", "institution__kind", "tandem__topics"]
+    search_fields = ["tandem__name", "institution__name", "institution__name_zh", "message"]
+    list_select_related = ["tandem", "institution"]
+    date_hierarchy = "created_at"
+    inlines = [PreferredSlotInline]
+    actions = ["accept", "decline", "cancel"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            form = super().get_form(request, obj, form=MeetingRequestForm, **kwargs)
+
+            class BoundForm(form):
+                def __init__(self, *args, **kw):
+                    super().__init__(*args, actor=request.user, **kw)
+
+            return BoundForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in MeetingRequest._meta.fields]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # The service in the form's clean() already saved the new request.
+        if change:
+            return
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Accept and place in the earliest free slot"))
+    def accept(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: request_services.accept_request(actor=actor, request=obj),
+            _("%(count)d requests accepted."),
+        )
+
+    @admin.action(description=_("Decline"))
+    def decline(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: request_services.decline_request(actor=actor, request=obj),
+            _("%(count)d requests declined."),
+        )
+
+    @admin.action(description=_("Cancel (and its meeting)"))
+    def cancel(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: request_services.cancel_request(actor=actor, request=obj),
+            _("%(count)d requests cancelled."),
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    """Adding places an accepted request; changing the start moves it. Both through services."""
+
+    class Meta:
+        model = Meeting
+        fields = ["request", "starts_at", "video_url"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if self.instance.pk is None:
+                self.instance = meeting_services.schedule_meeting(
+                    actor=self.actor, request=data["request"], start=data["starts_at"]
+                )
+            elif "starts_at" in self.changed_data:
+                meeting_services.move_meeting(
+                    actor=self.actor, meeting=self.instance, start=data["starts_at"]
+                )
+                self.instance.refresh_from_db()
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingForm
+    list_display = ["starts_at", "tandem", "institution", "status", "video_url"]
+    list_filter = ["tour", "status", "institution__kind"]
+    search_fields = ["tandem__name", "institution__name", "institution__name_zh"]
+    list_select_related = ["tandem", "institution"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at"]
+    autocomplete_fields = ["request"]
+    actions = ["cancel", "mark_held", "mark_no_show"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class BoundForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, actor=request.user, **kw)
+
+        return BoundForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["request"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # Placement and moves were saved by the services; only the video link is edited here.
+        if change and "video_url" in form.changed_data:
+            Meeting.objects.filter(pk=obj.pk).update(video_url=form.cleaned_data["video_url"])
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Cancel the selected meetings"))
+    def cancel(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: meeting_services.cancel_meeting(actor=actor, meeting=obj),
+            _("%(count)d meetings cancelled."),
+        )
+
+    @admin.action(description=_("Mark as held"))
+    def mark_held(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: meeting_services.mark_meeting_held(actor=actor, meeting=obj),
+            _("%(count)d meetings marked as held."),
+        )
+
+    @admin.action(description=_("Mark as no-show"))
+    def mark_no_show(self, request, queryset):
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: meeting_services.mark_meeting_no_show(actor=actor, meeting=obj),
+            _("%(count)d meetings marked as no-show."),
+        )
+
+
+@admin.register(BlockedSlot)
+class BlockedSlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "tandem", "institution", "tour"]
+    list_filter = ["tour"]
+    search_fields = ["tandem__name", "institution__name"]
+    autocomplete_fields = ["tandem", "institution"]
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "entity", "entity_id", "action", "from_status", "to_status", "actor"]
+    list_filter = ["entity", "action", "to_status"]
+    search_fields = ["entity_id", "note", "actor__email"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

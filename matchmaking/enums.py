@@ -1,0 +1,103 @@
+"""The vocabularies of the domain, and the one map of allowed status transitions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+    CHINESE = "zh-hans", _("Simplified Chinese")
+
+
+class TourStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for requests")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    COMPANY = "company", _("Company")
+    HOSPITAL = "hospital", _("Hospital")
+    INVESTOR = "investor", _("Investor")
+    ASSOCIATION = "association", _("Association")
+    GOVERNMENT = "government", _("Government")
+
+
+class Seeking(models.TextChoices):
+    RD_COOPERATION = "rd_cooperation", _("R&D cooperation")
+    INVESTMENT = "investment", _("Investment")
+    PILOT_SITE = "pilot_site", _("Pilot site")
+    MARKET_ENTRY = "market_entry", _("Market entry")
+    CLINICAL_DATA = "clinical_data", _("Clinical data")
+    MANUFACTURING = "manufacturing", _("Manufacturing partner")
+
+
+class MemberRole(models.TextChoices):
+    RESEARCHER = "researcher", _("Researcher")
+    ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
+
+
+class SessionKind(models.TextChoices):
+    KEYNOTE = "keynote", _("Keynote")
+    PRESENTATION = "presentation", _("Presentation")
+    SHOWCASE = "showcase", _("Showcase")
+    COMPANY_VISIT = "company_visit", _("Virtual company visit")
+    INVESTOR_MEETING = "investor_meeting", _("Investor meeting")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    NETWORKING = "networking", _("Networking")
+
+
+class Direction(models.TextChoices):
+    TANDEM_TO_INSTITUTION = "tandem_to_institution", _("Tandem asks institution")
+    INSTITUTION_TO_TANDEM = "institution_to_tandem", _("Institution asks tandem")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A request is "open" while it still binds the pair: only one such request per pair and tour.
+OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    HELD = "held", _("Held")
+    NO_SHOW = "no_show", _("No-show")
+
+
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    RequestStatus.PENDING: frozenset(
+        {
+            RequestStatus.ACCEPTED,
+            RequestStatus.DECLINED,
+            RequestStatus.WITHDRAWN,
+            RequestStatus.EXPIRED,
+            RequestStatus.CANCELLED,
+        }
+    ),
+    RequestStatus.ACCEPTED: frozenset({RequestStatus.CANCELLED}),
+    RequestStatus.DECLINED: frozenset(),
+    RequestStatus.WITHDRAWN: frozenset(),
+    RequestStatus.EXPIRED: frozenset(),
+    RequestStatus.CANCELLED: frozenset(),
+}
+
+MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeetingStatus.SCHEDULED: frozenset(
+        {MeetingStatus.CANCELLED, MeetingStatus.HELD, MeetingStatus.NO_SHOW}
+    ),
+    MeetingStatus.CANCELLED: frozenset(),
+    MeetingStatus.HELD: frozenset(),
+    MeetingStatus.NO_SHOW: frozenset(),
+}

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import OPEN_REQUEST_STATUSES, Direction, MeetingStatus, RequestStatus
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class MeetingRequest(models.Model):
+    """One side asks the other for a bilateral meeting. Change its status only via services."""
+
+    tour = models.ForeignKey(
+        "matchmaking.Tour", on_delete=models.CASCADE, related_name="meeting_requests"
+    )
+    tandem = models.ForeignKey(
+        "matchmaking.Tandem", on_delete=models.CASCADE, related_name="meeting_requests"
+    )
+    institution = models.ForeignKey(
+        "matchmaking.Institution", on_delete=models.CASCADE, related_name="meeting_requests"
+    )
+    direction = models.CharField(_("direction"), max_length=24, choices=Direction.choices)
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    acted_at = models.DateTimeField(_("last status change"), null=True, blank=True, editable=False)
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    proposed_start = models.DateTimeField(_("proposed other time"), null=True, blank=True)
+    unscheduled_reason = models.CharField(
+        _("why no slot was found"), max_length=64, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tour", "tandem", "institution"],
+                condition=Q(status__in=OPEN_REQUEST_STATUSES),
+                name="one_open_request_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RequestStatus.values), name="meeting_request_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["tour", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.tandem} ↔ {self.institution} ({self.get_status_display()})"
+
+    @property
+    def from_tandem(self) -> bool:
+        return self.direction == Direction.TANDEM_TO_INSTITUTION
+
+
+class PreferredSlot(models.Model):
+    """A slot the requester would like, in order of preference (at most three)."""
+
+    request = models.ForeignKey(
+        MeetingRequest, on_delete=models.CASCADE, related_name="preferred_slots"
+    )
+    starts_at = models.DateTimeField(_("slot start"))
+    rank = models.PositiveSmallIntegerField(_("preference"))
+
+    class Meta:
+        ordering = ["request", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "starts_at"], name="preferred_slot_once"),
+            models.UniqueConstraint(fields=["request", "rank"], name="preferred_slot_rank_once"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=3), name="at_most_three_preferred_slots"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Meeting(models.Model):
+    """An accepted request placed in a slot. Change its status only via services."""
+
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
+    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="meetings")
+    # Copied from the request so the database itself can refuse a double booking.
+    tandem = models.ForeignKey(
+        "matchmaking.Tandem", on_delete=models.CASCADE, related_name="meetings"
+    )
+    institution = models.ForeignKey(
+        "matchmaking.Institution", on_delete=models.CASCADE, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.SCHEDULED,
+        editable=False,
+    )
+    # Raised on every change so calendar applications replace their copy.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["tandem", "starts_at"],
+                condition=Q(status=MeetingStatus.SCHEDULED),
+                name="tandem_not_double_booked",
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "starts_at"],
+                condition=Q(status=MeetingStatus.SCHEDULED),
+                name="institution_not_double_booked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tandem} ↔ {self.institution} @ {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def uid(self) -> str:
+        return f"meeting-{self.pk}@innohealth-matchmaking"

@@ -1,0 +1,95 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import SessionKind
+
+
+class Speaker(models.Model):
+    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="speakers")
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=40, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    institution = models.ForeignKey(
+        "matchmaking.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+    )
+    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["tour", "order", "name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}".strip()
+
+
+class Supporter(models.Model):
+    tour = models.ForeignKey(
+        "matchmaking.Tour", on_delete=models.CASCADE, related_name="supporters"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["tour", "order", "name"]
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """An item of the tour's agenda."""
+
+    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=24, choices=SessionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    host = models.ForeignKey(
+        "matchmaking.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_sessions",
+        verbose_name=_("host"),
+    )
+    speakers = models.ManyToManyField(
+        Speaker, blank=True, related_name="sessions", verbose_name=_("speakers")
+    )
+    tandems = models.ManyToManyField(
+        "matchmaking.Tandem", blank=True, related_name="sessions", verbose_name=_("tandems")
+    )
+    institutions = models.ManyToManyField(
+        "matchmaking.Institution",
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("participating institutions"),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), default=50)
+    video_url = models.URLField(_("video link"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

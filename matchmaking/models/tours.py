@@ -1,0 +1,122 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import TourStatus
+from .validators import validate_time_zone
+
+
+class Tour(models.Model):
+    """One edition of a matchmaking campaign."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TourStatus.choices, default=TourStatus.DRAFT
+    )
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=30)
+    tandem_time_zone = models.CharField(
+        _("tandems' home time zone"),
+        max_length=64,
+        default="Europe/Berlin",
+        validators=[validate_time_zone],
+    )
+    partner_time_zone = models.CharField(
+        _("partners' home time zone"),
+        max_length=64,
+        default="Asia/Shanghai",
+        validators=[validate_time_zone],
+    )
+    impressions_video_url = models.URLField(_("impressions video URL"), blank=True)
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("days before an unanswered request expires"), default=7
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tour")
+        verbose_name_plural = _("tours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5) & Q(slot_minutes__lte=240),
+                name="tour_slot_minutes_between_5_and_240",
+            ),
+            models.CheckConstraint(
+                condition=Q(request_expiry_days__gte=1), name="tour_request_expiry_at_least_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def accepts_requests(self) -> bool:
+        return self.status in (TourStatus.OPEN, TourStatus.RUNNING)
+
+
+class TourDay(models.Model):
+    """A day of the tour and its meeting window (stored in UTC)."""
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    window_start = models.DateTimeField(_("meeting window starts"))
+    window_end = models.DateTimeField(_("meeting window ends"))
+
+    class Meta:
+        ordering = ["tour", "date"]
+        verbose_name = _("tour day")
+        verbose_name_plural = _("tour days")
+        constraints = [
+            models.UniqueConstraint(fields=["tour", "date"], name="one_tour_day_per_date"),
+            models.CheckConstraint(
+                condition=Q(window_end__gt=F("window_start")),
+                name="tour_day_window_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tour} – {self.date.isoformat()}"
+
+
+class BlockedSlot(models.Model):
+    """A slot in which a tandem or an institution cannot meet."""
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="blocked_slots")
+    tandem = models.ForeignKey(
+        "matchmaking.Tandem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "matchmaking.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("slot start"))
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("unavailable slot")
+        verbose_name_plural = _("unavailable slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tandem__isnull=True, institution__isnull=False)
+                | Q(tandem__isnull=False, institution__isnull=True),
+                name="blocked_slot_belongs_to_one_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["tandem", "starts_at"],
+                condition=Q(tandem__isnull=False),
+                name="blocked_slot_unique_for_tandem",
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "starts_at"],
+                condition=Q(institution__isnull=False),
+                name="blocked_slot_unique_for_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tandem or self.institution} @ {self.starts_at:%Y-%m-%d %H:%M} UTC"

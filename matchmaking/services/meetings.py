@@ -1,0 +1,184 @@
+"""Meetings: place an accepted request in a slot, move, cancel, mark held or no-show.
+
+Each transition: guard (who, from which state) → row lock in a transaction → save → audit record.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..enums import MeetingStatus, RequestStatus
+from ..models import Meeting, MeetingRequest, User
+from ..permissions import Side, is_organiser, side_of
+from ..slots import SlotTime, busy_slots, slot_at, tour_slots
+from .audit import record_change
+from .errors import DomainError
+from .placement import first_slot_for
+from .transitions import change_request_status, ensure_meeting_transition
+
+
+def new_video_url() -> str:
+    return f"{settings.VIDEO_BASE_URL}/InnoHealth-{secrets.token_hex(8)}"
+
+
+def _free_slot(request: MeetingRequest, start: datetime) -> SlotTime:
+    """The slot at ``start`` if it is one of the tour's and free for both sides."""
+    slots = tour_slots(request.tour)
+    slot = slot_at(slots, start)
+    if slot is None:
+        raise DomainError(_("This time is not one of the tour's meeting slots."))
+    busy = busy_slots(request.tour, slots, exclude_request_ids=frozenset({request.pk}))
+    if slot.id in busy.tandem(request.tandem_id):
+        raise DomainError(_("The tandem is not free at this time."))
+    if slot.id in busy.institution(request.institution_id):
+        raise DomainError(_("The institution is not free at this time."))
+    return slot
+
+
+def _audit(meeting: Meeting, actor: User | None, action: str, from_status: str, note: str = ""):
+    record_change(
+        actor=actor,
+        entity="meeting",
+        entity_id=meeting.pk,
+        action=action,
+        from_status=from_status,
+        to_status=meeting.status,
+        note=note,
+    )
+
+
+def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTime) -> Meeting:
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                request=request,
+                tour=request.tour,
+                tandem=request.tandem,
+                institution=request.institution,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                video_url=new_video_url(),
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("Somebody took this slot a moment ago; please choose another.")
+        ) from exc
+    if request.unscheduled_reason:
+        request.unscheduled_reason = ""
+        request.save(update_fields=["unscheduled_reason"])
+    _audit(meeting, actor, "schedule", "")
+    return meeting
+
+
+def place_accepted_request(
+    *, actor: User | None, request: MeetingRequest, start: datetime | None = None
+) -> Meeting | None:
+    """Give an accepted request its meeting. Called inside the accepting transaction."""
+    if start is not None:
+        return _create_meeting(actor=actor, request=request, slot=_free_slot(request, start))
+    found = first_slot_for(request)
+    if isinstance(found, SlotTime):
+        return _create_meeting(actor=actor, request=request, slot=found)
+    request.unscheduled_reason = found.value
+    request.save(update_fields=["unscheduled_reason"])
+    record_change(
+        actor=actor,
+        entity="meeting_request",
+        entity_id=request.pk,
+        action="unscheduled",
+        from_status=request.status,
+        to_status=request.status,
+        note=found.value,
+    )
+    return None
+
+
+def _ensure_organiser(actor: User) -> None:
+    if not is_organiser(actor):
+        raise DomainError(_("Only organisers can do this."))
+
+
+def schedule_meeting(*, actor: User, request: MeetingRequest, start: datetime) -> Meeting:
+    """An organiser places an accepted request that has no meeting yet."""
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        request = (
+            MeetingRequest.objects.select_for_update().select_related("tour").get(pk=request.pk)
+        )
+        if request.status != RequestStatus.ACCEPTED:
+            raise DomainError(_("Only an accepted request can be scheduled."))
+        if Meeting.objects.filter(request=request).exists():
+            raise DomainError(_("This request already has a meeting."))
+        return _create_meeting(actor=actor, request=request, slot=_free_slot(request, start))
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("request", "tour").get(pk=meeting.pk)
+
+
+def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = "") -> Meeting:
+    """An organiser moves a scheduled meeting to another free slot."""
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.status != MeetingStatus.SCHEDULED:
+            raise DomainError(_("Only a scheduled meeting can be moved."))
+        slot = _free_slot(meeting.request, start)
+        meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
+        meeting.sequence += 1
+        try:
+            with transaction.atomic():
+                meeting.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+        except IntegrityError as exc:
+            raise DomainError(
+                _("Somebody took this slot a moment ago; please choose another.")
+            ) from exc
+        _audit(meeting, actor, "move", MeetingStatus.SCHEDULED, note=slot.starts_at.isoformat())
+    return meeting
+
+
+def _set_status(meeting: Meeting, *, actor: User, to: str, action: str, note: str = "") -> None:
+    from_status = meeting.status
+    ensure_meeting_transition(from_status, to)
+    meeting.status = to
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    _audit(meeting, actor, action, from_status, note)
+
+
+def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
+    """Either side or an organiser calls off a meeting; its request is cancelled with it."""
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
+            raise DomainError(_("You cannot do this for this meeting."))
+        _set_status(meeting, actor=actor, to=MeetingStatus.CANCELLED, action="cancel", note=reason)
+        request = MeetingRequest.objects.select_for_update().get(pk=meeting.request_id)
+        change_request_status(
+            request, actor=actor, to=RequestStatus.CANCELLED, action="cancel", note=reason
+        )
+    return meeting
+
+
+def _mark(meeting: Meeting, *, actor: User, to: str, action: str) -> Meeting:
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.starts_at > timezone.now():
+            raise DomainError(_("A meeting can only be marked after it has started."))
+        _set_status(meeting, actor=actor, to=to, action=action)
+    return meeting
+
+
+def mark_meeting_held(*, actor: User, meeting: Meeting) -> Meeting:
+    return _mark(meeting, actor=actor, to=MeetingStatus.HELD, action="held")
+
+
+def mark_meeting_no_show(*, actor: User, meeting: Meeting) -> Meeting:
+    return _mark(meeting, actor=actor, to=MeetingStatus.NO_SHOW, action="no_show")

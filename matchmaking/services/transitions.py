@@ -1,0 +1,54 @@
+"""The guard every transition shares: the move must be in the map of allowed transitions."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..enums import MEETING_TRANSITIONS, REQUEST_TRANSITIONS, MeetingStatus, RequestStatus
+from ..models import MeetingRequest, User
+from .audit import record_change
+from .errors import DomainError
+
+
+def ensure_request_transition(current: str, target: str) -> None:
+    if target not in REQUEST_TRANSITIONS[current]:
+        raise DomainError(
+            _("This request is %(current)s and can no longer be %(target)s.")
+            % {
+                "current": RequestStatus(current).label,
+                "target": RequestStatus(target).label.lower(),
+            }
+        )
+
+
+def ensure_meeting_transition(current: str, target: str) -> None:
+    if target not in MEETING_TRANSITIONS[current]:
+        raise DomainError(
+            _("This meeting is %(current)s and cannot be marked %(target)s.")
+            % {
+                "current": MeetingStatus(current).label,
+                "target": MeetingStatus(target).label.lower(),
+            }
+        )
+
+
+def change_request_status(
+    request: MeetingRequest, *, actor: User | None, to: str, action: str, note: str = ""
+) -> None:
+    """Move a locked request to ``to``, remember who acted, and write the audit record."""
+    from_status = request.status
+    ensure_request_transition(from_status, to)
+    request.status = to
+    request.acted_by = actor if actor and actor.is_authenticated else None
+    request.acted_at = timezone.now()
+    request.save(
+        update_fields=["status", "acted_by", "acted_at", "decline_reason", "proposed_start"]
+    )
+    record_change(
+        actor=actor,
+        entity="meeting_request",
+        entity_id=request.pk,
+        action=action,
+        from_status=from_status,
+        to_status=to,
+        note=note,
+    )

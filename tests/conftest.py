@@ -1,0 +1,63 @@
+"""Personas reused by every test: a tandem (Alice the researcher, Anton the entrepreneur), another
+tandem (Bob), a partner institution (Chen), another institution (Olga), and an organiser (Otto)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from matchmaking.enums import MemberRole
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps its rate limits in the cache (the real Redis): start every test afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def tour(db):
+    return factories.TourFactory()
+
+
+@pytest.fixture
+def people(tour):
+    tandem = factories.TandemFactory(tour=tour, name="CardioSense")
+    alice = factories.TandemMemberFactory(
+        tandem=tandem, role=MemberRole.RESEARCHER, user__email="alice@tandem.example"
+    ).user
+    anton = factories.TandemMemberFactory(
+        tandem=tandem, role=MemberRole.ENTREPRENEUR, user__email="anton@tandem.example"
+    ).user
+    other_tandem = factories.TandemFactory(tour=tour, name="LungScan")
+    bob = factories.TandemMemberFactory(tandem=other_tandem, user__email="bob@tandem.example").user
+    institution = factories.InstitutionFactory(name="BGI Group", name_zh="华大集团", tours=[tour])
+    chen = factories.RepresentativeFactory(
+        institution=institution, user__email="chen@partner.example"
+    ).user
+    other_institution = factories.InstitutionFactory(name="InferVision", tours=[tour])
+    olga = factories.RepresentativeFactory(
+        institution=other_institution, user__email="olga@partner.example"
+    ).user
+    otto = factories.OrganiserFactory(email="otto@innohealth.example")
+    return SimpleNamespace(
+        tour=tour,
+        tandem=tandem,
+        alice=alice,
+        anton=anton,
+        other_tandem=other_tandem,
+        bob=bob,
+        institution=institution,
+        chen=chen,
+        other_institution=other_institution,
+        olga=olga,
+        otto=otto,
+    )

@@ -1,0 +1,156 @@
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from matchmaking.enums import Direction, InstitutionKind, MemberRole, TourStatus
+from matchmaking.models import (
+    Institution,
+    MeetingRequest,
+    Representative,
+    Session,
+    Tandem,
+    TandemMember,
+    Topic,
+    Tour,
+    TourDay,
+    User,
+)
+from matchmaking.roles import ORGANISERS_GROUP
+
+PASSWORD = "a-long-test-password"
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, verified=extracted is not False, primary=True
+            )
+        obj.save()
+
+
+class OrganiserFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def organisers_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class TourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tour
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Tour {n}")
+    slug = factory.Sequence(lambda n: f"tour-{n}")
+    status = TourStatus.OPEN
+    slot_minutes = 30
+
+    @factory.post_generation
+    def days(obj, create, extracted, **kwargs):
+        """One meeting window 08:00–12:00 Berlin per day, starting on ``first_day``."""
+        if not create:
+            return
+        first = kwargs.get("first_day", date(2027, 3, 22))
+        for offset in range(extracted if extracted is not None else 2):
+            day = first + timedelta(days=offset)
+            TourDay.objects.create(
+                tour=obj,
+                date=day,
+                window_start=datetime.combine(day, time(8), tzinfo=BERLIN),
+                window_end=datetime.combine(day, time(12), tzinfo=BERLIN),
+            )
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Institution {n}")
+    name_zh = factory.Sequence(lambda n: f"机构{n}")
+    slug = factory.Sequence(lambda n: f"institution-{n}")
+    kind = InstitutionKind.UNIVERSITY
+    city = "Beijing"
+
+    @factory.post_generation
+    def tours(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.tours.add(*extracted)
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    user = factory.SubFactory(UserFactory, language="zh-hans", time_zone="Asia/Shanghai")
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class TandemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tandem
+
+    tour = factory.SubFactory(TourFactory)
+    name = factory.Sequence(lambda n: f"Tandem {n}")
+    slug = factory.Sequence(lambda n: f"tandem-{n}")
+    project_title = "A digital-health project"
+    research_organisation = "Example Institute"
+    company = "Example GmbH"
+
+
+class TandemMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TandemMember
+
+    tandem = factory.SubFactory(TandemFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MemberRole.RESEARCHER
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request row, as the request service would have written it."""
+
+    class Meta:
+        model = MeetingRequest
+
+    tandem = factory.SubFactory(TandemFactory)
+    tour = factory.SelfAttribute("tandem.tour")
+    institution = factory.SubFactory(InstitutionFactory)
+    direction = Direction.TANDEM_TO_INSTITUTION
+    message = "We would like to meet."
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    tour = factory.SubFactory(TourFactory)
+    kind = "keynote"
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = datetime(2027, 3, 22, 9, 0, tzinfo=BERLIN)
+    ends_at = datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN)
+    is_published = True

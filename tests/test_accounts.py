@@ -1,0 +1,83 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=factories.PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+@pytest.mark.parametrize(
+    ("person", "landing"),
+    [
+        ("alice", "/tandem/"),
+        ("chen", "/partner/"),
+        ("otto", "/admin/"),
+    ],
+)
+def test_each_role_lands_on_its_own_page_after_login(client, people, person, landing):
+    response = login(client, getattr(people, person).email)
+    assert response.status_code == 302
+    assert response["Location"] == landing
+    assert client.get(landing).status_code == 200
+
+
+def test_login_is_by_email_and_case_insensitive(client, people):
+    assert login(client, "ALICE@tandem.example")["Location"] == "/tandem/"
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, people):
+    response = login(client, people.alice.email, "wrong")
+    assert response.status_code == 200
+    assert b"not correct" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_unverified_email_must_be_verified_first(client, tour):
+    user = factories.UserFactory(verified=False)
+    response = login(client, user.email)
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
+
+
+def test_there_is_no_open_sign_up(client, db):
+    response = client.get(reverse("account_signup"))
+    assert b"Sign Up Closed" in response.content or response.status_code == 403
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.org",
+            "password1": "x-long-password-1",
+            "password2": "x-long-password-1",
+        },
+    )
+    from matchmaking.models import User
+
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_password_reset_sends_a_link(client, people):
+    response = client.post(reverse("account_reset_password"), {"email": people.alice.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_the_admin_login_goes_through_allauth(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_profile_chooses_language_and_time_zone(client, people):
+    people.chen.language, people.chen.time_zone = "zh-hans", "Asia/Shanghai"
+    people.chen.save()
+    client.force_login(people.chen)
+    response = client.get("/partner/")
+    assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
+    assert b'lang="zh-hans"' in response.content

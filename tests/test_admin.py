@@ -1,0 +1,100 @@
+"""Every admin page opens for an organiser (staff, not superuser) and is refused to a partner."""
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_urls():
+    """List, change and add page of every registered model, as far as organisers may add."""
+    from django.contrib.auth.models import Group
+
+    organisers = Group.objects.get(name="Organisers")
+    may_add = set(
+        organisers.permissions.filter(codename__startswith="add_").values_list(
+            "codename", flat=True
+        )
+    )
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+        overridden = (
+            model_admin.has_add_permission.__func__ is not admin.ModelAdmin.has_add_permission
+        )
+        if f"add_{info[1]}" in may_add and not overridden:
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
+    return urls
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo")
+
+
+def test_every_admin_page_opens_for_an_organiser(client, demo):
+    from matchmaking.models import User
+
+    organiser = User.objects.get(email="organiser@innohealth.example")
+    assert not organiser.is_superuser
+    client.force_login(organiser)
+    urls = admin_urls()
+    assert len(urls) > 30
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_every_admin_page_is_refused_to_a_partner(client, demo):
+    from matchmaking.models import User
+
+    client.force_login(User.objects.get(email="bgi@partner.example"))
+    for url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+
+
+def test_an_admin_action_goes_through_the_service(client, demo):
+    from matchmaking.models import AuditRecord, MeetingRequest, User
+
+    client.force_login(User.objects.get(email="organiser@innohealth.example"))
+    pending = MeetingRequest.objects.filter(status="pending")
+    accepted = MeetingRequest.objects.filter(status="accepted").first()
+    response = client.post(
+        reverse("admin:matchmaking_meetingrequest_changelist"),
+        {"action": "decline", "_selected_action": [r.pk for r in pending] + [accepted.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert f"{pending.count()} requests declined" in text
+    assert "can no longer be declined" in text
+    assert AuditRecord.objects.filter(action="decline").count() == 2
+    assert MeetingRequest.objects.get(pk=accepted.pk).status == "accepted"
+
+
+def test_an_organiser_files_a_request_and_bad_input_saves_nothing(client, demo):
+    from matchmaking.models import Institution, MeetingRequest, Tandem, User
+
+    client.force_login(User.objects.get(email="organiser@innohealth.example"))
+    url = reverse("admin:matchmaking_meetingrequest_add")
+    tandem = Tandem.objects.get(slug="cardiosense")
+    bgi = Institution.objects.get(slug="bgi")
+    before = MeetingRequest.objects.count()
+    data = {"tandem": tandem.pk, "institution": bgi.pk, "direction": "tandem_to_institution"}
+    response = client.post(url, data | {"message": ""})
+    assert response.status_code == 200 and MeetingRequest.objects.count() == before
+    response = client.post(url, data | {"message": "x" * 2001})
+    assert response.status_code == 200 and MeetingRequest.objects.count() == before
+    response = client.post(url, data | {"message": "Please meet CardioSense."})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert (
+        MeetingRequest.objects.filter(tandem=tandem, institution=bgi, status="pending").count() == 1
+    )
+    response = client.post(url, data | {"message": "Again"})
+    assert b"already an open meeting request" in response.content

@@ -1,0 +1,49 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        m._meta.label: m.objects.count() for m in apps.get_app_config("matchmaking").get_models()
+    }
+
+
+def test_load_demo_twice_gives_the_same_rows():
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    assert first["matchmaking.Tandem"] == 6
+    assert first["matchmaking.TandemMember"] == 12
+    assert first["matchmaking.TourDay"] == 4
+    assert first["matchmaking.Speaker"] == 4
+    assert first["matchmaking.Supporter"] == 13
+
+
+def test_the_demo_has_every_session_kind_and_fictional_tandems():
+    from matchmaking.enums import SessionKind
+    from matchmaking.models import Institution, Session, Tandem
+
+    call_command("load_demo")
+    assert set(Session.objects.values_list("kind", flat=True)) == set(SessionKind.values)
+    assert all("(demo)" in t.name for t in Tandem.objects.all())
+    assert Institution.objects.filter(name="BGI Group", name_zh="华大集团").exists()
+    investors = Institution.objects.filter(kind="investor")
+    assert investors and all("fictional" in i.name for i in investors)
+
+
+def test_demo_accounts_can_log_in(client):
+    from matchmaking.demo import DEMO_PASSWORD
+
+    call_command("load_demo")
+    for email, landing in [
+        ("researcher1@tandem.example", "/tandem/"),
+        ("bgi@partner.example", "/partner/"),
+        ("organiser@innohealth.example", "/admin/"),
+    ]:
+        client.logout()
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert response["Location"] == landing

@@ -1,0 +1,100 @@
+"""The rules the database itself enforces, written straight to the ORM to bypass every form."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from matchmaking.enums import MeetingStatus, MemberRole, RequestStatus
+from matchmaking.models import Meeting, MeetingRequest, TandemMember
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(make) -> bool:
+    try:
+        with transaction.atomic():
+            make()
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_a_third_tandem_member_is_refused(people):
+    third = factories.UserFactory()
+    for role in MemberRole.values:
+        assert refused(
+            lambda r=role: TandemMember.objects.create(tandem=people.tandem, user=third, role=r)
+        )
+    assert people.tandem.members.count() == 2
+
+
+def test_two_researchers_are_refused(tour):
+    tandem = factories.TandemFactory(tour=tour)
+    factories.TandemMemberFactory(tandem=tandem, role=MemberRole.RESEARCHER)
+    assert refused(lambda: factories.TandemMemberFactory(tandem=tandem, role=MemberRole.RESEARCHER))
+    assert refused(lambda: factories.TandemMemberFactory(tandem=tandem, role="investor"))
+
+
+def test_a_second_open_request_for_the_same_pair_is_refused(people):
+    factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+    assert refused(
+        lambda: factories.MeetingRequestFactory(
+            tandem=people.tandem, institution=people.institution
+        )
+    )
+
+
+def test_a_closed_request_does_not_block_a_new_one(people):
+    factories.MeetingRequestFactory(
+        tandem=people.tandem, institution=people.institution, status=RequestStatus.DECLINED
+    )
+    factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+    assert MeetingRequest.objects.filter(tandem=people.tandem).count() == 2
+
+
+def _meeting(request, start):
+    return Meeting.objects.create(
+        request=request,
+        tour=request.tour,
+        tandem=request.tandem,
+        institution=request.institution,
+        starts_at=start,
+        ends_at=start.replace(minute=30),
+    )
+
+
+def test_the_database_refuses_a_double_booking(people):
+    start = people.tour.days.first().window_start
+    first = factories.MeetingRequestFactory(
+        tandem=people.tandem, institution=people.institution, status=RequestStatus.ACCEPTED
+    )
+    second = factories.MeetingRequestFactory(
+        tandem=people.tandem, institution=people.other_institution, status=RequestStatus.ACCEPTED
+    )
+    third = factories.MeetingRequestFactory(
+        tandem=people.other_tandem, institution=people.institution, status=RequestStatus.ACCEPTED
+    )
+    _meeting(first, start)
+    assert refused(lambda: _meeting(second, start))  # the tandem is taken
+    assert refused(lambda: _meeting(third, start))  # the institution is taken
+    Meeting.objects.filter(request=first).update(status=MeetingStatus.CANCELLED)
+    _meeting(second, start)
+
+
+def test_a_session_must_end_after_it_starts(tour):
+    session = factories.SessionFactory.build(tour=tour)
+    session.ends_at = session.starts_at
+    assert refused(session.save)
+
+
+def test_a_blocked_slot_belongs_to_exactly_one_participant(people):
+    from matchmaking.models import BlockedSlot
+
+    start = people.tour.days.first().window_start
+    assert refused(lambda: BlockedSlot.objects.create(tour=people.tour, starts_at=start))
+    assert refused(
+        lambda: BlockedSlot.objects.create(
+            tour=people.tour, tandem=people.tandem, institution=people.institution, starts_at=start
+        )
+    )
