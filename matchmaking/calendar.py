@@ -1,0 +1,85 @@
+"""iCalendar entries for meetings and sessions, made with the ``icalendar`` library.
+
+A UID stays the same for the life of a meeting or session and SEQUENCE rises with every change, so
+calendar applications update or remove their copy instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import datetime
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from .enums import MeetingStatus
+from .models import Meeting, Session
+
+PRODID = "-//InnoHealth Matchmaking//Matchmaking Tour//EN"
+REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(zoneinfo.ZoneInfo(zone))
+
+
+def _mailto(address: str) -> icalendar.vCalAddress:
+    return icalendar.vCalAddress(f"mailto:{address}")
+
+
+def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> icalendar.Event:
+    """The event of a bilateral meeting; the attendees are the tandem members and the partner's
+    representatives, the organiser is the portal's sender address."""
+    event = icalendar.Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", _local(meeting.starts_at, zone))
+    event.add("dtend", _local(meeting.ends_at, zone))
+    event.add("summary", f"{meeting.tandem.name} ↔ {meeting.institution.name}")
+    event.add("description", meeting.request.message)
+    if meeting.video_url:
+        event.add("location", meeting.video_url)
+        event.add("url", meeting.video_url)
+    event.add("organizer", _mailto(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
+    people = [m.user for m in meeting.tandem.members.all()]
+    people += [r.user for r in meeting.institution.representatives.all()]
+    for person in people:
+        attendee = _mailto(person.email)
+        attendee.params["cn"] = icalendar.vText(str(person))
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+    is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    return event
+
+
+def session_event(session: Session, *, zone: str, sequence: int = 0) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"session-{session.pk}@innohealth-matchmaking")
+    event.add("sequence", sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", _local(session.starts_at, zone))
+    event.add("dtend", _local(session.ends_at, zone))
+    event.add("summary", session.title)
+    if session.description:
+        event.add("description", session.description)
+    if session.video_url:
+        event.add("location", session.video_url)
+        event.add("url", session.video_url)
+    event.add("status", "CONFIRMED" if session.is_published else "CANCELLED")
+    return event
+
+
+def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) -> bytes:
+    """A complete calendar file with the VTIMEZONE of every zone its events use."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
