@@ -1,5 +1,6 @@
 from .accounts import User, UserManager
 from .audit import AuditRecord
+from .calendar_feed import CalendarFeed
 from .institutions import Institution, Representative
 from .requests import Meeting, MeetingRequest, PreferredSlot
 from .sessions import Session, Speaker, Supporter
@@ -10,6 +11,7 @@ from .tours import BlockedSlot, Tour, TourDay
 __all__ = [
     "AuditRecord",
     "BlockedSlot",
+    "CalendarFeed",
     "Institution",
     "Meeting",
     "MeetingRequest",
