@@ -2,6 +2,8 @@ from .accounts import User, UserManager
 from .audit import AuditRecord
 from .calendar_feed import CalendarFeed
 from .institutions import Institution, Representative
+from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
+from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .requests import Meeting, MeetingRequest, PreferredSlot
 from .sessions import Session, Speaker, Supporter
 from .tandems import Tandem, TandemMember
@@ -13,8 +15,15 @@ __all__ = [
     "BlockedSlot",
     "CalendarFeed",
     "Institution",
+    "Invitation",
+    "InvitationRole",
+    "InvitationState",
+    "InvitationStatus",
     "Meeting",
     "MeetingRequest",
+    "NotificationPreference",
+    "OutboxMessage",
+    "OutboxStatus",
     "PreferredSlot",
     "Representative",
     "Session",

@@ -79,6 +79,8 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), default=50)
     video_url = models.URLField(_("video link"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # Raised on every change participants are told about, so calendars replace their copy.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
