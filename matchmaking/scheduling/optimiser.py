@@ -24,14 +24,14 @@ from ortools.sat.python import cp_model
 
 from .bound import Options, Relaxation, lp_relaxation, options
 from .greedy import fill, first_free, result_for
-from .model import Instance, Result
+from .model import Instance, Result, Slot
 
 # Share of the time left after the LP that placement may use; the rest polishes.
 _PLACEMENT_SHARE = 0.4
 # Up to this many open requests CP-SAT gets the whole model and can prove optimality.
 _WHOLE_MODEL_REQUESTS = 300
-_NEIGHBOURHOOD_REQUESTS = 120
-_NEIGHBOURHOOD_SECONDS = 1.0
+_NEIGHBOURHOOD_REQUESTS = 15
+_NEIGHBOURHOOD_SECONDS = 0.1
 # Below this CP-SAT rarely gets past presolve, so a solve is not worth starting.
 _MIN_SOLVE_SECONDS = 0.05
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
@@ -73,7 +73,7 @@ def optimise(
             if placement.whole:
                 upper_bound = min(upper_bound, placement.bound_from(outcome.objective_bound))
                 proven = outcome.status == cp_model.OPTIMAL
-    current = _polish(instance, opts, current, clock, workers)
+    current = _polish(instance, opts, _compact(instance, opts, current, clock), clock, workers)
     # A solve cut short may leave out a request that still fits; greedy adds it.
     current = fill(instance, current, instance.requests)
     moved = frozenset(
@@ -135,6 +135,7 @@ class _SubModel:
             return None
         for (request_id, slot_id), var in self.x.items():
             self.cp.add_hint(var, hint.get(request_id) == slot_id)
+        self._hint_derived(hint)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.num_workers = workers
@@ -144,6 +145,9 @@ class _SubModel:
         placements = dict(self.pinned)
         placements.update(key for key, var in self.x.items() if solver.boolean_value(var))
         return _Outcome(placements, status, solver.best_objective_bound)
+
+    def _hint_derived(self, hint: Placements) -> None:
+        """Hint the variables derived from x too: a complete hint is used at once."""
 
 
 class _Placement(_SubModel):
@@ -220,6 +224,68 @@ def _polish(
     return current
 
 
+def _compact(
+    instance: Instance, opts: Options, placements: Placements, clock: _Clock
+) -> Placements:
+    """Move single meetings to a free shared slot while that shortens idle time.
+
+    Cheap hill climbing that removes most idle time the LP's arbitrary slot choice
+    leaves; the neighbourhood search then works on what single moves cannot fix.
+    Moves keep every meeting, so placement and fairness are unchanged.
+    """
+    placements = dict(placements)
+    holder = {
+        (party, slot_id): request_id
+        for request_id, slot_id in placements.items()
+        for party in _parties(instance, request_id)
+    }
+    days: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+    for (party, slot_id), _ in holder.items():
+        slot = instance.slot_by_id[slot_id]
+        days[(party, slot.day)].append(slot.index)
+    movable = [
+        r for r in placements if r in opts.choices and instance.request_by_id[r].locked is None
+    ]
+    improved = True
+    while improved and clock.remaining() > 0:
+        improved = False
+        for request_id in movable:
+            parties = _parties(instance, request_id)
+            here = instance.slot_by_id[placements[request_id]]
+            best_gain, best_slot = 0, None
+            for slot_id in opts.choices[request_id]:
+                if any((party, slot_id) in holder for party in parties):
+                    continue
+                there = instance.slot_by_id[slot_id]
+                gain = sum(_idle_gain(days, party, here, there) for party in parties)
+                if gain > best_gain:
+                    best_gain, best_slot = gain, there
+            if best_slot is not None:
+                for party in parties:
+                    del holder[(party, here.id)]
+                    holder[(party, best_slot.id)] = request_id
+                    days[(party, here.day)].remove(here.index)
+                    days[(party, best_slot.day)].append(best_slot.index)
+                placements[request_id] = best_slot.id
+                improved = True
+    return placements
+
+
+def _idle_gain(
+    days: Mapping[tuple[str, int], list[int]], party: str, here: Slot, there: Slot
+) -> int:
+    """How much idle time `party` saves if one meeting moves from `here` to `there`."""
+    before = {day: list(days[(party, day)]) for day in {here.day, there.day}}
+    after = {day: list(indexes) for day, indexes in before.items()}
+    after[here.day].remove(here.index)
+    after[there.day].append(there.index)
+    return sum(map(_idle, before.values())) - sum(map(_idle, after.values()))
+
+
+def _idle(indexes: list[int]) -> int:
+    return max(indexes) - min(indexes) + 1 - len(indexes) if indexes else 0
+
+
 def _solve_neighbourhood(
     instance: Instance,
     movable: Mapping[str, list[str]],
@@ -241,6 +307,17 @@ def _solve_neighbourhood(
     return model.solve(current, seconds, workers)
 
 
+@dataclass
+class _DayVars:
+    party: str
+    day: int
+    first: cp_model.IntVar
+    last: cp_model.IntVar
+    busy: list[tuple[int, cp_model.IntVar]]
+    pinned: list[int]
+    first_default: int
+
+
 class _Lexicographic(_SubModel):
     """Placed meetings, then participants with a meeting, then fewest idle slots.
 
@@ -255,16 +332,35 @@ class _Lexicographic(_SubModel):
         touched = {p for r in domains for p in _parties(instance, r)}
         pinned_count = _meetings_per_participant(instance, pinned)
         feasible = instance.feasible_participants
-        met = []
+        self.met: dict[str, cp_model.IntVar] = {}
         for participant in sorted(touched & feasible):
             if pinned_count[participant] == 0:
                 has_one = self.cp.new_bool_var(f"met[{participant}]")
                 self.cp.add(has_one <= sum(self.of_participant[participant]))
-                met.append(has_one)
+                self.met[participant] = has_one
+        self.days: list[_DayVars] = []
         idle, idle_ceiling = self._idle(touched)
         met_weight = idle_ceiling + 1
-        placed_weight = met_weight * (len(met) + 1)
-        self.cp.maximize(placed_weight * self.placed + met_weight * sum(met) - sum(idle))
+        placed_weight = met_weight * (len(self.met) + 1)
+        met = sum(self.met.values())
+        self.cp.maximize(placed_weight * self.placed + met_weight * met - sum(idle))
+
+    def _hint_derived(self, hint: Placements) -> None:
+        counts = _meetings_per_participant(self.instance, hint)
+        for participant, has_one in self.met.items():
+            self.cp.add_hint(has_one, counts[participant] > 0)
+        busy_at = {
+            (party, self.instance.slot_by_id[slot_id].order)
+            for request_id, slot_id in hint.items()
+            for party in _parties(self.instance, request_id)
+        }
+        for day in self.days:
+            held = [index for index, var in day.busy if (day.party, (day.day, index)) in busy_at]
+            held += day.pinned
+            for index, var in day.busy:
+                self.cp.add_hint(var, (day.party, (day.day, index)) in busy_at)
+            self.cp.add_hint(day.first, min(held, default=day.first_default))
+            self.cp.add_hint(day.last, max(held, default=day.first_default - 1))
 
     def _idle(self, touched: set[str]) -> tuple[list[cp_model.LinearExprT], int]:
         """Idle slots per participant-day, and the most they could add up to."""
@@ -310,8 +406,9 @@ class _Lexicographic(_SubModel):
             self.cp.add(busy == sum(users))
             self.cp.add(first <= index).only_enforce_if(busy)
             self.cp.add(last >= index).only_enforce_if(busy)
-            held.append(busy)
-        return last - first + 1 - sum(held) - len(pinned)
+            held.append((index, busy))
+        self.days.append(_DayVars(party, day, first, last, held, pinned, low))
+        return last - first + 1 - sum(var for _, var in held) - len(pinned)
 
 
 def _neighbourhood(
@@ -324,7 +421,7 @@ def _neighbourhood(
         participant = queue.pop(0)
         requests = [r for r in instance.requests_of.get(participant, ()) if r.id in movable]
         rng.shuffle(requests)
-        for request in requests:
+        for request in requests[: _NEIGHBOURHOOD_REQUESTS - len(free)]:
             free.add(request.id)
             other = next(p for p in request.parties if p != participant)
             if other not in seen:
