@@ -22,14 +22,22 @@ class SlotTime:
 
 
 def tour_slots(tour: Tour) -> list[SlotTime]:
-    """Every slot of every day, in time order; a trailing piece shorter than a slot is unused."""
+    """Every slot of every day, in time order; a trailing piece shorter than a slot is unused.
+
+    A slot overlapping one of the day's breaks is left out, but its index stays taken, so the
+    distance between two indexes remains the time between the slots (idle gaps count breaks).
+    """
     length = timedelta(minutes=tour.slot_minutes)
     slots = []
-    for day_number, day in enumerate(tour.days.order_by("date")):
+    days = tour.days.order_by("date").prefetch_related("breaks")
+    for day_number, day in enumerate(days):
+        breaks = [(b.starts_at, b.ends_at) for b in day.breaks.all()]
         start, index = day.window_start, 0
         while start + length <= day.window_end:
-            slots.append(SlotTime(day_number, index, start, start + length))
-            start, index = start + length, index + 1
+            end = start + length
+            if not any(b_start < end and b_end > start for b_start, b_end in breaks):
+                slots.append(SlotTime(day_number, index, start, end))
+            start, index = end, index + 1
     return slots
 
 

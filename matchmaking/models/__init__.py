@@ -1,5 +1,6 @@
 from .accounts import User, UserManager
 from .audit import AuditRecord
+from .breaks import WindowBreak
 from .calendar_feed import CalendarFeed
 from .institutions import Institution, Representative
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
@@ -36,4 +37,5 @@ __all__ = [
     "TourDay",
     "User",
     "UserManager",
+    "WindowBreak",
 ]

@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import TourStatus
+from ..windows import window_problem
 from .validators import validate_time_zone
 
 
@@ -78,6 +80,19 @@ class TourDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tour} – {self.date.isoformat()}"
+
+    def clean(self) -> None:
+        # In the tour's admin page the tour may be new or have a new slot length: use the object.
+        tour = getattr(self, "tour", None)
+        if tour is None or self.window_start is None or self.window_end is None:
+            return
+        problem = window_problem(
+            slot_minutes=tour.slot_minutes,
+            window_start=self.window_start,
+            window_end=self.window_end,
+        )
+        if problem:
+            raise ValidationError(problem)
 
 
 class BlockedSlot(models.Model):
