@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "matchmaking.context_processors.viewer_zones",
             ],
         },
     },

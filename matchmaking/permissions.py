@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .enums import Direction
-from .models import Institution, Meeting, MeetingRequest, Tandem, User
+from .enums import Direction, TourStatus
+from .models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
 from .roles import ORGANISERS_GROUP
 
 
@@ -42,7 +42,7 @@ def institution_of(user: User) -> Institution | None:
     return representative.institution if representative else None
 
 
-def side_of(user: User, request: MeetingRequest) -> Side | None:
+def side_of(user: User, request: MeetingRequest | Meeting) -> Side | None:
     """The side the user acts for on this request, or None if it does not concern them."""
     tandem, institution = tandem_of(user), institution_of(user)
     if tandem is not None and tandem.pk == request.tandem_id:
@@ -97,3 +97,75 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
         return meetings_visible_to(user).select_related("tandem", "institution", "tour").get(pk=pk)
     except Meeting.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def tours_of(user: User) -> QuerySet[Tour]:
+    """The tours the user takes part in (every tour for an organiser); drafts stay hidden."""
+    if is_organiser(user):
+        return Tour.objects.all()
+    tandem, institution = tandem_of(user), institution_of(user)
+    if tandem:
+        return Tour.objects.filter(pk=tandem.tour_id)
+    if institution:
+        return Tour.objects.filter(institutions=institution).exclude(status=TourStatus.DRAFT)
+    return Tour.objects.none()
+
+
+def institutions_visible_to(user: User) -> QuerySet[Institution]:
+    """Partner profiles are for the people of the same tour: tandems looking for partners, and
+    representatives seeing who else takes part."""
+    if is_organiser(user):
+        return Institution.objects.all()
+    return Institution.objects.filter(tours__in=tours_of(user)).distinct()
+
+
+def tandems_visible_to(user: User) -> QuerySet[Tandem]:
+    """A tandem member sees its own tandem; a representative the tandems of its tours."""
+    if is_organiser(user):
+        return Tandem.objects.all()
+    tandem, institution = tandem_of(user), institution_of(user)
+    if tandem:
+        return Tandem.objects.filter(pk=tandem.pk)
+    if institution:
+        return Tandem.objects.filter(tour__in=tours_of(user))
+    return Tandem.objects.none()
+
+
+def sessions_visible_to(user: User) -> QuerySet[Session]:
+    """The published sessions the user takes part in (their own agenda)."""
+    published = Session.objects.filter(is_published=True)
+    if is_organiser(user):
+        return published
+    tandem, institution = tandem_of(user), institution_of(user)
+    if tandem:
+        return published.filter(tandems=tandem)
+    if institution:
+        return published.filter(
+            Q(institutions=institution) | Q(host=institution) | Q(speakers__institution=institution)
+        ).distinct()
+    return Session.objects.none()
+
+
+def _get(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_institution_for_user(user: User, pk: int) -> Institution:
+    return _get(institutions_visible_to(user), pk=pk)
+
+
+def get_tandem_for_user(user: User, pk: int) -> Tandem:
+    return _get(tandems_visible_to(user).select_related("tour"), pk=pk)
+
+
+def get_session_for_user(user: User, pk: int) -> Session:
+    return _get(sessions_visible_to(user), pk=pk)
+
+
+def can_replace_video_link(user: User, meeting: Meeting) -> bool:
+    """The partner knows which video services work in China; organisers may help out."""
+    # A meeting carries the same tandem and institution as its request.
+    return side_of(user, meeting) in (Side.INSTITUTION, Side.ORGANISER)

@@ -1,11 +1,43 @@
 from django.urls import path
 
-from .views import health, home
+from .views import (
+    account,
+    directory,
+    health,
+    home,
+    partner,
+    public,
+    requests,
+    schedule,
+    tandem,
+)
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", public.tour_page, name="home"),
     path("dashboard/", home.dashboard, name="dashboard"),
-    path("tandem/", home.tandem_dashboard, name="tandem_dashboard"),
-    path("partner/", home.partner_dashboard, name="partner_dashboard"),
+    path("tandem/", tandem.dashboard, name="tandem_dashboard"),
+    path("tandem/profile/", tandem.edit_profile, name="tandem_profile"),
+    path("institutions/", directory.institution_list, name="directory"),
+    path("institutions/<int:pk>/", directory.institution_detail, name="institution_detail"),
+    path("institutions/<int:pk>/request/", tandem.request_meeting, name="request_meeting"),
+    path("partner/", partner.dashboard, name="partner_dashboard"),
+    path("partner/profile/", partner.edit_profile, name="institution_profile"),
+    path("tandems/", partner.tandem_list, name="tandem_list"),
+    path("tandems/<int:pk>/", partner.tandem_detail, name="tandem_detail"),
+    path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("requests/<int:pk>/accept/", requests.accept, name="request_accept"),
+    path("requests/<int:pk>/propose/", requests.propose, name="request_propose"),
+    path("requests/<int:pk>/decline/", requests.decline, name="request_decline"),
+    path("requests/<int:pk>/withdraw/", requests.withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/confirm/", requests.confirm, name="request_confirm"),
+    path("meetings/<int:pk>/video/", schedule.change_video_link, name="meeting_video"),
+    path("schedule/", schedule.my_schedule, name="schedule"),
+    path("schedule/meetings/<int:pk>.ics", schedule.meeting_ics, name="meeting_ics"),
+    path("schedule/sessions/<int:pk>.ics", schedule.session_ics, name="session_ics"),
+    path("schedule/feed/", schedule.issue_feed, name="calendar_feed_issue"),
+    path("schedule/feed/revoke/", schedule.revoke_feed, name="calendar_feed_revoke"),
+    path("calendar/<str:token>.ics", schedule.calendar_feed, name="calendar_feed"),
+    path("account/preferences/", account.preferences, name="preferences"),
+    path("language/", account.switch_language, name="switch_language"),
     path("healthz", health.healthz, name="healthz"),
 ]

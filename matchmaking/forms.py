@@ -1,0 +1,192 @@
+"""Forms of the portal. They validate input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import InstitutionKind, Language, Seeking
+from .models import Institution, Tandem, Topic
+from .models.requests import MESSAGE_MAX_LENGTH
+from .slots import SlotTime
+from .timezones import ViewerZones, show_time
+
+REASON_MAX_LENGTH = 500
+SEARCH_MAX_LENGTH = 100
+
+
+def slot_label(slot: SlotTime, zones: ViewerZones) -> str:
+    shown = show_time(slot.starts_at, zones)
+    label = f"{shown.date} {shown.time} {shown.zone}"
+    if shown.other_time:
+        other = f"{shown.other_date} {shown.other_time}" if shown.other_date else shown.other_time
+        label += f" ({other} {shown.other_place})"
+    return label
+
+
+def slot_choices(slots: list[SlotTime], zones: ViewerZones) -> list[tuple[str, str]]:
+    return [(s.starts_at.isoformat(), slot_label(s, zones)) for s in slots]
+
+
+class SlotField(forms.TypedChoiceField):
+    """One of the offered slots; anything else is refused as an invalid choice."""
+
+    def __init__(self, *, choices, required, empty_label, **kwargs):
+        super().__init__(
+            choices=[("", empty_label), *choices],
+            coerce=datetime.fromisoformat,
+            empty_value=None,
+            required=required,
+            **kwargs,
+        )
+
+
+class MeetingRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Introduce yourselves and say what you would like to talk about."),
+    )
+
+    def __init__(self, *args, slots: list[SlotTime], zones: ViewerZones, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = slot_choices(slots, zones)
+        for rank in (1, 2, 3):
+            self.fields[f"preferred_{rank}"] = SlotField(
+                choices=choices,
+                required=False,
+                empty_label=_("no preference"),
+                label=_("Preferred time %(rank)d") % {"rank": rank},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts = [cleaned.get(f"preferred_{rank}") for rank in (1, 2, 3)]
+        starts = [s for s in starts if s is not None]
+        if len(set(starts)) != len(starts):
+            raise forms.ValidationError(_("Each preferred time can be chosen only once."))
+        cleaned["preferred_starts"] = starts
+        return cleaned
+
+
+class AcceptForm(forms.Form):
+    def __init__(self, *args, slots: list[SlotTime], zones: ViewerZones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"] = SlotField(
+            choices=slot_choices(slots, zones),
+            required=False,
+            empty_label=_("the earliest time free for both (wishes first)"),
+            label=_("Meeting time"),
+        )
+
+
+class ProposeForm(forms.Form):
+    def __init__(self, *args, slots: list[SlotTime], zones: ViewerZones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"] = SlotField(
+            choices=slot_choices(slots, zones),
+            required=True,
+            empty_label=_("choose a time"),
+            label=_("Proposed time"),
+        )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VideoLinkForm(forms.Form):
+    url = forms.CharField(
+        label=_("Video link"),
+        max_length=200,
+        help_text=_("For example a room of a video service that works well in China."),
+    )
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=SEARCH_MAX_LENGTH, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, cities: list[str], topics: list[Topic], **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("any"))]
+        self.fields["kind"].choices = anything + list(InstitutionKind.choices)
+        self.fields["city"].choices = anything + [(c, c) for c in cities]
+        self.fields["topic"].choices = anything + [(t.slug, t.name) for t in topics]
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TandemProfileForm(forms.ModelForm):
+    topics = TopicsField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"),
+    )
+    seeks = forms.MultipleChoiceField(
+        choices=Seeking.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("What you seek in China"),
+    )
+
+    class Meta:
+        model = Tandem
+        fields = ["project_title", "summary", "summary_zh", "summary_de"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "summary_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+            "summary_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
+        }
+
+
+class InstitutionProfileForm(forms.ModelForm):
+    topics = TopicsField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"),
+    )
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name_zh",
+            "city",
+            "province",
+            "website",
+            "description",
+            "description_zh",
+            "description_de",
+        ]
+        widgets = {
+            "name_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+            "description_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
+        }
+
+
+class PreferencesForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]

@@ -1,0 +1,106 @@
+"""Profile edits: a tandem's own profile, an institution's profile, a person's preferences."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..enums import Language, Seeking
+from ..models import Institution, Tandem, Topic, User
+from ..permissions import institution_of, is_organiser, tandem_of
+from .audit import record_change
+from .errors import DomainError
+
+TANDEM_TEXT_FIELDS = ("project_title", "summary", "summary_zh", "summary_de")
+INSTITUTION_TEXT_FIELDS = (
+    "name_zh",
+    "city",
+    "province",
+    "website",
+    "description",
+    "description_zh",
+    "description_de",
+)
+
+
+def _save(obj, *, actor: User, entity: str, fields: dict, topics: list[Topic] | None) -> None:
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.full_clean()
+        obj.save(update_fields=list(fields))
+        if topics is not None:
+            obj.topics.set(topics)
+        record_change(
+            actor=actor,
+            entity=entity,
+            entity_id=obj.pk,
+            action="edit_profile",
+            from_status="",
+            to_status="",
+            note=", ".join(sorted(fields)),
+        )
+
+
+def update_tandem_profile(
+    *, actor: User, tandem: Tandem, fields: dict, topics: list[Topic], seeks: list[str]
+) -> Tandem:
+    """A member edits their own tandem's profile (organisers use the admin site)."""
+    own = tandem_of(actor)
+    if (own is None or own.pk != tandem.pk) and not is_organiser(actor):
+        raise DomainError(_("You can only edit your own tandem's profile."))
+    unknown = set(fields) - set(TANDEM_TEXT_FIELDS)
+    if unknown or any(s not in Seeking.values for s in seeks):
+        raise DomainError(_("Some of the submitted values are not allowed."))
+    _save(
+        tandem,
+        actor=actor,
+        entity="tandem",
+        fields={**fields, "seeks": list(dict.fromkeys(seeks))},
+        topics=topics,
+    )
+    return tandem
+
+
+def update_institution_profile(
+    *, actor: User, institution: Institution, fields: dict, topics: list[Topic]
+) -> Institution:
+    """Any representative of the institution may keep its profile up to date."""
+    own = institution_of(actor)
+    if (own is None or own.pk != institution.pk) and not is_organiser(actor):
+        raise DomainError(_("You can only edit your own institution's profile."))
+    if set(fields) - set(INSTITUTION_TEXT_FIELDS):
+        raise DomainError(_("Some of the submitted values are not allowed."))
+    _save(institution, actor=actor, entity="institution", fields=fields, topics=topics)
+    return institution
+
+
+def update_preferences(
+    *, actor: User, user: User, display_name: str | None = None, language: str, time_zone: str
+) -> User:
+    """A person chooses the language and time zone the portal shows them."""
+    if actor.pk != user.pk:
+        raise DomainError(_("You can only change your own preferences."))
+    if language not in Language.values:
+        raise DomainError(_("This language is not offered."))
+    if time_zone not in zoneinfo.available_timezones():
+        raise DomainError(_("“%(zone)s” is not a known time zone.") % {"zone": time_zone})
+    fields = {"language": language, "time_zone": time_zone}
+    if display_name is not None:
+        fields["display_name"] = display_name.strip()[:120]
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(fields))
+    return user
+
+
+def set_language(*, user: User, language: str) -> User:
+    """The language switcher: remembered on the profile so e-mails use it too."""
+    if language not in Language.values:
+        raise DomainError(_("This language is not offered."))
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

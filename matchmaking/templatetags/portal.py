@@ -1,0 +1,47 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..profiles_text import localized_versions
+from ..timezones import show_time
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def when(context, moment, with_date=True):
+    """A time in the viewer's zone, the other side's home zone beside it."""
+    if moment is None:
+        return ""
+    shown = show_time(moment, context["viewer_zones"])
+    own = f"{shown.date} {shown.time}" if with_date else shown.time
+    html = format_html(
+        '<time class="when" datetime="{}" data-zone="{}">{} <span class="zone">{}</span></time>',
+        shown.utc.isoformat(),
+        shown.zone,
+        own,
+        shown.zone,
+    )
+    if shown.other_time is None:
+        return html
+    other = f"{shown.other_date} {shown.other_time}" if shown.other_date else shown.other_time
+    return html + format_html(
+        ' <span class="other-zone" data-zone="{}">({} {})</span>',
+        shown.other_place,
+        other,
+        shown.other_place,
+    )
+
+
+@register.inclusion_tag("matchmaking/includes/bilingual.html")
+def bilingual(obj, field):
+    """The text in the viewer's language (English if missing), the other versions behind a
+    switch, so nobody depends on a translation when the original is at hand."""
+    shown, others = localized_versions(obj, field, get_language() or "en")
+    return {"shown": shown, "others": others, "label": _("Show the other languages")}
+
+
+@register.filter
+def topic_names(topics):
+    return ", ".join(t.name for t in topics)

@@ -1,0 +1,45 @@
+"""A person's own settings: language and time zone."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.i18n import set_language
+
+from ..enums import Language
+from ..forms import PreferencesForm
+from ..services import DomainError
+from ..services.profiles import set_language as remember_language
+from ..services.profiles import update_preferences
+
+
+@login_required
+def preferences(request):
+    user = request.user
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "display_name": user.display_name,
+            "language": user.language,
+            "time_zone": user.time_zone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_preferences(actor=user, user=user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("preferences")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "matchmaking/preferences.html", {"form": form}, status=status)
+
+
+def switch_language(request):
+    """The language switcher. For a logged-in person the choice is kept on the profile, which
+    decides the language of every page and e-mail."""
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in Language.values:
+        remember_language(user=request.user, language=language)
+    return set_language(request)

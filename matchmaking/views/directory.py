@@ -1,0 +1,57 @@
+"""The institution directory of the user's tour: search, filters, an institution's page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .. import selectors
+from ..enums import OPEN_REQUEST_STATUSES
+from ..forms import DirectoryForm
+from ..models import Topic
+from ..permissions import get_institution_for_user, requests_visible_to, tandem_of
+from .requests import request_form
+
+PAGE_SIZE = 25
+
+
+@login_required
+def institution_list(request):
+    tour = selectors.tour_for(request.user)
+    if tour is None:
+        raise PermissionDenied
+    form = DirectoryForm(
+        request.GET or None, cities=selectors.cities(tour), topics=list(Topic.objects.all())
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    institutions = selectors.directory(
+        tour,
+        query=filters.get("q", "").strip(),
+        kind=filters.get("kind", ""),
+        city=filters.get("city", ""),
+        topic=filters.get("topic", ""),
+    )
+    page = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matchmaking/directory.html",
+        {"form": form, "page": page, "tour": tour, "query": query.urlencode()},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def institution_detail(request, pk: int):
+    institution = get_institution_for_user(request.user, pk)
+    tandem = tandem_of(request.user)
+    context = {"institution": institution, "tandem": tandem}
+    if tandem is not None:
+        context["open_request"] = (
+            requests_visible_to(request.user)
+            .filter(institution=institution, status__in=OPEN_REQUEST_STATUSES)
+            .first()
+        )
+        context["form"] = request_form(request, tandem, institution)
+    return render(request, "matchmaking/institution_detail.html", context)

@@ -1,0 +1,88 @@
+"""The partner's journey: incoming requests, asking a tandem, the institution's profile."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import selectors
+from ..enums import Direction, RequestStatus
+from ..forms import InstitutionProfileForm
+from ..permissions import get_tandem_for_user, requests_visible_to, tandems_visible_to
+from ..services import DomainError
+from ..services.profiles import update_institution_profile
+from .access import representative_required
+from .requests import ask
+
+
+@representative_required
+def dashboard(request, institution):
+    """Every representative of the institution sees all of its requests."""
+    requests = requests_visible_to(request.user)
+    incoming = requests.filter(
+        direction=Direction.TANDEM_TO_INSTITUTION, status=RequestStatus.PENDING
+    )
+    context = {
+        "institution": institution,
+        "incoming": list(selectors.with_details(incoming).order_by("created_at")),
+        "request_groups": selectors.requests_by_status(
+            requests.exclude(pk__in=incoming.values("pk"))
+        ),
+        "meetings": selectors.upcoming_meetings(request.user, timezone.now()),
+        "sessions": selectors.my_sessions(request.user),
+    }
+    return render(request, "matchmaking/partner_dashboard.html", context)
+
+
+@representative_required
+def tandem_list(request, institution):
+    tandems = tandems_visible_to(request.user).select_related("tour").prefetch_related("topics")
+    return render(
+        request,
+        "matchmaking/tandem_list.html",
+        {"institution": institution, "tandems": tandems.order_by("name")},
+    )
+
+
+@representative_required
+def tandem_detail(request, institution, pk: int):
+    """A tandem's profile; the partner can ask it for a meeting from here."""
+    tandem = get_tandem_for_user(request.user, pk)
+    return ask(
+        request,
+        tandem=tandem,
+        institution=institution,
+        direction=Direction.INSTITUTION_TO_TANDEM,
+        template="matchmaking/tandem_detail.html",
+        context={"tandem": tandem, "institution": institution},
+    )
+
+
+@representative_required
+def edit_profile(request, institution):
+    form = InstitutionProfileForm(
+        request.POST or None,
+        instance=institution,
+        initial={"topics": list(institution.topics.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_institution_profile(
+                actor=request.user,
+                institution=institution,
+                fields={f: data[f] for f in InstitutionProfileForm.Meta.fields},
+                topics=list(data["topics"]),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("partner_dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "matchmaking/profile_form.html",
+        {"form": form, "institution": institution},
+        status=status,
+    )

@@ -1,0 +1,185 @@
+"""Meeting requests, seen by either side: ask, answer, withdraw, confirm a proposed time."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..enums import RequestStatus
+from ..forms import AcceptForm, DeclineForm, MeetingRequestForm, ProposeForm
+from ..models import Institution, MeetingRequest, Tandem
+from ..permissions import Side, get_request_for_user, receiver_side, requester_side, side_of
+from ..services import DomainError
+from ..services import requests as request_services
+from ..timezones import zones_for
+
+BAD_REQUEST = 400
+
+
+def offered_slots(tandem: Tandem, institution: Institution, tour):
+    now = timezone.now()
+    return [
+        s
+        for s in selectors.free_slots_for(tour, tandem_id=tandem.pk, institution_id=institution.pk)
+        if s.starts_at > now
+    ]
+
+
+def request_form(request, tandem: Tandem, institution: Institution) -> MeetingRequestForm:
+    return MeetingRequestForm(
+        request.POST if request.method == "POST" else None,
+        slots=offered_slots(tandem, institution, tandem.tour),
+        zones=zones_for(request.user, tandem.tour),
+    )
+
+
+def ask(request, *, tandem, institution, direction, template, context):
+    """Handle the meeting request form of an institution page or a tandem page."""
+    form = request_form(request, tandem, institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = request_services.request_meeting(
+                actor=request.user,
+                tandem=tandem,
+                institution=institution,
+                direction=direction,
+                message=form.cleaned_data["message"],
+                preferred_starts=form.cleaned_data["preferred_starts"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your meeting request has been sent."))
+            return redirect("request_detail", pk=created.pk)
+    status = BAD_REQUEST if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: str = "") -> dict:
+    """The forms the user's side may use on this request, in the viewer's zone."""
+    side = side_of(request.user, meeting_request)
+    pending = meeting_request.status == RequestStatus.PENDING
+    context = {"side": side, "can_answer": False, "can_withdraw": False, "can_confirm": False}
+    if not pending:
+        return context
+    receiving = side in (receiver_side(meeting_request), Side.ORGANISER)
+    requesting = side in (requester_side(meeting_request), Side.ORGANISER)
+    if receiving:
+        zones = zones_for(request.user, meeting_request.tour)
+        slots = offered_slots(
+            meeting_request.tandem, meeting_request.institution, meeting_request.tour
+        )
+        wished = {p.starts_at for p in meeting_request.preferred_slots.all()}
+        # The requester's wishes come first in the list.
+        slots.sort(key=lambda s: (s.starts_at not in wished, s.starts_at))
+        context.update(
+            can_answer=True,
+            accept_form=AcceptForm(data if bound == "accept" else None, slots=slots, zones=zones),
+            propose_form=ProposeForm(
+                data if bound == "propose" else None, slots=slots, zones=zones
+            ),
+            decline_form=DeclineForm(data if bound == "decline" else None),
+        )
+    if requesting:
+        context["can_withdraw"] = meeting_request.proposed_start is None or side == Side.ORGANISER
+        context["can_confirm"] = meeting_request.proposed_start is not None
+        context.setdefault("decline_form", DeclineForm(data if bound == "decline" else None))
+    return context
+
+
+def _page(request, meeting_request, *, status=200, data=None, bound=""):
+    meeting_request = selectors.with_details(
+        MeetingRequest.objects.filter(pk=meeting_request.pk)
+    ).get()
+    context = {
+        "meeting_request": meeting_request,
+        "meeting": getattr(meeting_request, "meeting", None),
+        "viewer_zones": zones_for(request.user, meeting_request.tour),
+        **_answer_forms(request, meeting_request, data, bound),
+    }
+    return render(request, "matchmaking/request_detail.html", context, status=status)
+
+
+@login_required
+def request_detail(request, pk: int):
+    return _page(request, get_request_for_user(request.user, pk))
+
+
+def _act(request, pk: int, bound: str, action):
+    """Run one answer on a request; bad input or a refused change re-renders the page."""
+    meeting_request = get_request_for_user(request.user, pk)
+    forms = _answer_forms(request, meeting_request, request.POST, bound)
+    form = forms.get(f"{bound}_form")
+    if form is not None and not form.is_valid():
+        return _page(request, meeting_request, status=BAD_REQUEST, data=request.POST, bound=bound)
+    try:
+        done = action(meeting_request, form.cleaned_data if form is not None else {})
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _page(request, meeting_request, status=BAD_REQUEST)
+    messages.success(request, done)
+    return redirect("request_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    def run(meeting_request, data):
+        request_services.accept_request(
+            actor=request.user, request=meeting_request, start=data.get("start")
+        )
+        meeting_request.refresh_from_db()
+        if getattr(meeting_request, "meeting", None) is None:
+            return _("The request is accepted; the organisers will find a time for it.")
+        return _("The request is accepted and the meeting is in your schedule.")
+
+    return _act(request, pk, "accept", run)
+
+
+@login_required
+@require_POST
+def propose(request, pk: int):
+    def run(meeting_request, data):
+        request_services.propose_time(
+            actor=request.user, request=meeting_request, start=data["start"]
+        )
+        return _("Your proposal has been sent; the other side can now confirm or decline it.")
+
+    return _act(request, pk, "propose", run)
+
+
+@login_required
+@require_POST
+def decline(request, pk: int):
+    def run(meeting_request, data):
+        request_services.decline_request(
+            actor=request.user, request=meeting_request, reason=data.get("reason", "")
+        )
+        return _("The request is declined.")
+
+    return _act(request, pk, "decline", run)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    def run(meeting_request, data):
+        request_services.withdraw_request(actor=request.user, request=meeting_request)
+        return _("The request is withdrawn.")
+
+    return _act(request, pk, "withdraw", run)
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    def run(meeting_request, data):
+        request_services.confirm_proposed_time(actor=request.user, request=meeting_request)
+        return _("The proposed time is confirmed and the meeting is in your schedule.")
+
+    return _act(request, pk, "confirm", run)

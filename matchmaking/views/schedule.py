@@ -1,0 +1,120 @@
+"""My schedule: meetings and sessions in time order, .ics entries and the personal feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..calendar import build_calendar, meeting_event, session_event
+from ..forms import VideoLinkForm
+from ..models import CalendarFeed
+from ..permissions import (
+    can_replace_video_link,
+    get_meeting_for_user,
+    get_session_for_user,
+    sessions_visible_to,
+)
+from ..services import DomainError
+from ..services.calendar_feed import issue_calendar_token, revoke_calendar_token
+from ..services.video import replace_video_link
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=200):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    items = selectors.schedule_for(request.user)
+    context = {
+        "items": items,
+        "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+        if feed
+        else "",
+        "video_form": video_form or VideoLinkForm(),
+        "video_meeting_id": video_meeting_id,
+        "editable_meetings": {
+            item.detail.pk
+            for item in items
+            if item.kind == "meeting" and can_replace_video_link(request.user, item.detail)
+        },
+    }
+    return render(request, "matchmaking/schedule.html", context, status=status)
+
+
+@login_required
+def my_schedule(request):
+    return _schedule_page(request)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    meeting = selectors.meetings_for_calendar(request.user).get(pk=meeting.pk)
+    event = meeting_event(meeting, zone=request.user.time_zone)
+    return _ics(build_calendar([event]), f"meeting-{meeting.pk}.ics")
+
+
+@login_required
+def session_ics(request, pk: int):
+    session = get_session_for_user(request.user, pk)
+    return _ics(
+        build_calendar([session_event(session, zone=request.user.time_zone)]),
+        f"session-{session.pk}.ics",
+    )
+
+
+def calendar_feed(request, token: str):
+    """The feed calendar applications fetch without a login: the secret token is the key."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    user = feed.user
+    events = [
+        meeting_event(m, zone=user.time_zone)
+        for m in selectors.meetings_for_calendar(user).filter(
+            status__in=selectors.SHOWN_MEETING_STATUSES
+        )
+    ]
+    events += [session_event(s, zone=user.time_zone) for s in sessions_visible_to(user)]
+    return _ics(build_calendar(events), "innohealth.ics")
+
+
+@login_required
+@require_POST
+def issue_feed(request):
+    issue_calendar_token(user=request.user)
+    messages.success(
+        request, _("Your calendar address is ready. Any earlier address no longer works.")
+    )
+    return redirect("schedule")
+
+
+@login_required
+@require_POST
+def revoke_feed(request):
+    revoke_calendar_token(user=request.user)
+    messages.success(request, _("Your calendar address is switched off."))
+    return redirect("schedule")
+
+
+@login_required
+@require_POST
+def change_video_link(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    form = VideoLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            replace_video_link(actor=request.user, meeting=meeting, url=form.cleaned_data["url"])
+        except DomainError as error:
+            form.add_error("url", error.message)
+        else:
+            messages.success(request, _("The video link is changed."))
+            return redirect("schedule")
+    return _schedule_page(request, video_form=form, video_meeting_id=meeting.pk, status=400)
