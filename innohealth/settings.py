@@ -151,7 +151,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work driven from database rows (never long ETA tasks, which Redis would redeliver).
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
+    "send-due-reminders": {"task": "matchmaking.tasks.send_due_reminders", "schedule": 60.0},
+    "nudge-and-expire-requests": {
+        "task": "matchmaking.tasks.nudge_and_expire_requests",
+        "schedule": 600.0,
+    },
+}
+
+# Outbox: every e-mail is a row; see matchmaking/services/outbox.py and docs/operations.md.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=300)
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+REQUEST_NUDGE_HOURS = env.int("REQUEST_NUDGE_HOURS", default=48)
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -29,6 +29,7 @@ from .models import (
 from .services import DomainError
 from .services import meetings as meeting_services
 from .services import requests as request_services
+from .services import sessions as session_services
 
 
 def run_service_on_each(modeladmin, request, queryset, service, done_message):
@@ -249,7 +250,21 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected sessions from the programme"))
     def unpublish(self, request, queryset):
-        queryset.update(is_published=False)
+        run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: session_services.cancel_session(actor=actor, session=obj),
+            _("%(count)d sessions withdrawn; their participants are told."),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # After the participants are saved, so the people told are the current ones.
+        super().save_related(request, form, formsets, change)
+        if change:
+            session_services.announce_session_change(
+                actor=request.user, session=form.instance, changed_fields=form.changed_data
+            )
 
 
 # --- requests and meetings --------------------------------------------------------------------
@@ -484,3 +499,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Invitations and the outbox live in their own module; importing it registers them.
+from . import admin_notifications  # noqa: E402, F401

@@ -29,6 +29,16 @@ def _mailto(address: str) -> icalendar.vCalAddress:
     return icalendar.vCalAddress(f"mailto:{address}")
 
 
+def _add_people(event: icalendar.Event, people: Iterable) -> None:
+    """The portal's sender is the organiser (METHOD:REQUEST needs one); the people attend."""
+    event.add("organizer", _mailto(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
+    for person in people:
+        attendee = _mailto(person.email)
+        attendee.params["cn"] = icalendar.vText(str(person))
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+
+
 def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> icalendar.Event:
     """The event of a bilateral meeting; the attendees are the tandem members and the partner's
     representatives, the organiser is the portal's sender address."""
@@ -43,23 +53,19 @@ def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> ic
     if meeting.video_url:
         event.add("location", meeting.video_url)
         event.add("url", meeting.video_url)
-    event.add("organizer", _mailto(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
     people = [m.user for m in meeting.tandem.members.all()]
     people += [r.user for r in meeting.institution.representatives.all()]
-    for person in people:
-        attendee = _mailto(person.email)
-        attendee.params["cn"] = icalendar.vText(str(person))
-        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+    _add_people(event, people)
     is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
 
 
-def session_event(session: Session, *, zone: str, sequence: int = 0) -> icalendar.Event:
+def session_event(session: Session, *, zone: str, people: Iterable = ()) -> icalendar.Event:
+    """The event of an agenda item; ``people`` (those taking part) become its attendees."""
     event = icalendar.Event()
     event.add("uid", f"session-{session.pk}@innohealth-matchmaking")
-    event.add("sequence", sequence)
+    event.add("sequence", session.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", _local(session.starts_at, zone))
     event.add("dtend", _local(session.ends_at, zone))
@@ -69,6 +75,7 @@ def session_event(session: Session, *, zone: str, sequence: int = 0) -> icalenda
     if session.video_url:
         event.add("location", session.video_url)
         event.add("url", session.video_url)
+    _add_people(event, people)
     event.add("status", "CONFIRMED" if session.is_published else "CANCELLED")
     return event
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import notifications
 from ..enums import MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, User
 from ..permissions import Side, is_organiser, side_of
@@ -73,6 +74,7 @@ def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTi
         request.unscheduled_reason = ""
         request.save(update_fields=["unscheduled_reason"])
     _audit(meeting, actor, "schedule", "")
+    notifications.meeting_scheduled(meeting)
     return meeting
 
 
@@ -99,8 +101,9 @@ def place_accepted_request(
     return None
 
 
-def _ensure_organiser(actor: User) -> None:
-    if not is_organiser(actor):
+def _ensure_organiser(actor: User | None) -> None:
+    # None is the server itself (a management command an operator runs), as in expire_request.
+    if actor is not None and not is_organiser(actor):
         raise DomainError(_("Only organisers can do this."))
 
 
@@ -130,6 +133,7 @@ def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = 
         if meeting.status != MeetingStatus.SCHEDULED:
             raise DomainError(_("Only a scheduled meeting can be moved."))
         slot = _free_slot(meeting.request, start)
+        previous_start = meeting.starts_at
         meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
         meeting.sequence += 1
         try:
@@ -140,6 +144,7 @@ def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = 
                 _("Somebody took this slot a moment ago; please choose another.")
             ) from exc
         _audit(meeting, actor, "move", MeetingStatus.SCHEDULED, note=slot.starts_at.isoformat())
+        notifications.meeting_moved(meeting, previous_start)
     return meeting
 
 
@@ -159,6 +164,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
             raise DomainError(_("You cannot do this for this meeting."))
         _set_status(meeting, actor=actor, to=MeetingStatus.CANCELLED, action="cancel", note=reason)
+        notifications.meeting_cancelled(meeting)
         request = MeetingRequest.objects.select_for_update().get(pk=meeting.request_id)
         change_request_status(
             request, actor=actor, to=RequestStatus.CANCELLED, action="cancel", note=reason

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import notifications
 from ..enums import RequestStatus
 from ..models import Institution, MeetingRequest, PreferredSlot, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
@@ -94,6 +95,7 @@ def request_meeting(
                 from_status="",
                 to_status=RequestStatus.PENDING,
             )
+            notifications.request_received(request)
     except IntegrityError as exc:
         raise DomainError(
             _("There is already an open meeting request between %(tandem)s and %(institution)s.")
@@ -115,6 +117,7 @@ def accept_request(
         _ensure_side(actor, request, receiver_side(request))
         change_request_status(request, actor=actor, to=RequestStatus.ACCEPTED, action="accept")
         place_accepted_request(actor=actor, request=request, start=start)
+        notifications.request_accepted(request, actor)
     return request
 
 
@@ -155,6 +158,7 @@ def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingReq
             request, actor=actor, to=RequestStatus.ACCEPTED, action="confirm_time"
         )
         place_accepted_request(actor=actor, request=request, start=request.proposed_start)
+        notifications.request_accepted(request, actor)
     return request
 
 
@@ -173,6 +177,7 @@ def decline_request(*, actor: User, request: MeetingRequest, reason: str = "") -
         change_request_status(
             request, actor=actor, to=RequestStatus.DECLINED, action="decline", note=reason
         )
+        notifications.request_declined(request, actor)
     return request
 
 
@@ -181,6 +186,7 @@ def withdraw_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
         request = _lock(request)
         _ensure_side(actor, request, requester_side(request))
         change_request_status(request, actor=actor, to=RequestStatus.WITHDRAWN, action="withdraw")
+        notifications.request_withdrawn(request, actor)
     return request
 
 
@@ -192,6 +198,7 @@ def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> M
         if request.created_at + timedelta(days=request.tour.request_expiry_days) > now:
             raise DomainError(_("This request has not reached its expiry date yet."))
         change_request_status(request, actor=None, to=RequestStatus.EXPIRED, action="expire")
+        notifications.request_expired(request)
     return request
 
 
@@ -210,4 +217,5 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
             change_request_status(
                 request, actor=actor, to=RequestStatus.CANCELLED, action="cancel", note=reason
             )
+            notifications.request_cancelled(request, actor)
     return request

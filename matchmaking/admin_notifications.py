@@ -1,0 +1,199 @@
+"""The organisers' admin for invitations and the outbox. Every action calls a service."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import admin as core_admin
+from .models import Invitation, InvitationState, OutboxMessage, OutboxStatus
+from .services import DomainError
+from .services import invitations as invitation_services
+from .services import outbox as outbox_services
+
+
+class InvitationForm(forms.ModelForm):
+    """Adding an invitation goes through the service, which also writes its e-mail."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "name", "role", "tandem", "institution", "language", "time_zone"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk:
+            return data
+        try:
+            self.instance = invitation_services.create_invitation(actor=self.actor, **data)
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+class InvitationStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return InvitationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in InvitationState.values:
+            return queryset.filter(Invitation.state_filter(self.value()))
+        return queryset
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel (.xlsx) file"),
+        help_text=_("Columns: name, e-mail, role, institution or tandem, language."),
+    )
+    only_valid = forms.BooleanField(
+        label=_("Import only the valid rows and leave out the others"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Please upload a .csv or .xlsx file."))
+        if upload.size > 2 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (at most 2 MB)."))
+        return upload
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    form = InvitationForm
+    list_display = ["email", "name", "role", "tandem", "institution", "language", "state_label"]
+    list_filter = [InvitationStateFilter, "role", "language"]
+    search_fields = ["email", "name", "tandem__name", "institution__name"]
+    list_select_related = ["tandem", "institution", "message"]
+    autocomplete_fields = ["tandem", "institution"]
+    readonly_fields = ["state_label", "expires_at", "accepted_at", "user", "last_error"]
+    actions = ["resend", "revoke"]
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj):
+        return InvitationState(obj.state).label
+
+    @admin.display(description=_("last error"))
+    def last_error(self, obj):
+        return obj.message.last_error if obj.message else ""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class BoundForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, actor=request.user, **kw)
+
+        return BoundForm
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj:  # a sent invitation is not edited: revoke it and invite again
+            return [*InvitationForm.Meta.fields, *self.readonly_fields]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        """The service saved it in ``clean``."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected invitations again (new link)"))
+    def resend(self, request, queryset):
+        core_admin.run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: invitation_services.resend_invitation(actor=actor, invitation=obj),
+            _("%(count)d invitations sent again."),
+        )
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request, queryset):
+        core_admin.run_service_on_each(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: invitation_services.revoke_invitation(actor=actor, invitation=obj),
+            _("%(count)d invitations revoked."),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="matchmaking_invitation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        rows = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = invitation_services.parse_invitation_file(upload.name, upload.read())
+                created = invitation_services.import_invitations(
+                    actor=request.user, rows=rows, only_valid=form.cleaned_data["only_valid"]
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                skipped = sum(bool(row.problems) for row in rows)
+                self.message_user(
+                    request,
+                    _("%(count)d invitations queued, %(skipped)d rows left out.")
+                    % {"count": len(created), "skipped": skipped},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:matchmaking_invitation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import invitations"),
+            "form": form,
+            "bad_rows": [row for row in rows if row.problems],
+        }
+        return TemplateResponse(request, "admin/matchmaking/invitation/import.html", context)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["email", "dedupe_key", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields] + ["message_id"]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected failed e-mails again"))
+    def retry(self, request, queryset):
+        core_admin.run_service_on_each(
+            self,
+            request,
+            queryset.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.SKIPPED]),
+            lambda actor, obj: outbox_services.retry_message(actor=actor, message=obj),
+            _("%(count)d e-mails queued again."),
+        )

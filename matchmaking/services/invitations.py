@@ -1,0 +1,466 @@
+"""Invitations: create (one by one or from a CSV/Excel file), resend, revoke, accept.
+
+The link is a signed token (django.core.signing) holding the invitation's id and a nonce stored
+on the row: a forged or altered token fails the signature (404); resending changes the nonce, so
+the older link stops working; accepting closes the invitation, so the link works once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import notifications
+from ..enums import Language
+from ..models import (
+    Institution,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    Representative,
+    Tandem,
+    TandemMember,
+    User,
+)
+from ..permissions import is_organiser
+from ..roles import ORGANISERS_GROUP
+from .audit import record_change
+from .errors import DomainError
+
+TOKEN_SALT = "matchmaking.invitation"  # noqa: S105 — a signing salt, not a secret
+TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
+
+
+class InvalidInvitationToken(Exception):
+    """The token was not made by us: answered with 404."""
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=TOKEN_SALT)
+
+
+def invitation_link(invitation: Invitation) -> str:
+    return notifications.portal_url("invitation_accept", invitation_token(invitation))
+
+
+def _audit(invitation: Invitation, actor: User | None, action: str, from_status: str) -> None:
+    record_change(
+        actor=actor,
+        entity="invitation",
+        entity_id=invitation.pk,
+        action=action,
+        from_status=from_status,
+        to_status=invitation.status,
+    )
+
+
+def _ensure_organiser(actor: User) -> None:
+    if not is_organiser(actor):
+        raise DomainError(_("Only organisers can do this."))
+
+
+def _role_conflict(
+    user: User, role: str, tandem: Tandem | None, institution: Institution | None
+) -> str:
+    """Why an existing account cannot take this role, or ''."""
+    membership = getattr(user, "tandem_membership", None)
+    representative = getattr(user, "representative", None)
+    if role in TANDEM_ROLES:
+        if membership and membership.tandem_id != tandem.pk:
+            return _("%(email)s is already a member of the tandem %(tandem)s.") % {
+                "email": user.email,
+                "tandem": membership.tandem,
+            }
+        if representative:
+            return _("%(email)s already represents %(institution)s.") % {
+                "email": user.email,
+                "institution": representative.institution,
+            }
+    if role == InvitationRole.REPRESENTATIVE:
+        if representative and representative.institution_id != institution.pk:
+            return _("%(email)s already represents %(institution)s.") % {
+                "email": user.email,
+                "institution": representative.institution,
+            }
+        if membership:
+            return _("%(email)s is already a member of the tandem %(tandem)s.") % {
+                "email": user.email,
+                "tandem": membership.tandem,
+            }
+    return ""
+
+
+def check_invitation(
+    *,
+    email: str,
+    role: str,
+    tandem: Tandem | None,
+    institution: Institution | None,
+    language: str,
+) -> str:
+    """The first reason this invitation cannot be made, or ''."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+    if role not in InvitationRole.values:
+        return _("Unknown role “%(role)s”.") % {"role": role}
+    if role in TANDEM_ROLES and tandem is None:
+        return _("A tandem member needs a tandem.")
+    if role == InvitationRole.REPRESENTATIVE and institution is None:
+        return _("A partner representative needs an institution.")
+    if language not in Language.values:
+        return _("Unknown language “%(language)s”.") % {"language": language}
+    if Invitation.objects.filter(email__iexact=email, status=InvitationStatus.OPEN).exists():
+        return _("%(email)s already has an open invitation.") % {"email": email}
+    user = User.objects.filter(email__iexact=email).first()
+    return _role_conflict(user, role, tandem, institution) if user else ""
+
+
+def create_invitation(
+    *,
+    actor: User,
+    email: str,
+    name: str,
+    role: str,
+    tandem: Tandem | None = None,
+    institution: Institution | None = None,
+    language: str = Language.ENGLISH,
+    time_zone: str = "",
+) -> Invitation:
+    """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit."""
+    _ensure_organiser(actor)
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Please give the person's name."))
+    problem = check_invitation(
+        email=email, role=role, tandem=tandem, institution=institution, language=language
+    )
+    if problem:
+        raise DomainError(problem)
+    if not time_zone:
+        time_zone = "Asia/Shanghai" if role == InvitationRole.REPRESENTATIVE else "Europe/Berlin"
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                name=name,
+                role=role,
+                tandem=tandem if role in TANDEM_ROLES else None,
+                institution=institution if role == InvitationRole.REPRESENTATIVE else None,
+                language=language,
+                time_zone=time_zone,
+                nonce=secrets.token_hex(16),
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+                invited_by=actor,
+            )
+            invitation.message = notifications.invitation(invitation)
+            invitation.save(update_fields=["message"])
+            _audit(invitation, actor, "invite", "")
+    except IntegrityError as exc:
+        raise DomainError(
+            _("%(email)s already has an open invitation.") % {"email": email}
+        ) from exc
+    return invitation
+
+
+def _lock(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update().get(pk=invitation.pk)
+
+
+def resend_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    """A new link (the old one stops working), a new expiry date, a new e-mail."""
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        invitation = _lock(invitation)
+        if invitation.status != InvitationStatus.OPEN:
+            raise DomainError(
+                _("This invitation is %(status)s and cannot be sent again.")
+                % {"status": invitation.get_status_display().lower()}
+            )
+        invitation.nonce = secrets.token_hex(16)
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+        invitation.message = notifications.invitation(invitation)
+        invitation.save(update_fields=["nonce", "expires_at", "message"])
+        _audit(invitation, actor, "resend", invitation.status)
+    return invitation
+
+
+def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        invitation = _lock(invitation)
+        if invitation.status != InvitationStatus.OPEN:
+            raise DomainError(_("Only an open invitation can be revoked."))
+        invitation.status = InvitationStatus.REVOKED
+        invitation.save(update_fields=["status"])
+        _audit(invitation, actor, "revoke", InvitationStatus.OPEN)
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points to. Raises InvalidInvitationToken for a forged token and
+    DomainError, with a message for the person, when the link cannot be used any more."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+        pk, nonce = int(data["i"]), str(data["n"])
+        invitation = Invitation.objects.select_related("tandem", "institution").get(pk=pk)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Invitation.DoesNotExist) as exc:
+        raise InvalidInvitationToken from exc
+    ensure_usable(invitation, nonce)
+    return invitation
+
+
+def ensure_usable(invitation: Invitation, nonce: str) -> None:
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise DomainError(
+            _("This invitation has already been used. Please log in with your e-mail address.")
+        )
+    if invitation.status == InvitationStatus.REVOKED:
+        raise DomainError(_("This invitation has been withdrawn by the organisers."))
+    if invitation.nonce != nonce:
+        raise DomainError(
+            _("A newer invitation was sent to you; please use the link in the latest e-mail.")
+        )
+    if invitation.expires_at <= timezone.now():
+        raise DomainError(
+            _("This invitation has expired. Please ask the organisers to send a new one.")
+        )
+
+
+def _give_role(user: User, invitation: Invitation) -> None:
+    problem = _role_conflict(user, invitation.role, invitation.tandem, invitation.institution)
+    if problem:
+        raise DomainError(problem)
+    if invitation.role in TANDEM_ROLES:
+        TandemMember.objects.update_or_create(
+            user=user, defaults={"tandem": invitation.tandem, "role": invitation.role}
+        )
+    elif invitation.role == InvitationRole.REPRESENTATIVE:
+        Representative.objects.update_or_create(
+            user=user, defaults={"institution": invitation.institution}
+        )
+    else:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+
+
+def accept_invitation(*, token: str, password: str | None = None) -> User:
+    """Follow the link: the account (new, or the existing one with this e-mail) gets the role,
+    the e-mail counts as verified, the invitation is closed. A new account needs a password."""
+    invitation = invitation_from_token(token)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        ensure_usable(invitation, signing.loads(token, salt=TOKEN_SALT)["n"])
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            if not password:
+                raise DomainError(_("Please choose a password."))
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                display_name=invitation.name,
+                language=invitation.language,
+                time_zone=invitation.time_zone,
+            )
+        elif password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        _give_role(user, invitation)
+        EmailAddress.objects.filter(Q(user=user) & ~Q(email__iexact=invitation.email)).update(
+            primary=False
+        )
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=invitation.email,
+            defaults={"email": invitation.email, "verified": True, "primary": True},
+        )
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.accepted_at = timezone.now()
+        invitation.user = user
+        invitation.save(update_fields=["status", "accepted_at", "user"])
+        _audit(invitation, user, "accept", InvitationStatus.OPEN)
+    return user
+
+
+# --- import from a file -----------------------------------------------------------------------
+
+COLUMNS = {
+    "name": "name",
+    "e-mail": "email",
+    "email": "email",
+    "role": "role",
+    "institution or tandem": "organisation",
+    "institution": "organisation",
+    "tandem": "organisation",
+    "organisation": "organisation",
+    "language": "language",
+}
+ROLE_WORDS = {
+    "researcher": InvitationRole.RESEARCHER,
+    "entrepreneur": InvitationRole.ENTREPRENEUR,
+    "representative": InvitationRole.REPRESENTATIVE,
+    "partner": InvitationRole.REPRESENTATIVE,
+    "partner representative": InvitationRole.REPRESENTATIVE,
+    "organiser": InvitationRole.ORGANISER,
+    "organizer": InvitationRole.ORGANISER,
+}
+LANGUAGE_WORDS = {
+    "en": Language.ENGLISH,
+    "english": Language.ENGLISH,
+    "de": Language.GERMAN,
+    "german": Language.GERMAN,
+    "deutsch": Language.GERMAN,
+    "zh": Language.CHINESE,
+    "zh-hans": Language.CHINESE,
+    "chinese": Language.CHINESE,
+    "中文": Language.CHINESE,
+}
+
+
+@dataclass
+class ImportRow:
+    line: int
+    name: str
+    email: str
+    role: str
+    organisation: str
+    language: str
+    tandem: Tandem | None = None
+    institution: Institution | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _read_rows(filename: str, content: bytes) -> list[list[str]]:
+    if filename.lower().endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad file
+            raise DomainError(_("This is not a readable Excel (.xlsx) file.")) from exc
+        return [
+            ["" if cell is None else str(cell) for cell in row]
+            for row in book.active.iter_rows(values_only=True)
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(_("The CSV file must be encoded as UTF-8.")) from exc
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):  # no clear delimiter: plain comma-separated
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _find_organisation(row: ImportRow) -> None:
+    if row.role in TANDEM_ROLES:
+        found = Tandem.objects.filter(Q(name__iexact=row.organisation) | Q(slug=row.organisation))
+        if found.count() == 1:
+            row.tandem = found.get()
+        else:
+            row.problems.append(
+                _("No single tandem is called “%(name)s”.") % {"name": row.organisation}
+            )
+    elif row.role == InvitationRole.REPRESENTATIVE:
+        found = Institution.objects.filter(
+            Q(name__iexact=row.organisation)
+            | Q(name_zh=row.organisation)
+            | Q(slug=row.organisation)
+        )
+        if found.count() == 1:
+            row.institution = found.get()
+        else:
+            row.problems.append(
+                _("No single institution is called “%(name)s”.") % {"name": row.organisation}
+            )
+
+
+def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
+    """Every data row of the file, each with the reasons it cannot be imported (if any)."""
+    rows = [r for r in _read_rows(filename, content) if any(cell.strip() for cell in r)]
+    if not rows:
+        raise DomainError(_("The file is empty."))
+    header = [COLUMNS.get(cell.strip().lower(), "") for cell in rows[0]]
+    missing = {"name", "email", "role", "organisation", "language"} - set(header)
+    if missing:
+        raise DomainError(
+            _(
+                "The first row must name the columns: name, e-mail, role, institution or tandem, language."
+            )
+        )
+    parsed, seen = [], set()
+    for line, cells in enumerate(rows[1:], start=2):
+        values = dict(zip(header, (c.strip() for c in cells), strict=False))
+        row = ImportRow(
+            line=line,
+            name=values.get("name", ""),
+            email=values.get("email", "").lower(),
+            role=ROLE_WORDS.get(values.get("role", "").lower(), values.get("role", "")),
+            organisation=values.get("organisation", ""),
+            language=LANGUAGE_WORDS.get(values.get("language", "").lower(), "")
+            or values.get("language", ""),
+        )
+        if not row.name:
+            row.problems.append(_("The name is missing."))
+        if row.email in seen:
+            row.problems.append(_("This e-mail address appears twice in the file."))
+        seen.add(row.email)
+        _find_organisation(row)
+        problem = check_invitation(
+            email=row.email,
+            role=row.role,
+            tandem=row.tandem,
+            institution=row.institution,
+            language=row.language,
+        )
+        organisation_missing = (row.role in TANDEM_ROLES and row.tandem is None) or (
+            row.role == InvitationRole.REPRESENTATIVE and row.institution is None
+        )
+        if problem and not organisation_missing:
+            row.problems.append(problem)
+        parsed.append(row)
+    return parsed
+
+
+def import_invitations(
+    *, actor: User, rows: list[ImportRow], only_valid: bool = False
+) -> list[Invitation]:
+    """All rows or nothing: with bad rows nothing is imported, unless the organiser chose to
+    import only the good ones."""
+    _ensure_organiser(actor)
+    if any(row.problems for row in rows) and not only_valid:
+        raise DomainError(
+            _("Nothing was imported: fix the rows listed below, or import only the valid rows.")
+        )
+    with transaction.atomic():
+        return [
+            create_invitation(
+                actor=actor,
+                email=row.email,
+                name=row.name,
+                role=row.role,
+                tandem=row.tandem,
+                institution=row.institution,
+                language=row.language,
+            )
+            for row in rows
+            if not row.problems
+        ]

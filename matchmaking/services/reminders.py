@@ -1,0 +1,67 @@
+"""Reminders before meetings and sessions, nudges for unanswered requests, and their expiry.
+
+Run every few minutes by Celery beat. Each pass looks at the database, so a beat tick that is lost
+changes nothing; the outbox's unique dedupe key makes sure nobody is reminded twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import notifications
+from ..enums import MeetingStatus, RequestStatus
+from ..models import Meeting, MeetingRequest, Session
+from .errors import DomainError
+from .requests import expire_request
+
+logger = logging.getLogger("matchmaking.reminders")
+
+# The 24-hour reminder is only useful while the 15-minute one is not due yet.
+LEADS = (
+    ("24h", timedelta(hours=24), timedelta(minutes=15)),
+    ("15min", timedelta(minutes=15), None),
+)
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    written = 0
+    for lead, ahead, until in LEADS:
+        window = {"starts_at__gt": now + (until or timedelta(0)), "starts_at__lte": now + ahead}
+        meetings = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, **window)
+        sessions = Session.objects.filter(is_published=True, **window).select_related("tour")
+        with transaction.atomic():
+            for meeting in meetings.select_related("tandem", "institution"):
+                written += notifications.meeting_reminder(meeting, lead)
+            for session in sessions:
+                written += notifications.session_reminder(session, lead)
+    return written
+
+
+def nudge_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
+    """Remind the receiving side of a request unanswered for REQUEST_NUDGE_HOURS (once); expire
+    it after the tour's request_expiry_days — both sides are told, and an expired request
+    holds no slot."""
+    now = now or timezone.now()
+    done = {"nudged": 0, "expired": 0}
+    overdue = MeetingRequest.objects.filter(
+        status=RequestStatus.PENDING,
+        created_at__lte=now - timedelta(hours=settings.REQUEST_NUDGE_HOURS),
+    ).select_related("tour", "tandem", "institution")
+    for request in overdue:
+        if request.created_at + timedelta(days=request.tour.request_expiry_days) <= now:
+            try:
+                expire_request(request=request, now=now)
+            except DomainError as exc:  # answered a moment ago
+                logger.info("request #%s not expired: %s", request.pk, exc)
+                continue
+            done["expired"] += 1
+        else:
+            with transaction.atomic():
+                done["nudged"] += notifications.request_nudge(request) > 0
+    return done

@@ -1,0 +1,143 @@
+"""A local SMTP sink (aiosmtpd) and a real Celery worker on the real Redis for the e-mail tests."""
+
+import email
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+REJECTED_PREFIX = "bounce"
+
+
+class Sink:
+    """Collects every message the SMTP server accepts; refuses recipients starting with
+    ``bounce`` with a permanent error, to exercise retries."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith(REJECTED_PREFIX):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        with self.lock:
+            return list(self.messages)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_sink_server():
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield sink, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_sink(smtp_sink_server, settings):
+    """The sink, with this process's Django sending to it over real SMTP."""
+    sink, port = smtp_sink_server
+    sink.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    yield sink
+    sink.clear()
+
+
+def database_url(settings_dict) -> str:
+    user = settings_dict.get("USER") or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, smtp_sink_server):
+    """``celery -A innohealth worker -P solo`` on the test database, the test Redis db and the
+    SMTP sink, with fast retries so the failure path finishes within a test."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.fail("The worker tests need REDIS_URL (the real Redis).")
+    _sink, port = smtp_sink_server
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "OUTBOX_RETRY_BASE_SECONDS": "0.2",
+        "OUTBOX_MAX_ATTEMPTS": "3",
+        "LOG_LEVEL": "WARNING",
+    }
+    celery = [sys.executable, "-m", "celery", "-A", "innohealth"]
+    subprocess.run([*celery, "purge", "-f"], env=env, cwd=ROOT, check=True, capture_output=True)
+    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 — open for the session
+    worker = subprocess.Popen(
+        [
+            *celery,
+            "worker",
+            "-P",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while "ready." not in (ROOT / "var" / "test-worker.log").read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail("The Celery worker did not start; see var/test-worker.log")
+        time.sleep(0.1)
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=10)
+    log.close()

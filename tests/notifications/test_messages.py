@@ -1,0 +1,167 @@
+"""Which change writes which e-mail to whom, in which language and time zone, with which
+calendar entry. The rows are sent here in-process through a real SMTP sink."""
+
+import email
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.core import mail
+
+from matchmaking import notifications
+from matchmaking.enums import Direction
+from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
+from matchmaking.services import meetings as meeting_services
+from matchmaking.services import outbox
+from matchmaking.services import requests as request_services
+from matchmaking.services import sessions as session_services
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def send_all() -> list:
+    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list("pk", flat=True):
+        outbox.send_message(pk)
+    return mail.outbox
+
+
+def ask(people, **kw):
+    return request_services.request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.institution,
+        direction=Direction.TANDEM_TO_INSTITUTION,
+        message="Wir möchten Sie treffen.",
+        **kw,
+    )
+
+
+def has_calendar(message: email.message.Message) -> bool:
+    return any(p.get_content_type() == "text/calendar" for p in message.walk())
+
+
+def calendar_of(message: email.message.Message):
+    """The text/calendar alternative and the parsed calendar."""
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    return parts[0], icalendar.Calendar.from_ical(parts[0].get_payload(decode=True))
+
+
+def test_a_request_writes_one_row_for_each_person_of_the_receiving_side(people):
+    request = ask(people)
+    rows = OutboxMessage.objects.filter(kind="request_received")
+    assert [(r.email, r.language, r.time_zone) for r in rows] == [
+        ("chen@partner.example", "zh-hans", "Asia/Shanghai")
+    ]
+    # Written twice, stored once: the dedupe key is unique.
+    assert notifications.request_received(request) == 0
+    assert rows.count() == 1
+
+
+def test_the_e_mail_is_in_the_recipients_language_with_text_html_and_a_link(people):
+    request = ask(people)
+    [sent] = send_all()
+    assert sent.to == ["chen@partner.example"]
+    assert sent.extra_headers["Content-Language"] == "zh-hans"
+    assert "华大集团" in sent.subject  # the institution's Chinese name for a Chinese reader
+    assert "Wir möchten Sie treffen." in sent.body
+    html = dict((m, c) for c, m in sent.alternatives)["text/html"]
+    link = notifications.portal_url("request_detail", request.pk)
+    assert link.startswith("http") and link in sent.body and f'href="{link}"' in html
+    row = OutboxMessage.objects.get()
+    assert sent.extra_headers["Message-ID"] == row.message_id
+    assert row.status == OutboxStatus.SENT and row.sent_at is not None
+
+
+def test_answers_go_to_the_side_that_did_not_act(people):
+    request = ask(people)
+    request_services.decline_request(actor=people.chen, request=request, reason="No time")
+    declined = OutboxMessage.objects.filter(kind="request_declined")
+    assert sorted(declined.values_list("email", flat=True)) == [
+        "alice@tandem.example",
+        "anton@tandem.example",
+    ]
+    second = ask(people)
+    request_services.withdraw_request(actor=people.alice, request=second)
+    assert list(
+        OutboxMessage.objects.filter(kind="request_withdrawn").values_list("email", flat=True)
+    ) == ["chen@partner.example"]
+
+
+def test_accepting_schedules_a_meeting_with_a_calendar_entry_for_everyone(people, smtp_sink):
+    people.alice.language = "de"
+    people.alice.save()
+    request = ask(people)
+    request_services.accept_request(actor=people.chen, request=request)
+    meeting = Meeting.objects.get(request=request)
+    rows = OutboxMessage.objects.filter(kind="meeting_scheduled")
+    assert sorted(rows.values_list("email", flat=True)) == [
+        "alice@tandem.example",
+        "anton@tandem.example",
+        "chen@partner.example",
+    ]
+    send_all()
+    [to_alice] = [m for m in smtp_sink.to("alice@tandem.example") if has_calendar(m)]
+    part, cal = calendar_of(to_alice)
+    assert part.get_param("method") == cal["METHOD"] == "REQUEST"
+    [event] = cal.walk("VEVENT")
+    assert str(event["UID"]) == meeting.uid
+    assert event["SEQUENCE"] == 0
+    assert event.decoded("DTSTART") == meeting.starts_at
+    assert str(event.decoded("DTSTART").tzinfo) == "Europe/Berlin"
+    assert str(event["LOCATION"]) == meeting.video_url == str(event["URL"])
+    assert str(event["ORGANIZER"]).startswith("mailto:")
+    assert len(event["ATTENDEE"]) == 3
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert "März" in to_alice.get_payload(0).get_payload(0).get_payload(decode=True).decode()
+    [to_chen] = [m for m in smtp_sink.to("chen@partner.example") if has_calendar(m)]
+    _part, chen_cal = calendar_of(to_chen)
+    assert str(chen_cal.walk("VEVENT")[0].decoded("DTSTART").tzinfo) == "Asia/Shanghai"
+    assert to_chen["Message-ID"].startswith("<outbox-")
+
+
+def test_a_move_raises_the_sequence_and_a_cancellation_sends_method_cancel(people, smtp_sink):
+    request = ask(people)
+    request_services.accept_request(actor=people.chen, request=request)
+    meeting = Meeting.objects.get(request=request)
+    later = meeting.starts_at + timedelta(minutes=30)
+    meeting_services.move_meeting(actor=people.otto, meeting=meeting, start=later)
+    meeting_services.cancel_meeting(actor=people.alice, meeting=meeting)
+    send_all()
+    by_kind = {}
+    for message in filter(has_calendar, smtp_sink.to("chen@partner.example")):
+        part, cal = calendar_of(message)
+        by_kind[cal.walk("VEVENT")[0]["SEQUENCE"]] = (part.get_param("method"), cal)
+    assert sorted(by_kind) == [0, 1, 2]
+    method, moved = by_kind[1]
+    assert method == "REQUEST" and moved.walk("VEVENT")[0].decoded("DTSTART") == later
+    method, cancelled = by_kind[2]
+    assert method == cancelled["METHOD"] == "CANCEL"
+    assert cancelled.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+    assert len({str(c.walk("VEVENT")[0]["UID"]) for _m, c in by_kind.values()}) == 1
+
+
+def test_organisers_changing_or_withdrawing_a_session_tell_its_participants(people):
+    session = factories.SessionFactory(tour=people.tour)
+    session.tandems.add(people.tandem)
+    session.institutions.add(people.institution)
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    session.save()
+    assert session_services.announce_session_change(
+        actor=people.otto, session=session, changed_fields=["starts_at", "ends_at"]
+    )
+    assert not session_services.announce_session_change(
+        actor=people.otto, session=session, changed_fields=["capacity"]
+    )
+    changed = OutboxMessage.objects.filter(kind="session_changed")
+    assert changed.count() == 3
+    cal = icalendar.Calendar.from_ical(changed.first().ics)
+    assert cal["METHOD"] == "REQUEST" and cal.walk("VEVENT")[0]["SEQUENCE"] == 1
+    session_services.cancel_session(actor=people.otto, session=session)
+    cancelled = OutboxMessage.objects.filter(kind="session_cancelled")
+    assert cancelled.count() == 3 and all(r.ics_method == "CANCEL" for r in cancelled)
+    assert icalendar.Calendar.from_ical(cancelled.first().ics).walk("VEVENT")[0]["SEQUENCE"] == 2
+    assert len(send_all()) == 6
