@@ -74,9 +74,9 @@ def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: st
         slots = offered_slots(
             meeting_request.tandem, meeting_request.institution, meeting_request.tour
         )
-        wished = {p.starts_at for p in meeting_request.preferred_slots.all()}
-        # The requester's wishes come first in the list.
-        slots.sort(key=lambda s: (s.starts_at not in wished, s.starts_at))
+        rank = {p.starts_at: p.rank for p in meeting_request.preferred_slots.all()}
+        # The requester's wishes come first in the list, in their order.
+        slots.sort(key=lambda s: (rank.get(s.starts_at, len(rank) + 1), s.starts_at))
         context.update(
             can_answer=True,
             accept_form=AcceptForm(data if bound == "accept" else None, slots=slots, zones=zones),

@@ -1,0 +1,155 @@
+"""The partner's journey: incoming requests, accept (with a time), propose another time,
+decline, ask a tandem, the institution's schedule and profile; colleagues share the work."""
+
+import pytest
+from django.urls import reverse
+
+from matchmaking.enums import MeetingStatus, RequestStatus
+from matchmaking.models import MeetingRequest
+from matchmaking.services.requests import propose_time
+from tests import factories
+
+from .conftest import berlin, slot_value
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_shows_incoming_requests_with_profile_message_and_wishes(client, people, ask):
+    people.tandem.summary = "AI-assisted ECG screening."
+    people.tandem.save()
+    ask(people, message="We build ECG screening.", preferred_starts=[berlin(22, 10)])
+    client.force_login(people.chen)
+    page = client.get(reverse("partner_dashboard")).content.decode()
+    assert "CardioSense" in page and "AI-assisted ECG screening." in page
+    assert "We build ECG screening." in page
+    # The wish at 10:00 Berlin, shown in Shanghai time with Berlin beside it.
+    assert "17:00" in page and "(10:00 " in page
+
+
+def test_a_colleague_of_the_same_institution_sees_and_answers_the_request(client, people, ask):
+    request = ask(people)
+    colleague = factories.RepresentativeFactory(institution=people.institution).user
+    client.force_login(colleague)
+    assert (
+        f'data-request="{request.pk}"' in client.get(reverse("partner_dashboard")).content.decode()
+    )
+    response = client.post(
+        reverse("request_accept", args=[request.pk]), {"start": slot_value(berlin(22, 11))}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED and request.acted_by == colleague
+    assert request.meeting.starts_at == berlin(22, 11)
+
+
+def test_accepting_without_a_time_takes_the_requesters_first_free_wish(client, people, ask):
+    request = ask(people, preferred_starts=[berlin(23, 9, 30), berlin(22, 10)])
+    client.force_login(people.chen)
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    # The wishes are offered first in the list of times.
+    first_option = page.split('name="start"')[1].split("<option")[2]
+    assert slot_value(berlin(23, 9, 30)) in first_option
+    response = client.post(reverse("request_accept", args=[request.pk]), {"start": ""})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.meeting.starts_at == berlin(23, 9, 30)
+    assert request.meeting.status == MeetingStatus.SCHEDULED
+
+
+def test_proposing_another_time_which_the_tandem_confirms(client, people, ask):
+    request = ask(people)
+    client.force_login(people.chen)
+    response = client.post(
+        reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(23, 8))}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING and request.proposed_start == berlin(23, 8)
+    client.force_login(people.alice)
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert 'id="confirm-form"' in page and 'id="decline-proposal-form"' in page
+    client.post(reverse("request_confirm", args=[request.pk]))
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED
+    assert request.meeting.starts_at == berlin(23, 8)
+
+
+def test_the_tandem_may_decline_a_proposed_time(client, people, ask):
+    request = ask(people)
+    propose_time(actor=people.chen, request=request, start=berlin(23, 8))
+    client.force_login(people.alice)
+    client.post(reverse("request_decline", args=[request.pk]), {"reason": "Too late for us."})
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECLINED
+    assert request.decline_reason == "Too late for us."
+
+
+def test_declining_with_an_optional_reason(client, people, ask):
+    first, second = ask(people), ask(people, tandem=people.other_tandem, by=people.bob)
+    client.force_login(people.chen)
+    client.post(reverse("request_decline", args=[first.pk]), {"reason": "Not our field."})
+    client.post(reverse("request_decline", args=[second.pk]), {"reason": ""})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.decline_reason) == (RequestStatus.DECLINED, "Not our field.")
+    assert (second.status, second.decline_reason) == (RequestStatus.DECLINED, "")
+    client.force_login(people.alice)
+    assert (
+        "Not our field." in client.get(reverse("request_detail", args=[first.pk])).content.decode()
+    )
+
+
+def test_a_partner_asks_a_tandem_for_a_meeting(client, people):
+    client.force_login(people.chen)
+    page = client.get(reverse("tandem_list")).content.decode()
+    assert "CardioSense" in page and "LungScan" in page
+    response = client.post(
+        reverse("tandem_detail", args=[people.tandem.pk]),
+        {"message": "BGI would like to meet you.", "preferred_1": slot_value(berlin(22, 8))},
+    )
+    assert response.status_code == 302
+    request = MeetingRequest.objects.get()
+    assert (
+        request.direction == "institution_to_tandem" and request.institution == people.institution
+    )
+    # Now the tandem answers.
+    client.force_login(people.alice)
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert 'id="accept-form"' in page
+    client.post(reverse("request_accept", args=[request.pk]), {"start": ""})
+    request.refresh_from_db()
+    assert request.meeting.starts_at == berlin(22, 8)
+
+
+def test_the_partner_sees_the_institutions_schedule(client, people, meeting):
+    session = factories.SessionFactory(
+        tour=people.tour, title="Company visit", host=people.institution
+    )
+    client.force_login(people.chen)
+    page = client.get(reverse("schedule")).content.decode()
+    assert "CardioSense ↔ BGI Group" in page and session.title in page
+    # 09:00 Berlin = 16:00 Shanghai on 22 March 2027.
+    assert '16:00 <span class="zone">' in page
+
+
+def test_a_partner_edits_the_institutions_profile(client, people):
+    client.force_login(people.chen)
+    response = client.post(
+        reverse("institution_profile"),
+        {
+            "name_zh": "华大集团",
+            "city": "Shenzhen",
+            "province": "Guangdong",
+            "website": "https://www.example.org",
+            "description": "Genomics.",
+            "description_zh": "基因组学。",
+            "description_de": "",
+        },
+    )
+    assert response.status_code == 302
+    people.institution.refresh_from_db()
+    assert people.institution.description_zh == "基因组学。"
+    bad = client.post(reverse("institution_profile"), {"website": "not a web address"})
+    assert bad.status_code == 400
+    people.institution.refresh_from_db()
+    assert people.institution.website == "https://www.example.org"

@@ -1,0 +1,81 @@
+"""The public tour page: programme by day in two zones, speakers, institutions, supporters,
+the impressions video only when set, and a login link; nothing loaded from another host."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from matchmaking.models import Tour
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo")
+    return Tour.objects.get(slug="innohealth-china")
+
+
+def test_the_tour_page_shows_programme_speakers_institutions_supporters_and_login(client, demo):
+    page = client.get(reverse("home")).content.decode()
+    assert demo.name in page
+    assert page.count("<h3>") >= 4  # one heading per programme day
+    # The opening keynote at 07:00 Berlin is 14:00 in Shanghai (before summer time).
+    assert '07:00 <span class="zone">Berlin</span>' in page
+    assert "(14:00 Shanghai)" in page
+    assert "Opening keynote: digital health in China" in page
+    assert "Vicky Qi LI" in page and "Kuan CHEN" in page
+    assert "华大集团" in page and "Tsinghua University" in page
+    assert "AHK Greater China" in page and "German Embassy" in page
+    assert reverse("account_login") in page
+
+
+def test_days_are_headed_in_order(client, demo):
+    page = client.get(reverse("home")).content.decode()
+    headings = re.findall(r"<h3>([^<]+)</h3>", page)
+    assert len(headings) == 4
+    assert headings[0].startswith("Monday")
+
+
+def test_the_impressions_video_is_embedded_only_when_its_address_is_set(client, demo):
+    assert "<iframe" not in client.get(reverse("home")).content.decode()
+    demo.impressions_video_url = "https://video.example.org/embed/innohealth"
+    demo.save()
+    page = client.get(reverse("home")).content.decode()
+    assert '<iframe src="https://video.example.org/embed/innohealth"' in page
+    demo.impressions_video_url = "https://video.example.org/innohealth.mp4"
+    demo.save()
+    assert '<video controls preload="none" src="https://video.example.org/innohealth.mp4"' in (
+        client.get(reverse("home")).content.decode()
+    )
+
+
+def test_a_draft_tour_is_not_published(client, db):
+    factories.TourFactory(name="Secret tour", status="draft")
+    page = client.get(reverse("home")).content.decode()
+    assert "Secret tour" not in page
+    assert "No tour has been published yet." in page
+
+
+def _outside_assets(html: str) -> list[str]:
+    """Stylesheets, scripts, images and fonts the page would fetch from an absolute address."""
+    found = re.findall(r'<(?:script|img|link|source)[^>]+(?:src|href)="(https?:)?//[^"]*"', html)
+    found += re.findall(r"url\((?:'|\")?(?:https?:)?//", html)
+    return found
+
+
+def test_pages_load_nothing_from_an_outside_host(client, demo):
+    from matchmaking.models import User
+
+    pages = [reverse("home"), reverse("account_login")]
+    for url in pages:
+        assert _outside_assets(client.get(url).content.decode()) == [], url
+    client.force_login(User.objects.get(email="researcher1@tandem.example"))
+    for url in ["/tandem/", "/institutions/", "/schedule/", "/tandem/profile/"]:
+        assert _outside_assets(client.get(url).content.decode()) == [], url
+    css = Path("static/css/portal.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "//" not in re.sub(r"/\*.*?\*/", "", css, flags=re.S)

@@ -1,0 +1,178 @@
+"""The tandem's journey: dashboard, directory, institution page, recommendations, requests,
+withdrawing, and its own profile."""
+
+import pytest
+from django.urls import reverse
+
+from matchmaking.enums import InstitutionKind, RequestStatus, Seeking
+from matchmaking.models import AuditRecord, MeetingRequest
+from matchmaking.recommendations import recommend
+from matchmaking.services.requests import decline_request
+from tests import factories
+
+from .conftest import berlin, slot_value
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def topics(db):
+    return {
+        slug: factories.TopicFactory(slug=slug, name_en=name, name_zh_hans=zh)
+        for slug, name, zh in [
+            ("imaging", "medical imaging", "医学影像"),
+            ("ai", "AI diagnostics", "人工智能诊断"),
+            ("genomics", "genomics", "基因组学"),
+        ]
+    }
+
+
+def test_the_dashboard_shows_requests_by_state_meetings_and_sessions(client, people, ask, meeting):
+    declined = ask(people, institution=people.other_institution, message="Hello InferVision")
+    decline_request(actor=people.olga, request=declined)
+    session = factories.SessionFactory(tour=people.tour, title="Tandem pitches")
+    session.tandems.add(people.tandem)
+    factories.SessionFactory(tour=people.tour, title="Somebody else's session")
+    client.force_login(people.alice)
+    page = client.get(reverse("tandem_dashboard")).content.decode()
+    assert "<h3>Accepted (1)</h3>" in page and "<h3>Declined (1)</h3>" in page
+    assert "BGI Group ↔" not in page  # meetings are named tandem ↔ institution
+    assert "CardioSense ↔ BGI Group" in page
+    assert "Tandem pitches" in page
+    assert "Somebody else&#x27;s session" not in page
+
+
+@pytest.mark.parametrize("query", ["BGI", "华大", "sequencing", "测序", "Shenzhen"])
+def test_the_directory_searches_english_and_chinese_names_and_descriptions(client, people, query):
+    people.institution.description = "Sequencing and precision medicine."
+    people.institution.description_zh = "基因测序与精准医学。"
+    people.institution.city = "Shenzhen"
+    people.institution.save()
+    client.force_login(people.alice)
+    page = client.get(reverse("directory"), {"q": query}).content.decode()
+    assert "BGI Group" in page
+    assert "InferVision" not in page
+
+
+def test_the_directory_filters_by_kind_city_and_topic(client, people, topics):
+    people.institution.kind = InstitutionKind.COMPANY
+    people.institution.city = "Shenzhen"
+    people.institution.save()
+    people.institution.topics.add(topics["genomics"])
+    people.other_institution.topics.add(topics["imaging"])
+    client.force_login(people.alice)
+    directory = reverse("directory")
+    for filters in ({"kind": "company"}, {"city": "Shenzhen"}, {"topic": "genomics"}):
+        page = client.get(directory, filters).content.decode()
+        assert "BGI Group" in page and "InferVision" not in page, filters
+    page = client.get(directory, {"topic": "imaging"}).content.decode()
+    assert "InferVision" in page and "BGI Group" not in page
+
+
+def test_the_directory_lists_only_institutions_of_the_tandems_tour(client, people):
+    factories.InstitutionFactory(name="Elsewhere Hospital", tours=[factories.TourFactory()])
+    client.force_login(people.alice)
+    page = client.get(reverse("directory")).content.decode()
+    assert "BGI Group" in page and "Elsewhere Hospital" not in page
+
+
+def test_the_institution_page_shows_the_profile_and_the_request_form(client, people):
+    people.institution.description = "Genomics and life sciences."
+    people.institution.save()
+    client.force_login(people.alice)
+    page = client.get(reverse("institution_detail", args=[people.institution.pk])).content
+    page = page.decode()
+    assert "华大集团" in page and "Genomics and life sciences." in page
+    assert 'name="message"' in page and 'name="preferred_1"' in page
+    assert '<label for="id_message">' in page
+
+
+def test_recommendations_rank_by_shared_topics_and_what_the_tandem_seeks(people, topics):
+    tandem = people.tandem
+    tandem.topics.set([topics["imaging"], topics["ai"]])
+    tandem.seeks = [Seeking.PILOT_SITE]
+    tandem.save()
+    both_topics = factories.InstitutionFactory(name="Imaging Lab", kind="university")
+    both_topics.topics.set([topics["imaging"], topics["ai"]])
+    hospital = factories.InstitutionFactory(name="City Hospital", kind="hospital")
+    hospital.topics.set([topics["ai"]])
+    unrelated = factories.InstitutionFactory(name="Gene Company", kind="company")
+    unrelated.topics.set([topics["genomics"]])
+    ranked = recommend(tandem, [unrelated, hospital, both_topics])
+    assert [r.institution.name for r in ranked] == ["Imaging Lab", "City Hospital"]
+    assert ranked[0].reason == "shares: AI diagnostics, medical imaging"
+    assert ranked[1].reason == "shares: AI diagnostics; can offer what you seek: Pilot site"
+
+
+def test_the_dashboard_shows_recommendations_with_their_reason(client, people, topics):
+    people.tandem.topics.set([topics["imaging"]])
+    people.other_institution.topics.set([topics["imaging"]])
+    client.force_login(people.alice)
+    page = client.get(reverse("tandem_dashboard")).content.decode()
+    assert "InferVision" in page and "shares: medical imaging" in page
+
+
+def test_a_tandem_requests_a_meeting_with_a_message_and_three_preferred_times(client, people):
+    client.force_login(people.alice)
+    wishes = [berlin(22, 9), berlin(22, 10), berlin(23, 8, 30)]
+    response = client.post(
+        reverse("request_meeting", args=[people.institution.pk]),
+        {
+            "message": "We would like to talk about genomics.",
+            **{f"preferred_{n}": slot_value(w) for n, w in enumerate(wishes, start=1)},
+        },
+    )
+    request = MeetingRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("request_detail", args=[request.pk])
+    assert request.message == "We would like to talk about genomics."
+    assert request.created_by == people.alice and request.status == RequestStatus.PENDING
+    assert [p.starts_at for p in request.preferred_slots.all()] == wishes
+    page = client.get(response["Location"]).content.decode()
+    assert "Your meeting request has been sent." in page
+    assert "We would like to talk about genomics." in page
+
+
+def test_a_tandem_withdraws_a_pending_request(client, people, ask):
+    request = ask(people)
+    client.force_login(people.anton)  # the other member of the tandem
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert 'id="withdraw-form"' in page
+    response = client.post(reverse("request_withdraw", args=[request.pk]))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.WITHDRAWN
+    assert AuditRecord.objects.filter(action="withdraw", actor=people.anton).exists()
+
+
+def test_a_tandem_edits_its_profile(client, people, topics):
+    client.force_login(people.alice)
+    assert client.get(reverse("tandem_profile")).status_code == 200
+    response = client.post(
+        reverse("tandem_profile"),
+        {
+            "project_title": "ECG screening",
+            "summary": "AI for ECGs.",
+            "summary_zh": "心电图人工智能。",
+            "summary_de": "KI für EKGs.",
+            "topics": [topics["ai"].pk],
+            "seeks": ["pilot_site", "investment"],
+        },
+    )
+    assert response.status_code == 302
+    people.tandem.refresh_from_db()
+    assert people.tandem.summary_zh == "心电图人工智能。"
+    assert people.tandem.seeks == ["pilot_site", "investment"]
+    assert list(people.tandem.topics.all()) == [topics["ai"]]
+
+
+def test_a_tandem_profile_edit_with_a_bad_value_changes_nothing(client, people):
+    client.force_login(people.alice)
+    response = client.post(
+        reverse("tandem_profile"),
+        {"project_title": "", "summary": "x", "seeks": ["world_domination"]},
+    )
+    assert response.status_code == 400
+    assert "world_domination is not one of the available choices" in response.content.decode()
+    people.tandem.refresh_from_db()
+    assert people.tandem.project_title == "A digital-health project"

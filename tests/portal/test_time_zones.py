@@ -1,0 +1,85 @@
+"""Every time in the viewer's zone with the other side's home zone beside it."""
+
+import zoneinfo
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import translation
+
+from matchmaking.services.requests import accept_request
+from matchmaking.timezones import ViewerZones, show_time, zones_for
+from tests import factories
+
+from .conftest import berlin
+
+pytestmark = pytest.mark.django_db
+BERLIN, SHANGHAI = zoneinfo.ZoneInfo("Europe/Berlin"), zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("day", "shanghai"),
+    [(22, "16:00"), (27, "16:00"), (29, "15:00"), (31, "15:00")],
+)
+def test_nine_in_berlin_is_sixteen_in_shanghai_before_summer_time_and_fifteen_after(day, shanghai):
+    # Europe changes to summer time on the last Sunday of March (28 March 2027); China never does.
+    shown = show_time(berlin(day, 9), ViewerZones(BERLIN, SHANGHAI))
+    assert (shown.time, shown.other_time) == ("09:00", shanghai)
+    seen_from_china = show_time(berlin(day, 9), ViewerZones(SHANGHAI, BERLIN))
+    assert (seen_from_china.time, seen_from_china.other_time) == (shanghai, "09:00")
+
+
+@pytest.mark.parametrize(
+    ("first_day", "shanghai"), [(date(2027, 3, 22), "16:00"), (date(2027, 3, 29), "15:00")]
+)
+def test_both_sides_see_the_meeting_in_their_own_zone_on_their_schedule(
+    client, people, ask, first_day, shanghai
+):
+    tour = factories.TourFactory(days__first_day=first_day)
+    tandem = factories.TandemFactory(tour=tour)
+    member = factories.TandemMemberFactory(tandem=tandem, user__time_zone="Europe/Berlin").user
+    people.institution.tours.add(tour)
+    request = ask(people, tandem=tandem, by=member)
+    accept_request(actor=people.chen, request=request, start=berlin(first_day.day, 9))
+
+    client.force_login(member)
+    page = client.get(reverse("schedule")).content.decode()
+    assert '09:00 <span class="zone">Berlin</span>' in page
+    assert f"({shanghai} Shanghai)" in page
+
+    client.force_login(people.chen)
+    with translation.override("en"):
+        page = client.get(reverse("schedule")).content.decode()
+    assert f'{shanghai} <span class="zone">' in page
+    assert "(09:00 " in page
+
+
+def test_zones_by_role(people):
+    tour = people.tour
+    assert zones_for(people.alice, tour) == ViewerZones(BERLIN, SHANGHAI)
+    assert zones_for(people.chen, tour) == ViewerZones(SHANGHAI, BERLIN)
+    assert zones_for(AnonymousUser(), tour) == ViewerZones(BERLIN, SHANGHAI)
+    people.alice.time_zone = "Asia/Shanghai"  # a tandem member travelling in China
+    assert zones_for(people.alice, tour) == ViewerZones(SHANGHAI, None)
+
+
+def test_a_time_on_another_date_there_shows_that_date(people):
+    shown = show_time(berlin(22, 20), ViewerZones(BERLIN, SHANGHAI))
+    assert shown.other_time == "03:00"
+    assert shown.other_date is not None
+
+
+def test_the_viewer_can_change_their_time_zone(client, people):
+    client.force_login(people.alice)
+    response = client.post(
+        reverse("preferences"),
+        {"display_name": "Alice", "language": "en", "time_zone": "America/New_York"},
+    )
+    assert response.status_code == 302
+    people.alice.refresh_from_db()
+    assert people.alice.time_zone == "America/New_York"
+    bad = client.post(reverse("preferences"), {"language": "en", "time_zone": "Mars/Olympus_Mons"})
+    assert bad.status_code == 400
+    people.alice.refresh_from_db()
+    assert people.alice.time_zone == "America/New_York"
