@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def send_all() -> list:
-    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list("pk", flat=True):
+    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list(
+        "pk", flat=True
+    ):
         outbox.send_message(pk)
     return mail.outbox
 

@@ -1,0 +1,161 @@
+"""End to end with a real Celery worker on the real Redis and an SMTP sink: committed changes
+are e-mailed once, also when the broker was down, when a task is delivered several times, and
+SMTP failures end in ``failed`` with the error after the retries."""
+
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from innohealth.celery import app
+from matchmaking.enums import Direction
+from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
+from matchmaking.services import meetings as meeting_services
+from matchmaking.services import outbox
+from matchmaking.services import requests as request_services
+from matchmaking.tasks import send_outbox_message
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _worker(celery_worker, smtp_sink):
+    """Every test here runs beside the worker and the sink."""
+
+
+def wait_until(condition, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def settled() -> bool:
+    return not OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).exists()
+
+
+@contextmanager
+def broker_down():
+    """The web side publishes to a Redis address nothing listens on (the shared server stays
+    up for the worker and the other tests)."""
+    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
+    app._pool, app.amqp._producer_pool = None, None
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    try:
+        yield
+    finally:
+        app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
+
+
+def ask(people):
+    return request_services.request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.institution,
+        direction=Direction.TANDEM_TO_INSTITUTION,
+        message="We would like to meet you.",
+    )
+
+
+def calendar_in(message):
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return part.get_param("method"), icalendar.Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(people, smtp_sink):
+    people.alice.language = "de"
+    people.alice.save()
+    request = ask(people)
+    wait_until(settled)
+    time.sleep(0.3)  # a second copy would arrive now
+    [received] = smtp_sink.wait_for(1)
+    assert received["To"] == "chen@partner.example"
+    assert received["Content-Language"] == "zh-hans"
+    assert "华大集团" in str(received["Subject"]) or "=?utf-8?" in received["Subject"]
+    assert OutboxMessage.objects.get(kind="request_received").message_id == received["Message-ID"]
+
+    smtp_sink.clear()
+    request_services.accept_request(actor=people.chen, request=request)
+    meeting = Meeting.objects.get(request=request)
+    later = meeting.starts_at + timedelta(minutes=30)
+    meeting_services.move_meeting(actor=people.otto, meeting=meeting, start=later)
+    wait_until(settled)
+    to_alice = [
+        m for m in smtp_sink.to("alice@tandem.example") if m.get_content_type() != "text/plain"
+    ]
+    calendars = sorted(
+        (calendar_in(m) for m in to_alice if "text/calendar" in m.as_string()),
+        key=lambda pair: pair[1].walk("VEVENT")[0]["SEQUENCE"],
+    )
+    assert [c.walk("VEVENT")[0]["SEQUENCE"] for _m, c in calendars] == [0, 1]
+    method, moved = calendars[1]
+    event = moved.walk("VEVENT")[0]
+    assert method == moved["METHOD"] == "REQUEST"
+    assert str(event["UID"]) == meeting.uid == str(calendars[0][1].walk("VEVENT")[0]["UID"])
+    assert event.decoded("DTSTART") == later and event.decoded("DTEND") == later + timedelta(
+        minutes=30
+    )
+    assert str(event.decoded("DTSTART").tzinfo) == "Europe/Berlin"
+    # One message per row: accepted (tandem), scheduled and moved (three people each).
+    sent = OutboxMessage.objects.filter(status=OutboxStatus.SENT).exclude(kind="request_received")
+    assert sent.count() == len(smtp_sink.messages) == 8
+
+
+def test_a_change_made_while_redis_is_down_is_e_mailed_once_redis_is_back(people, smtp_sink):
+    with broker_down():
+        request = ask(people)  # succeeds: the row is written, publishing fails quietly
+    request.refresh_from_db()
+    row = OutboxMessage.objects.get(kind="request_received")
+    assert row.status == OutboxStatus.PENDING and row.queued_at is None
+    time.sleep(0.5)
+    assert smtp_sink.messages == []
+    assert outbox.sweep()["queued"] == 1
+    wait_until(settled)
+    assert outbox.sweep()["due"] == 0
+    time.sleep(0.3)
+    assert [m["To"] for m in smtp_sink.messages] == ["chen@partner.example"]
+
+
+def test_a_task_delivered_several_times_sends_one_e_mail(people, smtp_sink):
+    ask(people)
+    row = OutboxMessage.objects.get(kind="request_received")
+    for _ in range(3):
+        send_outbox_message.delay(row.pk)
+    wait_until(settled)
+    time.sleep(0.5)  # let the duplicates run: each finds the row already claimed
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT and row.attempts == 1
+    assert len(smtp_sink.messages) == 1
+
+
+def test_smtp_refusal_is_retried_with_backoff_then_marked_failed(people, smtp_sink):
+    people.chen.email = "bounce-chen@partner.example"
+    people.chen.save()
+    ask(people)
+    wait_until(settled)
+    row = OutboxMessage.objects.get(kind="request_received")
+    assert row.status == OutboxStatus.FAILED
+    assert row.attempts == 3  # OUTBOX_MAX_ATTEMPTS of the test worker
+    assert "550" in row.last_error and "mailbox unavailable" in row.last_error
+    assert smtp_sink.messages == []
+
+
+def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_timeout(
+    people, smtp_sink, settings
+):
+    with broker_down():
+        ask(people)
+    row = OutboxMessage.objects.get(kind="request_received")
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SENDING, claimed_by="dead-worker", claimed_at=row.created_at
+    )
+    settings.OUTBOX_SENDING_TIMEOUT_SECONDS = 0
+    assert outbox.sweep()["released"] == 1
+    wait_until(settled)
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT and row.claimed_by != "dead-worker"
+    assert len(smtp_sink.messages) == 1
