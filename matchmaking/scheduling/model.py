@@ -269,19 +269,10 @@ class Result:
     def largest_idle_gaps(self, instance: Instance) -> dict[tuple[str, int], int]:
         """Largest idle gap per (participant, day) that has at least one meeting.
 
-        An idle gap is the number of slot indexes between two consecutive meetings of
-        one participant on one day, so a break in the window counts as idle time.
+        An idle gap counts the slots between two consecutive meetings of one participant
+        on one day in which that participant is available; see `largest_idle_gaps`.
         """
-        indexes: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for request_id, slot_id in self.placements.items():
-            slot = instance.slot_by_id[slot_id]
-            for party in instance.request_by_id[request_id].parties:
-                indexes[(party, slot.day)].append(slot.index)
-        gaps = {}
-        for key, values in indexes.items():
-            values.sort()
-            gaps[key] = max((b - a - 1 for a, b in itertools.pairwise(values)), default=0)
-        return gaps
+        return largest_idle_gaps(instance, self.placements)
 
     def to_dict(self, instance: Instance) -> dict[str, Any]:
         requests = {}
@@ -298,3 +289,37 @@ class Result:
             "optimal": self.optimal,
             "moved": sorted(self.moved),
         }
+
+
+def largest_idle_gaps(
+    instance: Instance, placements: Mapping[str, str], *, unavailable_is_idle: bool = False
+) -> dict[tuple[str, int], int]:
+    """Largest idle gap per (participant, day) with at least one meeting.
+
+    An idle slot lies between two consecutive meetings of a participant on one day and
+    is one the participant could have met in. A slot they are unavailable in (a session,
+    their own blocked time) is not idle, and neither is a break in the window. With
+    `unavailable_is_idle` every slot index between the two meetings counts instead,
+    breaks included: the coarser measure used before, kept for comparison.
+    """
+    indexes: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for request_id, slot_id in placements.items():
+        slot = instance.slot_by_id[slot_id]
+        for party in instance.request_by_id[request_id].parties:
+            indexes[(party, slot.day)].append(slot.index)
+    available: dict[tuple[str, int], set[int]] = defaultdict(set)
+    if not unavailable_is_idle:
+        for participant in instance.participants:
+            for slot_id in participant.available:
+                slot = instance.slot_by_id[slot_id]
+                available[(participant.id, slot.day)].add(slot.index)
+    gaps = {}
+    for key, values in indexes.items():
+        values.sort()
+        if unavailable_is_idle:
+            idle = (b - a - 1 for a, b in itertools.pairwise(values))
+        else:
+            free = available[key]
+            idle = (sum(a < i < b for i in free) for a, b in itertools.pairwise(values))
+        gaps[key] = max(idle, default=0)
+    return gaps

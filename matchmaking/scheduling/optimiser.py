@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .bound import Options, Relaxation, lp_relaxation, options
+from .compaction import Compactor
 from .greedy import fill, first_free, result_for
-from .model import Instance, Result, Slot
+from .model import Instance, Result
 
 # Share of the time left after the LP that placement may use; the rest polishes.
 _PLACEMENT_SHARE = 0.4
@@ -35,6 +36,9 @@ _NEIGHBOURHOOD_REQUESTS = 15
 _NEIGHBOURHOOD_SECONDS = 0.1
 # Below this CP-SAT rarely gets past presolve, so a solve is not worth starting.
 _MIN_SOLVE_SECONDS = 0.05
+# Share of the time left for the whole-model solve of a small instance that is kept
+# for compaction, which targets the days split by a long idle gap directly.
+_COMPACTION_SHARE = 0.25
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
 
 Placements = dict[str, str]
@@ -74,8 +78,13 @@ def optimise(
             if placement.whole:
                 upper_bound = min(upper_bound, placement.bound_from(outcome.objective_bound))
                 proven = outcome.status == cp_model.OPTIMAL
-    current = _polish(instance, opts, _compact(instance, opts, current, clock), clock, workers)
     # A solve cut short may leave out a request that still fits; greedy adds it.
+    current = fill(instance, current, instance.requests)
+    # Locked meetings, even movable ones, stay where placement put them from here on.
+    movable = {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
+    current = _polish(instance, movable, current, clock, workers)
+    current = Compactor(instance, current, movable, seed=_SEED).run(clock.remaining())
+    # Compaction may have opened a slot for a request left out; greedy adds it.
     current = fill(instance, current, instance.requests)
     moved = frozenset(
         r.id for r in instance.requests if r.locked is not None and current[r.id] != r.locked
@@ -201,90 +210,31 @@ def _reduced(opts: Options, relaxation: Relaxation, start: Placements) -> dict[s
 
 
 def _polish(
-    instance: Instance, opts: Options, current: Placements, clock: _Clock, workers: int
+    instance: Instance,
+    movable: Mapping[str, list[str]],
+    current: Placements,
+    clock: _Clock,
+    workers: int,
 ) -> Placements:
-    # Locked meetings, even movable ones, stay where placement put them from here on.
-    movable = {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
+    """Give meetings to participants left without one, by re-solving around them."""
     if len(movable) <= _WHOLE_MODEL_REQUESTS:
-        outcome = _solve_neighbourhood(instance, movable, set(movable), current, clock, workers)
+        seconds = clock.remaining() * (1 - _COMPACTION_SHARE)
+        outcome = _solve_neighbourhood(instance, movable, set(movable), current, seconds, workers)
         return current if outcome is None else outcome.placements
     rng = random.Random(_SEED)
     score = _score(instance, current)
-    tried: set[str] = set()
-    while clock.remaining() >= _MIN_SOLVE_SECONDS:
-        seed = _next_seed(instance, current, tried, rng)
-        tried.add(seed)
-        free = _neighbourhood(instance, movable, seed, rng)
-        outcome = _solve_neighbourhood(instance, movable, free, current, clock, workers)
+    without = sorted(_without_meeting(instance, current))
+    while without and clock.remaining() >= _MIN_SOLVE_SECONDS:
+        free = _neighbourhood(instance, movable, without.pop(0), rng)
+        seconds = min(clock.remaining(), _NEIGHBOURHOOD_SECONDS)
+        outcome = _solve_neighbourhood(instance, movable, free, current, seconds, workers)
         if outcome is None:
             continue
         candidate = _score(instance, outcome.placements)
         if candidate > score:
             current, score = outcome.placements, candidate
-            tried.clear()
+            without = sorted(_without_meeting(instance, current))
     return current
-
-
-def _compact(
-    instance: Instance, opts: Options, placements: Placements, clock: _Clock
-) -> Placements:
-    """Move single meetings to a free shared slot while that shortens idle time.
-
-    Cheap hill climbing that removes most idle time the LP's arbitrary slot choice
-    leaves; the neighbourhood search then works on what single moves cannot fix.
-    Moves keep every meeting, so placement and fairness are unchanged.
-    """
-    placements = dict(placements)
-    holder = {
-        (party, slot_id): request_id
-        for request_id, slot_id in placements.items()
-        for party in _parties(instance, request_id)
-    }
-    days: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
-    for (party, slot_id), _ in holder.items():
-        slot = instance.slot_by_id[slot_id]
-        days[(party, slot.day)].append(slot.index)
-    movable = [
-        r for r in placements if r in opts.choices and instance.request_by_id[r].locked is None
-    ]
-    improved = True
-    while improved and clock.remaining() > 0:
-        improved = False
-        for request_id in movable:
-            parties = _parties(instance, request_id)
-            here = instance.slot_by_id[placements[request_id]]
-            best_gain, best_slot = 0, None
-            for slot_id in opts.choices[request_id]:
-                if any((party, slot_id) in holder for party in parties):
-                    continue
-                there = instance.slot_by_id[slot_id]
-                gain = sum(_idle_gain(days, party, here, there) for party in parties)
-                if gain > best_gain:
-                    best_gain, best_slot = gain, there
-            if best_slot is not None:
-                for party in parties:
-                    del holder[(party, here.id)]
-                    holder[(party, best_slot.id)] = request_id
-                    days[(party, here.day)].remove(here.index)
-                    days[(party, best_slot.day)].append(best_slot.index)
-                placements[request_id] = best_slot.id
-                improved = True
-    return placements
-
-
-def _idle_gain(
-    days: Mapping[tuple[str, int], list[int]], party: str, here: Slot, there: Slot
-) -> int:
-    """How much idle time `party` saves if one meeting moves from `here` to `there`."""
-    before = {day: list(days[(party, day)]) for day in {here.day, there.day}}
-    after = {day: list(indexes) for day, indexes in before.items()}
-    after[here.day].remove(here.index)
-    after[there.day].append(there.index)
-    return sum(map(_idle, before.values())) - sum(map(_idle, after.values()))
-
-
-def _idle(indexes: list[int]) -> int:
-    return max(indexes) - min(indexes) + 1 - len(indexes) if indexes else 0
 
 
 def _solve_neighbourhood(
@@ -292,7 +242,7 @@ def _solve_neighbourhood(
     movable: Mapping[str, list[str]],
     free: set[str],
     current: Placements,
-    clock: _Clock,
+    seconds: float,
     workers: int,
 ) -> _Outcome | None:
     pinned = {r: s for r, s in current.items() if r not in free}
@@ -301,11 +251,7 @@ def _solve_neighbourhood(
         r: [s for s in movable[r] if all((p, s) not in busy for p in _parties(instance, r))]
         for r in free
     }
-    model = _Lexicographic(instance, domains, pinned)
-    seconds = min(clock.remaining(), _NEIGHBOURHOOD_SECONDS)
-    if len(free) == len(movable):
-        seconds = clock.remaining()
-    return model.solve(current, seconds, workers)
+    return _Lexicographic(instance, domains, pinned).solve(current, seconds, workers)
 
 
 @dataclass
@@ -431,39 +377,15 @@ def _neighbourhood(
     return free
 
 
-def _next_seed(instance: Instance, current: Placements, tried: set[str], rng: random.Random) -> str:
-    """Someone left without a meeting first, then the most idle, then anyone."""
-    without = sorted(_without_meeting(instance, current) - tried)
-    if without:
-        return without[0]
-    idle = _idle_per_participant(instance, current)
-    worst = sorted((-slots, p) for p, slots in idle.items() if slots > 0 and p not in tried)
-    if worst:
-        return worst[0][1]
-    return rng.choice(instance.participants).id
-
-
-def _score(instance: Instance, placements: Placements) -> tuple[int, int, int]:
-    """The lexicographic objective of a whole schedule; higher is better."""
+def _score(instance: Instance, placements: Placements) -> tuple[int, int]:
+    """Placed meetings, then participants with one; higher is better."""
     met = len(instance.feasible_participants) - len(_without_meeting(instance, placements))
-    return (len(placements), met, -sum(_idle_per_participant(instance, placements).values()))
+    return (len(placements), met)
 
 
 def _without_meeting(instance: Instance, placements: Placements) -> set[str]:
     counts = _meetings_per_participant(instance, placements)
     return {p for p in instance.feasible_participants if counts[p] == 0}
-
-
-def _idle_per_participant(instance: Instance, placements: Placements) -> dict[str, int]:
-    days: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
-    for request_id, slot_id in placements.items():
-        slot = instance.slot_by_id[slot_id]
-        for party in _parties(instance, request_id):
-            days[(party, slot.day)].append(slot.index)
-    idle: defaultdict[str, int] = defaultdict(int)
-    for (party, _), indexes in days.items():
-        idle[party] += max(indexes) - min(indexes) + 1 - len(indexes)
-    return idle
 
 
 def _meetings_per_participant(instance: Instance, placements: Iterable[str]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from matchmaking.scheduling import (
     earliest_slot,
     first_free,
 )
+from matchmaking.scheduling.model import largest_idle_gaps
 
 # Listed out of time order on purpose: time order is (day, index), not list order.
 SLOTS = (Slot("d1a", 1, 0), Slot("d0b", 0, 3), Slot("d0a", 0, 1), Slot("d1b", 1, 2))
@@ -100,4 +101,26 @@ def test_result_metrics():
     assert result.meetings_per_participant(instance) == {"A": 2, "B": 1, "C": 1, "D": 0, "E": 0}
     # D and E share no slot, so their empty schedules are not the scheduler's doing.
     assert result.participants_without_meeting(instance) == frozenset()
-    assert result.largest_idle_gaps(instance) == {("A", 0): 1, ("B", 0): 0, ("C", 0): 0}
+    # Index 2 of day 0 is a break: no one can meet then, so it is not idle time ...
+    assert result.largest_idle_gaps(instance) == {("A", 0): 0, ("B", 0): 0, ("C", 0): 0}
+    # ... unless every index between two meetings counts, as the coarser measure does.
+    coarse = largest_idle_gaps(instance, result.placements, unavailable_is_idle=True)
+    assert coarse == {("A", 0): 1, ("B", 0): 0, ("C", 0): 0}
+
+
+def test_idle_gaps_skip_slots_the_participant_is_unavailable_in():
+    slots = tuple(Slot(f"s{i}", 0, i) for i in range(6))
+    instance = Instance(
+        slots,
+        (
+            # A sits in a session in s2 and s3, so only s1 and s4 are idle between meetings.
+            Participant("A", frozenset({"s0", "s1", "s4", "s5"})),
+            Participant("B", frozenset(s.id for s in slots)),
+            Participant("C", frozenset(s.id for s in slots)),
+        ),
+        (Request("r1", ("A", "B"), locked="s0"), Request("r2", ("A", "C"), locked="s5")),
+    )
+    placements = first_free(instance).placements
+    assert largest_idle_gaps(instance, placements) == {("A", 0): 2, ("B", 0): 0, ("C", 0): 0}
+    coarse = largest_idle_gaps(instance, placements, unavailable_is_idle=True)
+    assert coarse[("A", 0)] == 4

@@ -1,0 +1,256 @@
+"""Local search that makes participants' days compact without changing what is placed.
+
+The set of placed meetings is fixed: a move only changes slots, so the number placed and
+who has a meeting stay exactly as placement left them. Moves:
+
+- relocate one meeting to a slot both sides share and have free;
+- eject: move a meeting into a slot where one side is held by another movable meeting,
+  which moves on to its best free shared slot (the slot just vacated included, which
+  makes the move a swap of two meetings).
+
+The objective counts, per participant, a day split by an idle gap longer than
+`LONG_GAP` slots, then the idle slots beyond that allowance, then all idle slots (see
+`model.largest_idle_gaps` for what is idle). Each participant-day is a bit mask of its
+meetings, so a move is scored by re-evaluating the four or so participants it touches;
+that keeps tens of thousands of moves a second possible. Simulated annealing lets the
+search cross small worsening steps; the best schedule seen is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Mapping, Sequence
+
+from .model import Instance
+
+# An idle gap longer than this splits a participant's day noticeably.
+LONG_GAP = 2
+# Weights of the objective: a split day outweighs any reachable excess, and excess idle
+# time leads towards closing the gap; plain idle time breaks ties.
+_SPLIT_DAY = 60
+_EXCESS = 6
+# Annealing temperatures, in objective units, at the start and the end of the budget.
+_HOT, _COLD = 3.0, 0.05
+_BATCH = 200  # moves between clock readings
+
+
+class Compactor:
+    """Mutable schedule state with incremental scoring; see the module docstring."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        placements: Mapping[str, str],
+        movable: Mapping[str, Sequence[str]],
+        *,
+        seed: int = 0,
+    ) -> None:
+        self._instance = instance
+        self._rng = random.Random(seed)
+        ordered = sorted(instance.slots, key=lambda slot: slot.order)
+        self._slot_ids = [slot.id for slot in ordered]
+        rank = {slot.id: position for position, slot in enumerate(ordered)}
+        days = sorted({slot.day for slot in ordered})
+        day_position = {day: position for position, day in enumerate(days)}
+        self._day = [day_position[slot.day] for slot in ordered]
+        self._bit = [1 << slot.index for slot in ordered]
+        people = [p.id for p in instance.participants]
+        person = {pid: position for position, pid in enumerate(people)}
+        self._idle_mask = [[0] * len(days) for _ in people]
+        for participant in instance.participants:
+            masks = self._idle_mask[person[participant.id]]
+            for slot_id in participant.available:
+                masks[self._day[rank[slot_id]]] |= self._bit[rank[slot_id]]
+        self._request_ids = list(placements)
+        self._parties = [
+            tuple(person[p] for p in instance.request_by_id[r].parties) for r in self._request_ids
+        ]
+        self._slot = [rank[placements[r]] for r in self._request_ids]
+        self._choices = [[rank[s] for s in movable.get(r, ())] for r in self._request_ids]
+        self._busy = [[0] * len(days) for _ in people]
+        self._at: list[dict[int, int]] = [{} for _ in people]
+        for request, slot in enumerate(self._slot):
+            self._place(request, slot)
+        # Requests of each participant that may move, for picking moves around them.
+        self._movable_of: list[list[int]] = [[] for _ in people]
+        for request, parties in enumerate(self._parties):
+            if len(self._choices[request]) > 1:
+                for party in parties:
+                    self._movable_of[party].append(request)
+        self._memo: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self._cost = [self._participant_cost(p) for p in range(len(people))]
+        self.total = sum(self._cost)
+
+    # -- state ------------------------------------------------------------------------
+
+    def placements(self) -> dict[str, str]:
+        return {r: self._slot_ids[s] for r, s in zip(self._request_ids, self._slot, strict=True)}
+
+    def _place(self, request: int, slot: int) -> None:
+        self._slot[request] = slot
+        day, bit = self._day[slot], self._bit[slot]
+        for party in self._parties[request]:
+            self._busy[party][day] |= bit
+            self._at[party][slot] = request
+
+    def _unplace(self, request: int) -> None:
+        slot = self._slot[request]
+        day, bit = self._day[slot], self._bit[slot]
+        for party in self._parties[request]:
+            self._busy[party][day] &= ~bit
+            del self._at[party][slot]
+
+    # -- scoring ----------------------------------------------------------------------
+
+    def _day_stats(self, busy: int, idle_mask: int) -> tuple[int, int, int]:
+        """(longest gap, idle slots beyond LONG_GAP per gap, idle slots) of one day."""
+        key = (busy, idle_mask)
+        stats = self._memo.get(key)
+        if stats is None:
+            longest = excess = idle = 0
+            previous = -1
+            index = 0
+            while busy >> index:
+                if busy >> index & 1:
+                    if previous >= 0:
+                        between = idle_mask & ((1 << index) - (1 << (previous + 1)))
+                        gap = between.bit_count()
+                        longest = max(longest, gap)
+                        excess += max(0, gap - LONG_GAP)
+                        idle += gap
+                    previous = index
+                index += 1
+            stats = self._memo[key] = (longest, excess, idle)
+        return stats
+
+    def _participant_cost(self, party: int) -> int:
+        split = excess = idle = 0
+        for busy, idle_mask in zip(self._busy[party], self._idle_mask[party], strict=True):
+            if busy & (busy - 1):  # two meetings or more
+                longest, day_excess, day_idle = self._day_stats(busy, idle_mask)
+                split |= longest > LONG_GAP
+                excess += day_excess
+                idle += day_idle
+        return _SPLIT_DAY * split + _EXCESS * excess + idle
+
+    def split_participants(self) -> int:
+        return sum(cost >= _SPLIT_DAY for cost in self._cost)
+
+    # -- moves ------------------------------------------------------------------------
+
+    def _apply(self, moves: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Move each request to its slot; return the moves that undo it."""
+        undo = [(request, self._slot[request]) for request, _ in moves]
+        for request, _ in moves:
+            self._unplace(request)
+        for request, slot in moves:
+            self._place(request, slot)
+        return undo
+
+    def _delta(self, moves: Sequence[tuple[int, int]]) -> tuple[int, dict[int, int]]:
+        """Change of the objective if `moves` were applied, and the new costs."""
+        touched = {party for request, _ in moves for party in self._parties[request]}
+        undo = self._apply(moves)
+        costs = {party: self._participant_cost(party) for party in touched}
+        self._apply(undo)
+        return sum(costs[p] - self._cost[p] for p in touched), costs
+
+    def _commit(self, moves: Sequence[tuple[int, int]], costs: Mapping[int, int]) -> None:
+        self._apply(moves)
+        for party, cost in costs.items():
+            self.total += cost - self._cost[party]
+            self._cost[party] = cost
+
+    def _is_free(self, request: int, slot: int, vacated: int) -> bool:
+        """Both sides free in `slot`, counting `vacated`'s current slot as free."""
+        for party in self._parties[request]:
+            holder = self._at[party].get(slot)
+            if holder is not None and holder != vacated:
+                return False
+        return True
+
+    def propose(self) -> tuple[int, list[tuple[int, int]], dict[int, int]] | None:
+        """A random move around a participant with idle time, with its score change."""
+        party = self._pick_participant()
+        if party is None:
+            return None
+        candidates = self._movable_of[party]
+        if not candidates:
+            return None
+        request = self._rng.choice(candidates)
+        here = self._slot[request]
+        target = self._rng.choice(self._choices[request])
+        if target == here:
+            return None
+        blockers = {self._at[p].get(target) for p in self._parties[request]} - {None}
+        if not blockers:
+            moves = [(request, target)]
+            return self._scored(moves)
+        if len(blockers) > 1:
+            return None
+        (blocker,) = blockers
+        if len(self._choices[blocker]) < 2:
+            return None
+        best = None
+        for onward in self._choices[blocker]:
+            if onward == target:
+                continue
+            # `request` leaves `here`, so that slot is free for the blocker's sides.
+            if onward != here and not self._is_free(blocker, onward, -1):
+                continue
+            if onward == here and not self._is_free(blocker, here, request):
+                continue
+            scored = self._scored([(request, target), (blocker, onward)])
+            if best is None or scored[0] < best[0]:
+                best = scored
+        return best
+
+    def _scored(self, moves: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]], dict]:
+        delta, costs = self._delta(moves)
+        return delta, moves, costs
+
+    def _pick_participant(self) -> int | None:
+        if not self._idle_people:
+            return None
+        return self._rng.choice(self._idle_people)
+
+    def _refresh_targets(self) -> None:
+        """Participants to move meetings around: split ones, or any idle if none is."""
+        split = [p for p, cost in enumerate(self._cost) if cost >= _SPLIT_DAY]
+        idle = [p for p, cost in enumerate(self._cost) if cost > 0]
+        self._idle_people = split if split and self._rng.random() < 0.8 else idle
+
+    # -- search -----------------------------------------------------------------------
+
+    def run(self, seconds: float) -> dict[str, str]:
+        """Anneal for `seconds`; return the best placements seen."""
+        started = time.monotonic()
+        best_total, best = self.total, list(self._slot)
+        self._refresh_targets()
+        while True:
+            elapsed = time.monotonic() - started
+            if elapsed >= seconds or not self._idle_people:
+                break
+            temperature = _HOT * (_COLD / _HOT) ** (elapsed / seconds)
+            for _ in range(_BATCH):
+                proposal = self.propose()
+                if proposal is None:
+                    continue
+                delta, moves, costs = proposal
+                if delta <= 0 or self._rng.random() < math.exp(-delta / temperature):
+                    self._commit(moves, costs)
+                    if self.total < best_total:
+                        best_total, best = self.total, list(self._slot)
+            self._refresh_targets()
+        self._restore(best)
+        return self.placements()
+
+    def _restore(self, slots: list[int]) -> None:
+        for request in range(len(self._slot)):
+            self._unplace(request)
+        for request, slot in enumerate(slots):
+            self._place(request, slot)
+        self._cost = [self._participant_cost(p) for p in range(len(self._cost))]
+        self.total = sum(self._cost)
