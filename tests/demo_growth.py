@@ -1,0 +1,147 @@
+"""Grow the demo tour: every kind of row of the demo, copied ``factor - 1`` more times, wired to
+the same tour, sessions and partners, so that pages must cope with ten times the data."""
+
+from __future__ import annotations
+
+from matchmaking.models import (
+    Institution,
+    Meeting,
+    MeetingRequest,
+    PreferredSlot,
+    Representative,
+    Speaker,
+    Supporter,
+    Tandem,
+    TandemMember,
+    Tour,
+    User,
+)
+from matchmaking.slots import tour_slots
+
+
+def _user(email: str, **fields) -> User:
+    return User.objects.create_user(email=email, display_name=email.split("@")[0], **fields)
+
+
+def _copy_institutions(tour: Tour, originals: list[Institution], k: int) -> dict:
+    copies = {}
+    for old in originals:
+        new = Institution.objects.create(
+            name=f"{old.name} {k}",
+            name_zh=f"{old.name_zh}{k}",
+            slug=f"{old.slug}-{k}",
+            kind=old.kind,
+            city=old.city,
+            province=old.province,
+            description=old.description,
+            description_zh=old.description_zh,
+        )
+        new.tours.add(tour)
+        new.topics.set(old.topics.all())
+        rep = _user(
+            f"{old.slug}-{k}@partner.example", language="zh-hans", time_zone="Asia/Shanghai"
+        )
+        Representative.objects.create(user=rep, institution=new)
+        copies[old.pk] = new
+    return copies
+
+
+def _copy_tandems(tour: Tour, originals: list[Tandem], k: int) -> dict:
+    copies = {}
+    for old in originals:
+        new = Tandem.objects.create(
+            tour=tour,
+            name=f"{old.name} {k}",
+            slug=f"{old.slug}-{k}",
+            project_title=old.project_title,
+            summary=old.summary,
+            seeks=old.seeks,
+            research_organisation=old.research_organisation,
+            company=old.company,
+        )
+        new.topics.set(old.topics.all())
+        for member in old.members.all():
+            user = _user(f"{member.role}-{old.slug}-{k}@tandem.example", language="de")
+            TandemMember.objects.create(tandem=new, user=user, role=member.role)
+        copies[old.pk] = new
+    return copies
+
+
+def multiply_demo(tour: Tour, factor: int = 10) -> None:
+    institutions = list(tour.institutions.prefetch_related("topics"))
+    tandems = list(tour.tandems.prefetch_related("topics", "members"))
+    sessions = list(tour.sessions.prefetch_related("tandems", "institutions", "speakers"))
+    speakers = list(tour.speakers.all())
+    supporters = list(tour.supporters.all())
+    requests = list(
+        tour.meeting_requests.select_related("meeting").prefetch_related("preferred_slots")
+    )
+    slots = tour_slots(tour)
+    taken = {}
+    for meeting in Meeting.objects.filter(tour=tour):
+        taken.setdefault(meeting.institution_id, set()).add(meeting.starts_at)
+    for k in range(1, factor):
+        institution_copies = _copy_institutions(tour, institutions, k)
+        tandem_copies = _copy_tandems(tour, tandems, k)
+        speaker_copies = {}
+        for old in speakers:
+            speaker_copies[old.pk] = Speaker.objects.create(
+                tour=tour,
+                name=f"{old.name} {k}",
+                title=old.title,
+                position=old.position,
+                organisation=old.organisation,
+                institution=institution_copies.get(old.institution_id),
+                order=old.order,
+            )
+        Supporter.objects.bulk_create(
+            Supporter(tour=tour, name=f"{s.name} {k}", order=s.order) for s in supporters
+        )
+        for old in sessions:
+            new = tour.sessions.create(
+                kind=old.kind,
+                title=f"{old.title} ({k})",
+                starts_at=old.starts_at,
+                ends_at=old.ends_at,
+                host=institution_copies.get(old.host_id),
+                capacity=old.capacity,
+                video_url=old.video_url,
+                is_published=old.is_published,
+            )
+            # The same people take part in the copies, so their own agendas grow too.
+            old_tandems = list(old.tandems.all())
+            old_institutions = list(old.institutions.all())
+            new.tandems.set(old_tandems + [tandem_copies[t.pk] for t in old_tandems])
+            new.institutions.set(
+                old_institutions + [institution_copies[i.pk] for i in old_institutions]
+            )
+            new.speakers.set(speaker_copies[s.pk] for s in old.speakers.all())
+        for old in requests:
+            # A copy of the tandem asks the same partner: the partner's lists grow tenfold.
+            tandem = tandem_copies[old.tandem_id]
+            new = MeetingRequest.objects.create(
+                tour=tour,
+                tandem=tandem,
+                institution_id=old.institution_id,
+                direction=old.direction,
+                message=old.message,
+                status=old.status,
+                created_by=tandem.members.first().user,
+            )
+            PreferredSlot.objects.bulk_create(
+                PreferredSlot(request=new, starts_at=p.starts_at, rank=p.rank)
+                for p in old.preferred_slots.all()
+            )
+            if getattr(old, "meeting", None) is not None:
+                used = taken.setdefault(old.institution_id, set())
+                slot = next(s for s in slots if s.starts_at not in used)
+                used.add(slot.starts_at)
+                Meeting.objects.create(
+                    request=new,
+                    tour=tour,
+                    tandem=tandem,
+                    institution_id=old.institution_id,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    video_url=f"https://video.example.org/room-{new.pk}",
+                )
