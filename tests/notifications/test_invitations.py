@@ -1,0 +1,262 @@
+"""Invitations: the e-mail, the single-use link that expires, setting a password through
+allauth, existing accounts, resend and revoke, import from CSV and Excel with bad rows."""
+
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from matchmaking.models import (
+    Invitation,
+    InvitationRole,
+    InvitationState,
+    OutboxMessage,
+    Representative,
+    TandemMember,
+    User,
+)
+from matchmaking.services import DomainError, outbox
+from matchmaking.services import invitations as services
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "Ein-langes-Passwort-2027"
+
+
+def invite(people, **overrides):
+    data = {
+        "actor": people.otto,
+        "email": "wang@partner.example",
+        "name": "Wang Fang",
+        "role": InvitationRole.REPRESENTATIVE,
+        "institution": people.institution,
+        "language": "zh-hans",
+    }
+    return services.create_invitation(**{**data, **overrides})
+
+
+def link_path(invitation) -> str:
+    return reverse("invitation_accept", args=[services.invitation_token(invitation)])
+
+
+def test_an_invitation_is_an_e_mail_in_the_invitees_language_with_the_link(people):
+    invitation = invite(people)
+    assert invitation.state == InvitationState.QUEUED
+    outbox.send_message(invitation.message_id)
+    [sent] = mail.outbox
+    assert sent.to == ["wang@partner.example"]
+    assert sent.extra_headers["Content-Language"] == "zh-hans"
+    assert link_path(invitation) in sent.body
+    assert "List-Unsubscribe" not in sent.extra_headers  # invitations are always sent
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.SENT
+    assert Invitation.objects.filter(Invitation.state_filter(InvitationState.SENT)).count() == 1
+
+
+def test_following_the_link_sets_a_password_verifies_and_lands_on_the_dashboard(client, people):
+    invitation = invite(people)
+    page = client.get(link_path(invitation))
+    assert page.status_code == 200 and "password1" in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.QUEUED  # looking at the page does not use it
+    response = client.post(
+        link_path(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("partner_dashboard")
+    user = User.objects.get(email="wang@partner.example")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert user.check_password(NEW_PASSWORD) and user.language == "zh-hans"
+    assert Representative.objects.get(user=user).institution == people.institution
+    address = EmailAddress.objects.get(user=user)
+    assert address.verified and address.primary
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.ACCEPTED and invitation.user == user
+
+
+def test_a_weak_password_is_refused_with_a_message(client, people):
+    invitation = invite(people)
+    response = client.post(link_path(invitation), {"password1": "123", "password2": "123"})
+    assert response.status_code == 200
+    assert not User.objects.filter(email="wang@partner.example").exists()
+    assert response.context["form"].errors["password1"]
+
+
+def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(client, people):
+    invitation = invite(people)
+    path = link_path(invitation)
+    client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "already been used" in again.content.decode()
+    assert client.post(path, {"password1": "x", "password2": "x"}).status_code == 410
+
+    late = invite(people, email="late@partner.example")
+    Invitation.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    expired = client.get(link_path(late))
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    late.refresh_from_db()
+    assert late.state == InvitationState.EXPIRED
+
+    token = services.invitation_token(late)
+    assert client.get(reverse("invitation_accept", args=[token[:-2] + "xx"])).status_code == 404
+    assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
+
+
+def test_resend_replaces_the_link_and_revoke_closes_it(client, people):
+    invitation = invite(people)
+    old_path = link_path(invitation)
+    services.resend_invitation(actor=people.otto, invitation=invitation)
+    invitation.refresh_from_db()
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 2
+    assert "newer invitation" in client.get(old_path).content.decode()
+    assert client.get(link_path(invitation)).status_code == 200
+    services.revoke_invitation(actor=people.otto, invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.REVOKED
+    assert "withdrawn" in client.get(link_path(invitation)).content.decode()
+    with pytest.raises(DomainError):
+        services.resend_invitation(actor=people.otto, invitation=invitation)
+    with pytest.raises(DomainError):
+        services.revoke_invitation(actor=people.alice, invitation=invitation)
+
+
+def test_an_existing_account_gets_the_role_instead_of_a_second_account(client, people):
+    """Lin already has an account (e.g. from an earlier tour) and joins BGI Group with it."""
+    person = User.objects.create_user(email="lin@partner.example", password="an-old-password-1")
+    invitation = invite(people, email="LIN@partner.example", name="Lin")
+    page = client.get(link_path(invitation))
+    assert "password1" not in page.content.decode()
+    response = client.post(link_path(invitation))
+    assert response.status_code == 302 and response.url == reverse("partner_dashboard")
+    assert User.objects.filter(email__iexact="lin@partner.example").count() == 1
+    person.refresh_from_db()
+    assert person.check_password("an-old-password-1")
+    assert person.representative.institution == people.institution
+    assert EmailAddress.objects.get(user=person).verified
+
+
+def test_an_invitation_that_conflicts_with_a_role_is_refused(people):
+    with pytest.raises(DomainError, match="already a member"):
+        invite(people, email=people.bob.email)
+    invite(people)
+    with pytest.raises(DomainError, match="open invitation"):
+        invite(people)
+    with pytest.raises(DomainError, match="Only organisers"):
+        invite(people, actor=people.chen, email="other@partner.example")
+
+
+def test_nobody_signs_up_without_an_invitation(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "me@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert not User.objects.filter(email="me@example.org").exists()
+    assert response.status_code in (200, 403)
+
+
+CSV_HEADER = "name,e-mail,role,institution or tandem,language\n"
+
+
+def csv_file(body: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", (CSV_HEADER + body).encode(), "text/csv")
+
+
+def test_import_with_bad_rows_imports_nothing_and_lists_each_reason(admin_client, people):
+    body = (
+        "Lena Roth,lena@tandem.example,researcher,CardioSense,de\n"
+        "No Mail,not-an-address,entrepreneur,CardioSense,de\n"
+        "Ghost,ghost@partner.example,partner,Nowhere Institute,zh\n"
+        "Twice,lena@tandem.example,entrepreneur,CardioSense,klingon\n"
+    )
+    url = reverse("admin:matchmaking_invitation_import")
+    response = admin_client.post(url, {"file": csv_file(body)})
+    assert response.status_code == 200
+    bad = {row.line: " ".join(row.problems) for row in response.context["bad_rows"]}
+    assert set(bad) == {3, 4, 5}
+    assert "not a valid e-mail" in bad[3]
+    assert "Nowhere Institute" in bad[4]
+    assert "appears twice" in bad[5] and "klingon" in bad[5]
+    assert "Nothing was imported" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+    confirmed = admin_client.post(url, {"file": csv_file(body), "only_valid": "on"})
+    assert confirmed.status_code == 302
+    [lena] = Invitation.objects.all()
+    assert (lena.email, lena.role, lena.tandem, lena.language) == (
+        "lena@tandem.example",
+        "researcher",
+        people.tandem,
+        "de",
+    )
+
+
+def test_import_from_excel(admin_client, people):
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "E-mail", "Role", "Institution or tandem", "Language"])
+    book.active.append(["Zhang Wei", "zhang@partner.example", "Partner", "华大集团", "中文"])
+    book.active.append(["Eva Klein", "eva@tandem.example", "Entrepreneur", "LungScan", "German"])
+    content = io.BytesIO()
+    book.save(content)
+    upload = SimpleUploadedFile("people.xlsx", content.getvalue())
+    response = admin_client.post(reverse("admin:matchmaking_invitation_import"), {"file": upload})
+    assert response.status_code == 302
+    zhang = Invitation.objects.get(email="zhang@partner.example")
+    assert zhang.institution == people.institution and zhang.language == "zh-hans"
+    assert Invitation.objects.get(email="eva@tandem.example").tandem == people.other_tandem
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 2
+
+
+def test_a_file_that_is_not_a_table_gets_a_clear_message(admin_client, people):
+    url = reverse("admin:matchmaking_invitation_import")
+    garbage = SimpleUploadedFile("people.xlsx", b"this is no spreadsheet")
+    response = admin_client.post(url, {"file": garbage})
+    assert "not a readable Excel" in response.content.decode()
+    wrong = SimpleUploadedFile("people.pdf", b"%PDF")
+    assert "csv or .xlsx" in admin_client.post(url, {"file": wrong}).content.decode()
+    headerless = SimpleUploadedFile("people.csv", b"a,b\n1,2\n")
+    assert "name the columns" in admin_client.post(url, {"file": headerless}).content.decode()
+
+
+def test_organisers_invite_resend_and_revoke_in_the_admin(client, people):
+    client.force_login(people.otto)
+    add = client.post(
+        reverse("admin:matchmaking_invitation_add"),
+        {
+            "email": "mia@tandem.example",
+            "name": "Mia",
+            "role": "researcher",
+            "tandem": people.tandem.pk,
+            "language": "de",
+            "time_zone": "Europe/Berlin",
+        },
+    )
+    assert add.status_code == 302
+    invitation = Invitation.objects.get(email="mia@tandem.example")
+    changelist = reverse("admin:matchmaking_invitation_changelist")
+    listing = client.get(changelist, {"state": "queued"})
+    assert "mia@tandem.example" in listing.content.decode()
+    client.post(changelist, {"action": "resend", "_selected_action": [invitation.pk]})
+    client.post(changelist, {"action": "revoke", "_selected_action": [invitation.pk]})
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.REVOKED
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 2
+    refused = client.post(
+        reverse("admin:matchmaking_invitation_add"),
+        {
+            "email": people.bob.email,
+            "name": "Bob",
+            "role": "researcher",
+            "tandem": people.tandem.pk,
+            "language": "en",
+            "time_zone": "Europe/Berlin",
+        },
+    )
+    assert refused.status_code == 200 and "already a member" in refused.content.decode()
+    assert not TandemMember.objects.filter(user__email="mia@tandem.example").exists()
