@@ -7,6 +7,8 @@ from datetime import timedelta
 import icalendar
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
 from matchmaking import notifications
 from matchmaking.enums import Direction
@@ -167,3 +169,51 @@ def test_organisers_changing_or_withdrawing_a_session_tell_its_participants(peop
     assert cancelled.count() == 3 and all(r.ics_method == "CANCEL" for r in cancelled)
     assert icalendar.Calendar.from_ical(cancelled.first().ics).walk("VEVENT")[0]["SEQUENCE"] == 2
     assert len(send_all()) == 6
+
+
+def admin_form_data(response) -> dict:
+    """The change form's current values, as the browser would post them back."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if hasattr(value, "all"):
+            value = [obj.pk for obj in value.all()]
+        elif isinstance(value, list):
+            value = [getattr(obj, "pk", obj) for obj in value]
+        if value is None:
+            continue
+        if name in ("starts_at", "ends_at"):
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = getattr(value, "pk", value)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+    return data
+
+
+def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(client, people):
+    session = factories.SessionFactory(tour=people.tour)
+    session.tandems.add(people.tandem)
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    data = admin_form_data(client.get(url))
+    data["capacity"] = 80
+    assert client.post(url, data).status_code == 302
+    assert not OutboxMessage.objects.exists()  # capacity is not worth an e-mail
+    data["starts_at_1"], data["ends_at_1"] = "09:30:00", "10:30:00"
+    assert client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert session.sequence == 1
+    assert sorted(
+        OutboxMessage.objects.filter(kind="session_changed").values_list("email", flat=True)
+    ) == ["alice@tandem.example", "anton@tandem.example"]
+    changelist = reverse("admin:matchmaking_session_changelist")
+    client.post(changelist, {"action": "unpublish", "_selected_action": [session.pk]})
+    assert OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL").count() == 2
