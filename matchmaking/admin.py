@@ -1,12 +1,17 @@
 """The organisers' admin site. Status changes go through the services, never through a field."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_scheduling
 from .enums import MemberRole
 from .models import (
     AuditRecord,
@@ -25,7 +30,10 @@ from .models import (
     Tour,
     TourDay,
     User,
+    WindowBreak,
 )
+from .permissions import is_organiser
+from .reasons import unscheduled_reason_text
 from .services import DomainError
 from .services import meetings as meeting_services
 from .services import requests as request_services
@@ -135,6 +143,39 @@ class TourAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TourDayInline, SupporterInline]
+    # Links to the meeting grid and the schedule planner.
+    change_form_template = "admin/matchmaking/tour/change_form.html"
+    actions = ["plan_schedule"]
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/schedule/",
+                self.admin_site.admin_view(partial(admin_scheduling.plan_view, self)),
+                name="matchmaking_tour_schedule",
+            ),
+            path(
+                "<int:pk>/grid/",
+                self.admin_site.admin_view(partial(admin_scheduling.grid_view, self)),
+                name="matchmaking_tour_grid",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def has_schedule_permission(self, request):
+        return is_organiser(request.user)
+
+    @admin.action(description=_("Plan meeting schedule"), permissions=["schedule"])
+    def plan_schedule(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one tour to plan."), messages.ERROR)
+            return None
+        return redirect("admin:matchmaking_tour_schedule", queryset.get().pk)
+
+
+class WindowBreakInline(admin.TabularInline):
+    model = WindowBreak
+    extra = 0
 
 
 @admin.register(TourDay)
@@ -142,6 +183,7 @@ class TourDayAdmin(admin.ModelAdmin):
     list_display = ["tour", "date", "window_start", "window_end"]
     list_filter = ["tour"]
     date_hierarchy = "date"
+    inlines = [WindowBreakInline]
 
 
 @admin.register(Topic)
@@ -316,7 +358,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         "direction",
         "status",
         "created_at",
-        "unscheduled_reason",
+        "why_unscheduled",
     ]
     list_filter = ["tour", "status", "direction", "institution__kind", "tandem__topics"]
     search_fields = ["tandem__name", "institution__name", "institution__name_zh", "message"]
@@ -339,7 +381,11 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [f.name for f in MeetingRequest._meta.fields]
+        return [f.name for f in MeetingRequest._meta.fields] + ["why_unscheduled"]
+
+    @admin.display(description=_("why no slot was found"))
+    def why_unscheduled(self, obj):
+        return unscheduled_reason_text(obj.unscheduled_reason)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

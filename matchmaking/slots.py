@@ -59,6 +59,24 @@ def _overlapping(slots: list[SlotTime], start: datetime, end: datetime) -> list[
     return [s.id for s in slots if s.starts_at < end and s.ends_at > start]
 
 
+def published_sessions(tour: Tour):
+    """The tour's published sessions, ready for ``session_parties``."""
+    return Session.objects.filter(tour=tour, is_published=True).prefetch_related(
+        "tandems", "institutions", "speakers"
+    )
+
+
+def session_parties(session: Session) -> tuple[set[int], set[int]]:
+    """Tandems and institutions a session keeps busy: participants, the host and the
+    institutions of its speakers."""
+    tandem_ids = {t.pk for t in session.tandems.all()}
+    institution_ids = {i.pk for i in session.institutions.all()}
+    institution_ids |= {s.institution_id for s in session.speakers.all() if s.institution_id}
+    if session.host_id:
+        institution_ids.add(session.host_id)
+    return tandem_ids, institution_ids
+
+
 def busy_slots(
     tour: Tour, slots: list[SlotTime], *, exclude_request_ids: frozenset[int] = frozenset()
 ) -> Busy:
@@ -75,17 +93,11 @@ def busy_slots(
             else busy.institution(blocked.institution_id)
         )
         target.update(ids)
-    sessions = Session.objects.filter(tour=tour, is_published=True).prefetch_related(
-        "tandems", "institutions", "speakers"
-    )
-    for session in sessions:
+    for session in published_sessions(tour):
         ids = _overlapping(slots, session.starts_at, session.ends_at)
-        for tandem in session.tandems.all():
-            busy.tandem(tandem.pk).update(ids)
-        institution_ids = {i.pk for i in session.institutions.all()}
-        institution_ids |= {s.institution_id for s in session.speakers.all() if s.institution_id}
-        if session.host_id:
-            institution_ids.add(session.host_id)
+        tandem_ids, institution_ids = session_parties(session)
+        for tandem_id in tandem_ids:
+            busy.tandem(tandem_id).update(ids)
         for institution_id in institution_ids:
             busy.institution(institution_id).update(ids)
     meetings = Meeting.objects.filter(tour=tour, status=MeetingStatus.SCHEDULED).exclude(

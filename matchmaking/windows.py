@@ -25,12 +25,14 @@ def window_problem(*, slot_minutes: int, window_start: datetime, window_end: dat
         minutes = int(length.total_seconds() // 60)
         shorter = minutes - minutes % slot_minutes
         return _(
-            "The meeting window %(start)s–%(end)s lasts %(minutes)d minutes, which cannot be cut "
+            "The meeting window %(start)s–%(end)s (%(zone)s) lasts %(minutes)d minutes, which "
+            "cannot be cut "
             "into slots of %(slot)d minutes. Make the window a multiple of the slot length "
             "(for example %(shorter)d or %(longer)d minutes) or change the slot length."
         ) % {
             "start": _clock(window_start),
             "end": _clock(window_end),
+            "zone": timezone.get_current_timezone_name(),
             "minutes": minutes,
             "slot": slot_minutes,
             "shorter": shorter,
@@ -48,11 +50,12 @@ def break_problem(
     if starts_at < window_start or ends_at > window_end:
         return _(
             "The break %(start)s–%(end)s lies outside the day's meeting window "
-            "%(window_start)s–%(window_end)s."
+            "%(window_start)s–%(window_end)s (%(zone)s)."
         ) % {
             "start": _clock(starts_at),
             "end": _clock(ends_at),
             "window_start": _clock(window_start),
             "window_end": _clock(window_end),
+            "zone": timezone.get_current_timezone_name(),
         }
     return ""

@@ -1,0 +1,307 @@
+"""The organisers' scheduling pages in the admin site: plan-and-confirm, and the meeting grid.
+
+Both are reached from a tour (its change page and the "Plan meeting schedule" action) and only
+call services; a refusal of the domain is shown as a message or a form error.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .enums import MeetingStatus, RequestStatus
+from .models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
+from .permissions import is_organiser
+from .reasons import unscheduled_reason_text
+from .services import DomainError
+from .services.meetings import move_meeting, schedule_meeting
+from .services.scheduling import SchedulePlan, apply_schedule, plan_schedule, tour_problems
+from .slots import SlotTime, published_sessions, session_parties, tour_slots
+from .timezones import ViewerZones, show_time
+
+DEFAULT_TIME_LIMIT = 10
+
+
+def organiser_tour(request, pk: int) -> Tour:
+    if not is_organiser(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Tour, pk=pk)
+
+
+def home_zones(tour: Tour, *, partner_first: bool = False) -> ViewerZones:
+    tandem, partner = (
+        zoneinfo.ZoneInfo(tour.tandem_time_zone),
+        zoneinfo.ZoneInfo(tour.partner_time_zone),
+    )
+    return ViewerZones(partner, tandem) if partner_first else ViewerZones(tandem, partner)
+
+
+def _page(model_admin, request, template: str, title: str, status: int = 200, **context):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Tour._meta,
+        "title": title,
+        **context,
+    }
+    return TemplateResponse(request, f"admin/matchmaking/tour/{template}", context, status=status)
+
+
+# --- plan and confirm ---------------------------------------------------------------------
+
+
+class PlanOptionsForm(forms.Form):
+    time_limit = forms.FloatField(
+        label=gettext_lazy("Time limit (seconds)"),
+        min_value=1,
+        max_value=120,
+        initial=DEFAULT_TIME_LIMIT,
+        help_text=gettext_lazy("How long the optimiser may search (at most two minutes here)."),
+    )
+    allow_moves = forms.BooleanField(
+        label=gettext_lazy("Allow moving scheduled meetings when that places more meetings"),
+        required=False,
+    )
+
+
+def plan_view(model_admin, request, pk: int):
+    """GET: plan with the chosen options and show the report. POST: save the shown plan."""
+    tour = organiser_tour(request, pk)
+    if request.method == "POST":
+        try:
+            plan = SchedulePlan.from_token(request.POST.get("plan", ""))
+            if plan.tour_id != tour.pk:
+                raise DomainError(_("This plan belongs to another tour; please plan again."))
+            apply_schedule(actor=request.user, plan=plan)
+        except DomainError as exc:
+            model_admin.message_user(request, str(exc), messages.ERROR)
+            return redirect("admin:matchmaking_tour_schedule", tour.pk)
+        model_admin.message_user(
+            request,
+            _("Schedule saved: %(new)d new meetings, %(moved)d moved.")
+            % {"new": len(plan.new), "moved": len(plan.moves)},
+            messages.SUCCESS,
+        )
+        return redirect("admin:matchmaking_tour_grid", tour.pk)
+    data = request.GET if "time_limit" in request.GET else {"time_limit": DEFAULT_TIME_LIMIT}
+    form = PlanOptionsForm(data)
+    plan, error = None, ""
+    if form.is_valid():
+        try:
+            plan = plan_schedule(tour=tour, **form.cleaned_data)
+        except DomainError as exc:
+            error = str(exc)
+    zones = home_zones(tour)
+    return _page(
+        model_admin,
+        request,
+        "schedule_plan.html",
+        _("Plan the meeting schedule of %(tour)s") % {"tour": tour},
+        status=200 if plan else 400,
+        tour=tour,
+        form=form,
+        plan=plan,
+        error=error,
+        token=plan.to_token() if plan and plan.changes else "",
+        new=[(show_time(m.starts_at, zones), m) for m in plan.new] if plan else [],
+        moves=[
+            (show_time(m.previous_start, zones), show_time(m.starts_at, zones), m)
+            for m in plan.moves
+        ]
+        if plan
+        else [],
+    )
+
+
+# --- the meeting grid -----------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    name: str
+    is_tandem: bool
+
+
+@dataclass
+class Cell:
+    kind: str  # "meeting", "session", "unavailable" or "free"
+    text: str = ""
+
+
+def _schedulable(tour: Tour):
+    return (
+        MeetingRequest.objects.filter(tour=tour, status=RequestStatus.ACCEPTED)
+        .filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.SCHEDULED))
+        .select_related("tandem", "institution", "meeting")
+        .order_by("tandem__name", "institution__name")
+    )
+
+
+class GridChangeForm(forms.Form):
+    """Move a scheduled meeting, or place an accepted request that has none, into a slot."""
+
+    request = forms.ModelChoiceField(
+        queryset=MeetingRequest.objects.none(), label=gettext_lazy("Meeting or accepted request")
+    )
+    slot = forms.ChoiceField(label=gettext_lazy("Slot"))
+
+    def __init__(self, *args, tour: Tour, slots: list[SlotTime], zones: ViewerZones, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["request"]
+        field.queryset = _schedulable(tour)
+
+        def label(request: MeetingRequest) -> str:
+            meeting = getattr(request, "meeting", None)
+            if meeting is None:
+                return _("%(pair)s — no slot yet") % {
+                    "pair": f"{request.tandem} ↔ {request.institution}"
+                }
+            shown = show_time(meeting.starts_at, zones)
+            return f"{request.tandem} ↔ {request.institution} — {shown.date} {shown.time}"
+
+        field.label_from_instance = label
+        self.fields["slot"].choices = [(slot.id, _slot_label(slot, zones)) for slot in slots]
+
+
+def _slot_label(slot: SlotTime, zones: ViewerZones) -> str:
+    shown = show_time(slot.starts_at, zones)
+    return f"{shown.date} {shown.time} {shown.zone} ({shown.other_time} {shown.other_place})"
+
+
+def _columns(tour: Tour) -> list[Column]:
+    tandems = Tandem.objects.filter(tour=tour).order_by("name").only("pk", "name")
+    institutions = Institution.objects.filter(tours=tour).order_by("name").only("pk", "name")
+    return [Column(f"t{t.pk}", t.name, True) for t in tandems] + [
+        Column(f"i{i.pk}", i.name, False) for i in institutions
+    ]
+
+
+def _cells(tour: Tour, day_slots: list[SlotTime]) -> dict[tuple[str, str], Cell]:
+    """What each participant has in each slot of one day; a meeting wins over the rest."""
+    cells: dict[tuple[str, str], Cell] = {}
+    if not day_slots:
+        return cells
+    start, end = day_slots[0].starts_at, day_slots[-1].ends_at
+
+    def mark(key: str, starts_at, ends_at, cell: Cell) -> None:
+        for slot in day_slots:
+            if slot.starts_at < ends_at and slot.ends_at > starts_at:
+                cells.setdefault((key, slot.id), cell)
+
+    meetings = Meeting.objects.filter(
+        tour=tour, status=MeetingStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
+    ).select_related("tandem", "institution")
+    for meeting in meetings:
+        mark(
+            f"t{meeting.tandem_id}",
+            meeting.starts_at,
+            meeting.ends_at,
+            Cell("meeting", meeting.institution.name),
+        )
+        mark(
+            f"i{meeting.institution_id}",
+            meeting.starts_at,
+            meeting.ends_at,
+            Cell("meeting", meeting.tandem.name),
+        )
+    for session in published_sessions(tour).filter(starts_at__lt=end, ends_at__gt=start):
+        tandem_ids, institution_ids = session_parties(session)
+        keys = [f"t{pk}" for pk in tandem_ids] + [f"i{pk}" for pk in institution_ids]
+        for key in keys:
+            mark(key, session.starts_at, session.ends_at, Cell("session", session.title))
+    blocked = BlockedSlot.objects.filter(tour=tour, starts_at__gte=start, starts_at__lt=end)
+    for row in blocked.only("tandem_id", "institution_id", "starts_at"):
+        key = f"t{row.tandem_id}" if row.tandem_id else f"i{row.institution_id}"
+        mark(key, row.starts_at, row.starts_at + timedelta(minutes=1), Cell("unavailable"))
+    return cells
+
+
+def grid_view(model_admin, request, pk: int):
+    """One day of the tour: slots down, tandems and institutions across."""
+    tour = organiser_tour(request, pk)
+    partner_first = request.GET.get("zone") == "partner"
+    zones = home_zones(tour, partner_first=partner_first)
+    slots = tour_slots(tour)
+    day_numbers = sorted({slot.day for slot in slots})
+    try:
+        day = int(request.GET.get("day", 0))
+    except ValueError:
+        day = 0
+    day = day if day in day_numbers else (day_numbers[0] if day_numbers else 0)
+    status = 200
+    form = GridChangeForm(request.POST or None, tour=tour, slots=slots, zones=zones)
+    if request.method == "POST":
+        if form.is_valid():
+            target = next(s for s in slots if s.id == form.cleaned_data["slot"])
+            meeting_request = form.cleaned_data["request"]
+            try:
+                meeting = getattr(meeting_request, "meeting", None)
+                if meeting is not None:
+                    move_meeting(actor=request.user, meeting=meeting, start=target.starts_at)
+                else:
+                    schedule_meeting(
+                        actor=request.user, request=meeting_request, start=target.starts_at
+                    )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                model_admin.message_user(
+                    request,
+                    _("%(pair)s is now at %(time)s.")
+                    % {
+                        "pair": f"{meeting_request.tandem} ↔ {meeting_request.institution}",
+                        "time": _slot_label(target, zones),
+                    },
+                    messages.SUCCESS,
+                )
+                query = f"?day={target.day}&zone={'partner' if partner_first else 'tandem'}"
+                return redirect(reverse("admin:matchmaking_tour_grid", args=[tour.pk]) + query)
+        status = 400
+    day_slots = [slot for slot in slots if slot.day == day]
+    columns = _columns(tour)
+    cells = _cells(tour, day_slots)
+    rows = [
+        (
+            show_time(slot.starts_at, zones),
+            [cells.get((c.key, slot.id), Cell("free")) for c in columns],
+        )
+        for slot in day_slots
+    ]
+    waiting = [
+        (r, unscheduled_reason_text(r.unscheduled_reason))
+        for r in form.fields["request"].queryset
+        if not hasattr(r, "meeting")
+    ]
+    days = [
+        (number, show_time(next(s for s in slots if s.day == number).starts_at, zones).date)
+        for number in day_numbers
+    ]
+    return _page(
+        model_admin,
+        request,
+        "meeting_grid.html",
+        _("Meeting grid of %(tour)s") % {"tour": tour},
+        status=status,
+        tour=tour,
+        zones=zones,
+        partner_first=partner_first,
+        zone_param="partner" if partner_first else "tandem",
+        day=day,
+        days=days,
+        columns=columns,
+        rows=rows,
+        form=form,
+        waiting=waiting,
+        problems=tour_problems(tour),
+    )

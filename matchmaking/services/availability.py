@@ -1,0 +1,94 @@
+"""Participants' unavailable slots: one service replaces a tandem's or institution's marks."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ..availability import overlaps, party_of, scheduled_meetings
+from ..models import BlockedSlot, Tour, User
+from ..permissions import tours_of
+from ..slots import busy_slots, tour_slots
+from .audit import record_change
+from .errors import DomainError
+
+
+def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -> int:
+    """Make exactly the slots ``unavailable`` (slot ids such as "d0s3") blocked for the
+    actor's tandem or institution in ``tour``; returns how many are blocked.
+
+    Refused, with nothing saved, when an id is not a slot of the tour, when a slot holds one of
+    the party's scheduled meetings, or when no slot at all would be left for meetings.
+    """
+    party = party_of(actor)
+    if party is None:
+        raise DomainError(
+            _("Only tandem members and partner representatives mark slots unavailable.")
+        )
+    if not tours_of(actor).filter(pk=tour.pk).exists():
+        raise DomainError(_("You do not take part in this tour."))
+    wanted = set(unavailable)
+    with transaction.atomic():
+        party.lock()
+        slots = tour_slots(tour)
+        by_id = {slot.id: slot for slot in slots}
+        if wanted - by_id.keys():
+            raise DomainError(
+                _(
+                    "Some of the marked slots are not meeting slots of this tour (the page may "
+                    "be out of date). Nothing was saved; please reload the page."
+                )
+            )
+        chosen = [slot for slot in slots if slot.id in wanted]
+        meetings = list(scheduled_meetings(party, tour).select_related("tandem", "institution"))
+        for slot in chosen:
+            for meeting in meetings:
+                if overlaps(slot, meeting.starts_at, meeting.ends_at):
+                    other = meeting.institution if party.is_tandem else meeting.tandem
+                    raise DomainError(
+                        _(
+                            "You have a meeting with %(other)s at %(time)s, so this slot cannot "
+                            "be marked unavailable. Ask the organisers to move the meeting "
+                            "first. Nothing was saved."
+                        )
+                        % {
+                            "other": other,
+                            "time": date_format(
+                                timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT"
+                            ),
+                        }
+                    )
+        starts = {slot.starts_at for slot in chosen}
+        existing = BlockedSlot.objects.filter(tour=tour, **party.lookup)
+        existing.exclude(starts_at__in=starts).delete()
+        kept = set(existing.values_list("starts_at", flat=True))
+        BlockedSlot.objects.bulk_create(
+            BlockedSlot(tour=tour, starts_at=start, **party.lookup) for start in starts - kept
+        )
+        # The party's own meetings hold slots it can use, so they do not count as taken here.
+        busy = busy_slots(
+            tour, slots, exclude_request_ids=frozenset(m.request_id for m in meetings)
+        )
+        taken = busy.tandem(party.pk) if party.is_tandem else busy.institution(party.pk)
+        if slots and taken >= by_id.keys():
+            raise DomainError(
+                _(
+                    "This would leave no slot at all for meetings: every slot would be "
+                    "unavailable or taken by a session. Keep at least one slot free. Nothing "
+                    "was saved."
+                )
+            )
+        record_change(
+            actor=actor,
+            entity="tandem" if party.is_tandem else "institution",
+            entity_id=party.pk,
+            action="set_availability",
+            from_status="",
+            to_status="",
+            note=f"{len(starts)} unavailable slots in tour {tour.slug}",
+        )
+    return len(starts)

@@ -1,0 +1,447 @@
+"""The organisers' batch scheduling: plan with the optimiser, show the plan, then apply it.
+
+``plan_schedule`` only reads: it puts every accepted request of the tour into the scheduling
+core (meetings already scheduled are locked where they are) and turns the result into a report.
+``apply_schedule`` saves a plan in one transaction through the meeting services, so every new
+meeting and every move is audited and notified exactly as if an organiser had made it by hand.
+It refuses a plan whose inputs changed after planning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ..enums import MeetingStatus, RequestStatus
+from ..models import MeetingRequest, Tour, User
+from ..permissions import is_organiser
+from ..reasons import unscheduled_reason_text
+from ..scheduling import InstanceError, Result, optimise
+from ..slots import SlotTime, tour_slots
+from ..windows import break_problem, window_problem
+from .errors import DomainError
+from .meetings import move_meeting, schedule_meeting
+from .placement import TourInstance, build_instance, institution_key, tandem_key
+
+# A plan shown on a page is confirmed minutes later; after this it is better made afresh.
+PLAN_MAX_AGE_SECONDS = 60 * 60
+_SIGNING_SALT = "matchmaking.schedule-plan"
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    request_id: int
+    tandem: str
+    institution: str
+    starts_at: datetime
+    ends_at: datetime
+    # Set for a move: where the meeting is now.
+    previous_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class UnplacedRequest:
+    request_id: int
+    tandem: str
+    institution: str
+    reason: str
+
+    @property
+    def explanation(self) -> str:
+        return unscheduled_reason_text(self.reason)
+
+
+@dataclass(frozen=True)
+class ParticipantMeetings:
+    name: str
+    is_tandem: bool
+    meetings: int
+
+
+@dataclass(frozen=True)
+class SchedulePlan:
+    """What the optimiser proposes for a tour, as shown to the organiser before saving."""
+
+    tour_id: int
+    tour_name: str
+    time_limit: float
+    allow_moves: bool
+    # Digest of everything the plan was computed from; apply refuses when it changed.
+    fingerprint: str
+    kept: int
+    new: tuple[PlannedMeeting, ...]
+    moves: tuple[PlannedMeeting, ...]
+    unplaced: tuple[UnplacedRequest, ...]
+    per_participant: tuple[ParticipantMeetings, ...]
+    # Participants with a request that could be placed, yet no meeting in this plan.
+    without_meeting: tuple[str, ...]
+    upper_bound: int
+    optimal: bool
+    warnings: tuple[str, ...]
+
+    @property
+    def placed(self) -> int:
+        return self.kept + len(self.new) + len(self.moves)
+
+    @property
+    def changes(self) -> int:
+        return len(self.new) + len(self.moves)
+
+    def to_token(self) -> str:
+        """The plan, signed, to carry from the report page to the confirmation."""
+        data = asdict(self)
+        for key in ("new", "moves"):
+            for item in data[key]:
+                for name in ("starts_at", "ends_at", "previous_start"):
+                    item[name] = item[name] and item[name].isoformat()
+        return signing.dumps(data, salt=_SIGNING_SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> SchedulePlan:
+        try:
+            data = signing.loads(token, salt=_SIGNING_SALT, max_age=PLAN_MAX_AGE_SECONDS)
+        except signing.SignatureExpired as exc:
+            raise DomainError(_("This plan is more than an hour old; please plan again.")) from exc
+        except signing.BadSignature as exc:
+            raise DomainError(_("This plan could not be read; please plan again.")) from exc
+        try:
+            return cls(
+                **{
+                    **data,
+                    "new": tuple(_meeting_from(item) for item in data["new"]),
+                    "moves": tuple(_meeting_from(item) for item in data["moves"]),
+                    "unplaced": tuple(UnplacedRequest(**item) for item in data["unplaced"]),
+                    "per_participant": tuple(
+                        ParticipantMeetings(**item) for item in data["per_participant"]
+                    ),
+                    "without_meeting": tuple(data["without_meeting"]),
+                    "warnings": tuple(data["warnings"]),
+                }
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError(_("This plan could not be read; please plan again.")) from exc
+
+
+def _meeting_from(item: dict) -> PlannedMeeting:
+    previous = item["previous_start"]
+    return PlannedMeeting(
+        **{
+            **item,
+            "starts_at": datetime.fromisoformat(item["starts_at"]),
+            "ends_at": datetime.fromisoformat(item["ends_at"]),
+            "previous_start": datetime.fromisoformat(previous) if previous else None,
+        }
+    )
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def tour_problems(tour: Tour) -> list[str]:
+    """Set-up problems of the tour's days an organiser should fix before scheduling."""
+    problems = []
+    for day in tour.days.order_by("date").prefetch_related("breaks"):
+        problem = window_problem(
+            slot_minutes=tour.slot_minutes,
+            window_start=day.window_start,
+            window_end=day.window_end,
+        )
+        problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
+        for window_break in day.breaks.all():
+            problem = break_problem(
+                window_start=day.window_start,
+                window_end=day.window_end,
+                starts_at=window_break.starts_at,
+                ends_at=window_break.ends_at,
+            )
+            problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
+    if not tour_slots(tour):
+        problems.append(_("The tour has no meeting slots: add days with a meeting window."))
+    return problems
+
+
+def _schedulable_requests(tour: Tour):
+    """Accepted requests with no meeting yet or with a scheduled one, in acceptance order."""
+    return (
+        MeetingRequest.objects.filter(tour=tour, status=RequestStatus.ACCEPTED)
+        .filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.SCHEDULED))
+        .select_related("tandem", "institution", "meeting")
+        .prefetch_related("preferred_slots")
+        .order_by("acted_at", "pk")
+    )
+
+
+def _pair(request: MeetingRequest) -> str:
+    return f"{request.tandem} ↔ {request.institution}"
+
+
+@dataclass
+class _Built:
+    tour_instance: TourInstance
+    requests: list[MeetingRequest]
+    names: dict[str, str]
+    warnings: list[str]
+    fingerprint: str
+
+    def has_meeting(self, request: MeetingRequest) -> bool:
+        return hasattr(request, "meeting")
+
+
+def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
+    """The scheduling instance, leaving out scheduled meetings that sit where they no longer
+    fit: they keep their slot busy and are reported, for the organiser to move by hand."""
+    warnings = tour_problems(tour)
+    slot_starts = {slot.starts_at for slot in tour_slots(tour)}
+    left_out: set[int] = set()
+    for request in requests:
+        meeting = getattr(request, "meeting", None)
+        if meeting is not None and meeting.starts_at not in slot_starts:
+            left_out.add(request.pk)
+            warnings.append(
+                _(
+                    "The meeting %(pair)s at %(time)s is not in one of the tour's slots; it stays "
+                    "where it is. Move it in the meeting grid."
+                )
+                % {"pair": _pair(request), "time": _when(meeting.starts_at)}
+            )
+    while True:
+        kept = [r for r in requests if r.pk not in left_out]
+        locked = {r.pk: r.meeting.starts_at for r in kept if hasattr(r, "meeting")}
+        built = build_instance(tour, kept, locked)
+        instance = built.instance
+        clashing = [
+            r
+            for r in kept
+            if r.pk in locked
+            and any(
+                instance.request_by_id[str(r.pk)].locked
+                not in instance.participant_by_id[party].available
+                for party in instance.request_by_id[str(r.pk)].parties
+            )
+        ]
+        if not clashing:
+            break
+        for request in clashing:
+            left_out.add(request.pk)
+            warnings.append(
+                _(
+                    "The meeting %(pair)s at %(time)s clashes with a session or a slot one side "
+                    "marked unavailable; it stays where it is. Move it in the meeting grid."
+                )
+                % {"pair": _pair(request), "time": _when(request.meeting.starts_at)}
+            )
+    names = {}
+    for request in kept:
+        names[tandem_key(request.tandem_id)] = str(request.tandem)
+        names[institution_key(request.institution_id)] = str(request.institution)
+    for participant in instance.participants:
+        if not participant.available:
+            warnings.append(
+                _(
+                    "%(name)s has no free slot at all: every slot is marked unavailable or taken "
+                    "by a session or a meeting."
+                )
+                % {"name": names[participant.id]}
+            )
+    digest = {
+        "instance": instance.to_dict(),
+        "slots": {
+            slot_id: [slot.starts_at.isoformat(), slot.ends_at.isoformat()]
+            for slot_id, slot in built.slots_by_id.items()
+        },
+    }
+    fingerprint = hashlib.sha256(json.dumps(digest, sort_keys=True).encode()).hexdigest()
+    return _Built(built, kept, names, warnings, fingerprint)
+
+
+def plan_schedule(
+    *, tour: Tour, time_limit: float = 10.0, allow_moves: bool = False
+) -> SchedulePlan:
+    """Propose meeting times for every accepted request of ``tour`` that has none; saves nothing.
+
+    Scheduled meetings stay where they are unless ``allow_moves``; the optimiser then moves one
+    only when that lets more meetings take place.
+    """
+    if not 0 < time_limit <= 3600:
+        raise DomainError(_("The time limit must be more than 0 seconds and at most one hour."))
+    built = _build(tour, list(_schedulable_requests(tour)))
+    instance = built.tour_instance.instance
+    if not instance.slots:
+        raise DomainError(_("The tour has no meeting slots: add days with a meeting window."))
+    try:
+        result = (
+            optimise(instance, time_limit=time_limit, allow_moves=allow_moves)
+            if instance.requests
+            else Result(placements={}, unplaced={}, upper_bound=0, optimal=True)
+        )
+    except InstanceError as exc:
+        raise DomainError(
+            _("The tour cannot be scheduled as it is: %(problem)s") % {"problem": exc}
+        ) from exc
+    slots_by_id = built.tour_instance.slots_by_id
+    kept, new, moves, unplaced = 0, [], [], []
+    for request in built.requests:
+        slot_id = result.placements.get(str(request.pk))
+        if slot_id is None:
+            if built.has_meeting(request):
+                # The core keeps every locked meeting; anything else would be a bug there.
+                raise DomainError(_("The optimiser dropped a scheduled meeting; nothing planned."))
+            unplaced.append(
+                UnplacedRequest(
+                    request_id=request.pk,
+                    tandem=str(request.tandem),
+                    institution=str(request.institution),
+                    reason=result.unplaced[str(request.pk)].value,
+                )
+            )
+            continue
+        slot: SlotTime = slots_by_id[slot_id]
+        planned = PlannedMeeting(
+            request_id=request.pk,
+            tandem=str(request.tandem),
+            institution=str(request.institution),
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            previous_start=request.meeting.starts_at if built.has_meeting(request) else None,
+        )
+        if planned.previous_start is None:
+            new.append(planned)
+        elif planned.previous_start == planned.starts_at:
+            kept += 1
+        else:
+            moves.append(planned)
+    counts = result.meetings_per_participant(instance)
+    per_participant = sorted(
+        (
+            ParticipantMeetings(name=built.names[pid], is_tandem=pid.startswith("t"), meetings=n)
+            for pid, n in counts.items()
+        ),
+        key=lambda row: (row.meetings, not row.is_tandem, row.name),
+    )
+    warnings = built.warnings
+    if _move_order(moves, built.requests) is None:
+        warnings.append(
+            _(
+                "The planned moves swap meetings in a circle, which cannot be saved one move at a "
+                "time. Plan again without moves, or move these meetings in the meeting grid."
+            )
+        )
+    return SchedulePlan(
+        tour_id=tour.pk,
+        tour_name=str(tour),
+        time_limit=float(time_limit),
+        allow_moves=allow_moves,
+        fingerprint=built.fingerprint,
+        kept=kept,
+        new=tuple(sorted(new, key=lambda m: (m.starts_at, m.tandem))),
+        moves=tuple(sorted(moves, key=lambda m: (m.starts_at, m.tandem))),
+        unplaced=tuple(unplaced),
+        per_participant=tuple(per_participant),
+        without_meeting=tuple(
+            sorted(built.names[pid] for pid in result.participants_without_meeting(instance))
+        ),
+        upper_bound=result.upper_bound,
+        optimal=result.optimal,
+        warnings=tuple(warnings),
+    )
+
+
+def _move_order(
+    moves: list[PlannedMeeting] | tuple[PlannedMeeting, ...], requests: list[MeetingRequest]
+) -> list[PlannedMeeting] | None:
+    """The moves in an order in which each one's new slot is already free for both sides, or
+    None when some of them wait on each other in a circle."""
+    by_pk = {r.pk: r for r in requests}
+    holder = {}
+    for request in requests:
+        meeting = getattr(request, "meeting", None)
+        if meeting is not None:
+            holder[("t", request.tandem_id, meeting.starts_at)] = request.pk
+            holder[("i", request.institution_id, meeting.starts_at)] = request.pk
+
+    def keys(planned: PlannedMeeting, start: datetime):
+        request = by_pk[planned.request_id]
+        return [("t", request.tandem_id, start), ("i", request.institution_id, start)]
+
+    pending, ordered = list(moves), []
+    while pending:
+        ready = next(
+            (
+                m
+                for m in pending
+                if all(
+                    holder.get(key, m.request_id) == m.request_id for key in keys(m, m.starts_at)
+                )
+            ),
+            None,
+        )
+        if ready is None:
+            return None
+        for key in keys(ready, ready.previous_start):
+            holder.pop(key, None)
+        for key in keys(ready, ready.starts_at):
+            holder[key] = ready.request_id
+        pending.remove(ready)
+        ordered.append(ready)
+    return ordered
+
+
+def apply_schedule(*, actor: User | None, plan: SchedulePlan) -> SchedulePlan:
+    """Save ``plan``: move meetings, then place the new ones, all or nothing.
+
+    ``actor`` is the organiser confirming the plan, or None for the server's command line.
+    Refused, with nothing saved, when anything the plan was computed from has changed since
+    (requests, meetings, sessions, availability, days), or when a slot was taken meanwhile.
+    """
+    if actor is not None and not is_organiser(actor):
+        raise DomainError(_("Only organisers can apply a meeting schedule."))
+    with transaction.atomic():
+        # One apply per tour at a time; the requests' rows are locked against other changes.
+        tour = Tour.objects.select_for_update().filter(pk=plan.tour_id).first()
+        if tour is None:
+            raise DomainError(_("This tour no longer exists."))
+        requests = list(_schedulable_requests(tour).select_for_update(of=("self",)))
+        built = _build(tour, requests)
+        if built.fingerprint != plan.fingerprint:
+            raise DomainError(
+                _(
+                    "Something changed since this plan was made (a request, a meeting, a "
+                    "session, someone's availability or the tour's days). Nothing was saved; "
+                    "please plan again."
+                )
+            )
+        by_pk = {r.pk: r for r in built.requests}
+        ordered = _move_order(plan.moves, built.requests)
+        if ordered is None:
+            raise DomainError(
+                _(
+                    "The planned moves swap meetings in a circle, which cannot be saved one move "
+                    "at a time. Nothing was saved; plan again without moves."
+                )
+            )
+        for planned in ordered:
+            move_meeting(
+                actor=actor,
+                meeting=by_pk[planned.request_id].meeting,
+                start=planned.starts_at,
+            )
+        for planned in plan.new:
+            schedule_meeting(
+                actor=actor, request=by_pk[planned.request_id], start=planned.starts_at
+            )
+        for unplaced in plan.unplaced:
+            # Both sides see the current reason on their pages.
+            MeetingRequest.objects.filter(pk=unplaced.request_id).update(
+                unscheduled_reason=unplaced.reason
+            )
+    return plan

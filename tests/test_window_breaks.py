@@ -1,0 +1,175 @@
+"""Slots: breaks in a day's meeting window, slot length that must divide the window, and the
+placement at acceptance (preferred slots first, earliest free, else a reason)."""
+
+import zoneinfo
+from datetime import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from matchmaking.models import BlockedSlot, Meeting, MeetingRequest, TourDay, WindowBreak
+from matchmaking.scheduling import Reason
+from matchmaking.services.requests import accept_request, request_meeting
+from matchmaking.services.scheduling import plan_schedule, tour_problems
+from matchmaking.slots import tour_slots
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+def berlin(hour, minute=0, day=22):
+    return datetime(2027, 3, day, hour, minute, tzinfo=BERLIN)
+
+
+def first_day(tour):
+    return tour.days.order_by("date").first()
+
+
+def test_a_break_removes_its_slots_but_keeps_index_distances(tour):
+    WindowBreak.objects.create(day=first_day(tour), starts_at=berlin(10), ends_at=berlin(10, 30))
+    day_one = [s for s in tour_slots(tour) if s.day == 0]
+    assert [s.index for s in day_one] == [0, 1, 2, 3, 5, 6, 7]
+    assert [s.id for s in day_one][3:5] == ["d0s3", "d0s5"]
+    assert day_one[4].starts_at == berlin(10, 30)
+    assert len(tour_slots(tour)) == 15
+
+
+def test_a_break_off_the_slot_grid_removes_every_slot_it_touches(tour):
+    WindowBreak.objects.create(
+        day=first_day(tour), starts_at=berlin(10, 15), ends_at=berlin(10, 45)
+    )
+    starts = [s.starts_at for s in tour_slots(tour) if s.day == 0]
+    assert berlin(10) not in starts and berlin(10, 30) not in starts
+    assert berlin(11) in starts
+
+
+def test_meetings_never_go_into_a_break(people):
+    WindowBreak.objects.create(day=first_day(people.tour), starts_at=berlin(8), ends_at=berlin(9))
+    request = request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.institution,
+        direction="tandem_to_institution",
+        message="Hello",
+    )
+    accept_request(actor=people.chen, request=request)
+    assert Meeting.objects.get(request=request).starts_at == berlin(9)
+
+
+def test_a_break_outside_the_window_is_refused_with_a_clear_message(tour):
+    outside = WindowBreak(day=first_day(tour), starts_at=berlin(11, 30), ends_at=berlin(12, 30))
+    with (
+        timezone.override(BERLIN),
+        pytest.raises(
+            ValidationError,
+            match="lies outside the day's meeting window 08:00–12:00 \\(Europe/Berlin\\)",
+        ),
+    ):
+        outside.full_clean()
+
+
+def test_a_slot_length_that_does_not_divide_the_window_is_refused(tour):
+    day = first_day(tour)
+    day.window_end = berlin(12, 15)
+    with pytest.raises(
+        ValidationError, match="lasts 255 minutes, which cannot be cut into slots of 30"
+    ):
+        day.full_clean()
+    day.window_end = berlin(12)
+    tour.slot_minutes = 25  # 240 minutes are not a multiple of 25
+    day.tour = tour
+    with pytest.raises(ValidationError, match="for example 225 or 250 minutes"):
+        day.full_clean()
+    tour.slot_minutes = 40
+    day.full_clean()
+
+
+def test_the_day_admin_page_refuses_a_bad_window_and_a_bad_break(client, people):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_tourday_add")
+    data = {
+        "tour": people.tour.pk,
+        "date": "2027-03-24",
+        "window_start_0": "2027-03-24",
+        "window_start_1": "08:00",
+        "window_end_0": "2027-03-24",
+        "window_end_1": "12:10",
+        "breaks-TOTAL_FORMS": "1",
+        "breaks-INITIAL_FORMS": "0",
+        "breaks-0-starts_at_0": "2027-03-24",
+        "breaks-0-starts_at_1": "12:30",
+        "breaks-0-ends_at_0": "2027-03-24",
+        "breaks-0-ends_at_1": "13:00",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cannot be cut into slots of 30 minutes" in html
+    assert "lies outside the day&#x27;s meeting window" in html
+    data["window_end_1"] = "14:00"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    day = TourDay.objects.get(date="2027-03-24")
+    assert day.breaks.get().starts_at == berlin(12, 30, day=24)
+
+
+def test_tour_problems_report_days_that_were_saved_before_the_checks(tour):
+    TourDay.objects.filter(pk=first_day(tour).pk).update(window_end=berlin(12, 10))
+    WindowBreak.objects.create(day=first_day(tour), starts_at=berlin(7), ends_at=berlin(7, 30))
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Shanghai")):
+        problems = tour_problems(tour)
+    assert len(problems) == 2
+    assert problems[0].startswith(
+        "2027-03-22: The meeting window 15:00–19:10 (Asia/Shanghai) lasts 250 minutes"
+    )
+    assert "lies outside" in problems[1]
+
+
+def test_acceptance_prefers_the_requesters_slots_then_the_earliest_free(people):
+    request = request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.institution,
+        direction="tandem_to_institution",
+        message="Hello",
+        preferred_starts=[berlin(10, 30), berlin(9)],
+    )
+    BlockedSlot.objects.create(
+        tour=people.tour, institution=people.institution, starts_at=berlin(10, 30)
+    )
+    accept_request(actor=people.chen, request=request)
+    # The first choice is blocked on the partner's side, so the second one is taken.
+    assert Meeting.objects.get(request=request).starts_at == berlin(9)
+    second = request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.other_institution,
+        direction="tandem_to_institution",
+        message="Hello",
+    )
+    accept_request(actor=people.olga, request=second)
+    assert Meeting.objects.get(request=second).starts_at == berlin(8)
+
+
+def test_without_a_common_slot_the_request_stays_accepted_with_the_reason(people):
+    for slot in tour_slots(people.tour):
+        party = {"tandem": people.tandem} if slot.day == 0 else {"institution": people.institution}
+        BlockedSlot.objects.create(tour=people.tour, starts_at=slot.starts_at, **party)
+    request = request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.institution,
+        direction="tandem_to_institution",
+        message="Hello",
+    )
+    accept_request(actor=people.chen, request=request)
+    request.refresh_from_db()
+    assert request.status == "accepted" and not Meeting.objects.filter(request=request).exists()
+    assert request.unscheduled_reason == Reason.NO_COMMON_SLOT.value
+    # The batch planner agrees and explains it the same way.
+    plan = plan_schedule(tour=people.tour, time_limit=5)
+    assert [u.reason for u in plan.unplaced] == [Reason.NO_COMMON_SLOT.value]
+    assert MeetingRequest.objects.get(pk=request.pk).unscheduled_reason == "no_common_slot"
