@@ -34,6 +34,7 @@ _EXCESS = 6
 # Annealing temperatures, in objective units, at the start and the end of the budget.
 _HOT, _COLD = 3.0, 0.05
 _BATCH = 200  # moves between clock readings
+_NOWHERE = -1  # slot of a request left out
 
 
 class Compactor:
@@ -63,22 +64,22 @@ class Compactor:
             masks = self._idle_mask[person[participant.id]]
             for slot_id in participant.available:
                 masks[self._day[rank[slot_id]]] |= self._bit[rank[slot_id]]
+        # Placed requests first, then those left out that have a slot to choose from.
         self._request_ids = list(placements)
+        self._request_ids += [r for r, s in movable.items() if s and r not in placements]
         self._parties = [
             tuple(person[p] for p in instance.request_by_id[r].parties) for r in self._request_ids
         ]
-        self._slot = [rank[placements[r]] for r in self._request_ids]
+        self._slot = [_NOWHERE] * len(self._request_ids)
         self._choices = [[rank[s] for s in movable.get(r, ())] for r in self._request_ids]
         self._busy = [[0] * len(days) for _ in people]
         self._at: list[dict[int, int]] = [{} for _ in people]
-        for request, slot in enumerate(self._slot):
-            self._place(request, slot)
         # Requests of each participant that may move, for picking moves around them.
         self._movable_of: list[list[int]] = [[] for _ in people]
-        for request, parties in enumerate(self._parties):
-            if len(self._choices[request]) > 1:
-                for party in parties:
-                    self._movable_of[party].append(request)
+        for request, request_id in enumerate(self._request_ids):
+            if request_id in placements:
+                self._insert(request, rank[placements[request_id]])
+        self._left_out = set(range(len(placements), len(self._request_ids)))
         self._memo: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._cost = [self._participant_cost(p) for p in range(len(people))]
         self.total = sum(self._cost)
@@ -86,10 +87,26 @@ class Compactor:
     # -- state ------------------------------------------------------------------------
 
     def placements(self) -> dict[str, str]:
-        return {r: self._slot_ids[s] for r, s in zip(self._request_ids, self._slot, strict=True)}
+        return {
+            r: self._slot_ids[s]
+            for r, s in zip(self._request_ids, self._slot, strict=True)
+            if s != _NOWHERE
+        }
+
+    def _insert(self, request: int, slot: int) -> None:
+        self._place(request, slot)
+        self._may_move(request)
+
+    def _may_move(self, request: int) -> None:
+        """A placed request is moved around its participants from now on."""
+        if len(self._choices[request]) > 1:
+            for party in self._parties[request]:
+                self._movable_of[party].append(request)
 
     def _place(self, request: int, slot: int) -> None:
         self._slot[request] = slot
+        if slot == _NOWHERE:
+            return
         day, bit = self._day[slot], self._bit[slot]
         for party in self._parties[request]:
             self._busy[party][day] |= bit
@@ -97,6 +114,8 @@ class Compactor:
 
     def _unplace(self, request: int) -> None:
         slot = self._slot[request]
+        if slot == _NOWHERE:
+            return
         day, bit = self._day[slot], self._bit[slot]
         for party in self._parties[request]:
             self._busy[party][day] &= ~bit
@@ -225,11 +244,18 @@ class Compactor:
     # -- search -----------------------------------------------------------------------
 
     def run(self, seconds: float) -> dict[str, str]:
-        """Anneal for `seconds`; return the best placements seen."""
+        """Anneal for `seconds`; return the best placements seen.
+
+        Between batches of moves, requests left out that now fit are placed: moving
+        meetings around can open a slot for them. Placing never undoes a meeting, so
+        the best schedule seen also has the most meetings.
+        """
         started = time.monotonic()
         best_total, best = self.total, list(self._slot)
         self._refresh_targets()
         while True:
+            if self._place_left_out():
+                best_total, best = self.total, list(self._slot)
             elapsed = time.monotonic() - started
             if elapsed >= seconds or not self._idle_people:
                 break
@@ -246,6 +272,36 @@ class Compactor:
             self._refresh_targets()
         self._restore(best)
         return self.placements()
+
+    def _place_left_out(self) -> bool:
+        """Place each request left out that fits, directly or by ejecting one meeting."""
+        placed = False
+        for request in sorted(self._left_out):
+            best = None
+            for target in self._choices[request]:
+                blockers = {self._at[p].get(target) for p in self._parties[request]} - {None}
+                if not blockers:
+                    moves = [(request, target)]
+                elif len(blockers) == 1:
+                    (blocker,) = blockers
+                    onward = next(
+                        (s for s in self._choices[blocker] if self._is_free(blocker, s, -1)), None
+                    )
+                    if onward is None:
+                        continue
+                    moves = [(blocker, onward), (request, target)]
+                else:
+                    continue
+                scored = self._scored(moves)
+                if best is None or scored[0] < best[0]:
+                    best = scored
+            if best is not None:
+                _, moves, costs = best
+                self._commit(moves, costs)
+                self._left_out.discard(request)
+                self._may_move(request)
+                placed = True
+        return placed
 
     def _restore(self, slots: list[int]) -> None:
         for request in range(len(self._slot)):

@@ -39,6 +39,9 @@ _MIN_SOLVE_SECONDS = 0.05
 # Share of the time left for the whole-model solve of a small instance that is kept
 # for compaction, which targets the days split by a long idle gap directly.
 _COMPACTION_SHARE = 0.25
+# Share of the time left that large neighbourhood search may spend on placing more
+# meetings and on participants without one; compaction gets the rest.
+_REPAIR_SHARE = 0.5
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
 
 Placements = dict[str, str]
@@ -79,11 +82,15 @@ def optimise(
                 upper_bound = min(upper_bound, placement.bound_from(outcome.objective_bound))
                 proven = outcome.status == cp_model.OPTIMAL
     # A solve cut short may leave out a request that still fits; greedy adds it.
+    filling = time.monotonic()
     current = fill(instance, current, instance.requests)
+    # The last fill and the result take about as long again; keep that time back.
+    reserve = 2 * (time.monotonic() - filling)
     # Locked meetings, even movable ones, stay where placement put them from here on.
     movable = {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
-    current = _polish(instance, movable, current, clock, workers)
-    current = Compactor(instance, current, movable, seed=_SEED).run(clock.remaining())
+    current = _polish(instance, movable, current, upper_bound, clock, workers)
+    compactor = Compactor(instance, current, movable, seed=_SEED)
+    current = compactor.run(clock.remaining() - reserve)
     # Compaction may have opened a slot for a request left out; greedy adds it.
     current = fill(instance, current, instance.requests)
     moved = frozenset(
@@ -213,28 +220,52 @@ def _polish(
     instance: Instance,
     movable: Mapping[str, list[str]],
     current: Placements,
+    upper_bound: int,
     clock: _Clock,
     workers: int,
 ) -> Placements:
-    """Give meetings to participants left without one, by re-solving around them."""
+    """More meetings and fewer participants without one, by re-solving around them.
+
+    Small instances are one model. On large ones each neighbourhood starts from a
+    participant without a meeting, else from a side of a request left out while the
+    bound is not reached, for at most `_REPAIR_SHARE` of the time left.
+    """
     if len(movable) <= _WHOLE_MODEL_REQUESTS:
         seconds = clock.remaining() * (1 - _COMPACTION_SHARE)
         outcome = _solve_neighbourhood(instance, movable, set(movable), current, seconds, workers)
         return current if outcome is None else outcome.placements
     rng = random.Random(_SEED)
+    budget = _Clock(clock.remaining() * _REPAIR_SHARE)
     score = _score(instance, current)
-    without = sorted(_without_meeting(instance, current))
-    while without and clock.remaining() >= _MIN_SOLVE_SECONDS:
-        free = _neighbourhood(instance, movable, without.pop(0), rng)
-        seconds = min(clock.remaining(), _NEIGHBOURHOOD_SECONDS)
+    seeds = _repair_seeds(instance, movable, current, upper_bound)
+    while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS:
+        free = _neighbourhood(instance, movable, rng.choice(seeds), rng)
+        seconds = min(budget.remaining(), _NEIGHBOURHOOD_SECONDS)
         outcome = _solve_neighbourhood(instance, movable, free, current, seconds, workers)
         if outcome is None:
             continue
         candidate = _score(instance, outcome.placements)
         if candidate > score:
             current, score = outcome.placements, candidate
-            without = sorted(_without_meeting(instance, current))
+            seeds = _repair_seeds(instance, movable, current, upper_bound)
     return current
+
+
+def _repair_seeds(
+    instance: Instance, movable: Mapping[str, list[str]], current: Placements, upper_bound: int
+) -> list[str]:
+    """Participants without a meeting; failing those, sides of requests left out."""
+    without = sorted(_without_meeting(instance, current))
+    if without or len(current) >= upper_bound:
+        return without
+    return sorted(
+        {
+            party
+            for request_id, slot_ids in movable.items()
+            if slot_ids and request_id not in current
+            for party in _parties(instance, request_id)
+        }
+    )
 
 
 def _solve_neighbourhood(
