@@ -2,10 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from matchmaking.enums import RequestStatus
 from matchmaking.models import BlockedSlot, Meeting
+from matchmaking.reasons import unscheduled_reason_text
 from matchmaking.scheduling import Reason
 from matchmaking.services.requests import accept_request
 from matchmaking.slots import tour_slots
@@ -66,7 +68,13 @@ def test_saving_replaces_the_tandems_marks_for_both_members(client, people):
 def test_a_representative_marks_the_institutions_slots(client, people):
     client.force_login(people.chen)
     response = client.post(URL, {"unavailable": ["d1s0"]}, follow=True)
-    assert "1 slot is marked unavailable" in response.content.decode()
+    with translation.override(people.chen.language):
+        saved = ngettext(
+            "Saved: %(count)d slot is marked unavailable.",
+            "Saved: %(count)d slots are marked unavailable.",
+            1,
+        ) % {"count": 1}
+    assert saved in response.content.decode()
     assert blocked_of(institution=people.institution) == [tour_slots(people.tour)[8].starts_at]
     assert not BlockedSlot.objects.filter(tandem__isnull=False).exists()
 
@@ -77,12 +85,12 @@ def test_other_participants_data_is_never_shown(client, people, meeting):
     )
     client.force_login(people.bob)
     page = client.get(URL).content.decode()
-    assert "checked" not in page
+    assert "checked" not in page and "disabled" not in page
     assert "Meeting with" not in page and "BGI Group" not in page
     assert "CardioSense" not in page
     client.force_login(people.olga)
     page = client.get(URL).content.decode()
-    assert "checked" not in page and "Meeting with" not in page
+    assert "checked" not in page and "disabled" not in page and "CardioSense" not in page
 
 
 @pytest.mark.parametrize(
@@ -109,6 +117,8 @@ def test_another_tour_is_not_found(client, people):
 
 
 def test_a_slot_with_a_meeting_cannot_be_marked_and_says_why(client, people, meeting):
+    people.chen.language = "en"
+    people.chen.save()
     client.force_login(people.chen)
     page = client.get(URL).content.decode()
     assert 'id="slot-d0s0" disabled' in page and "Meeting with CardioSense" in page
@@ -147,13 +157,20 @@ def test_both_sides_see_why_an_accepted_request_has_no_meeting(client, people):
         acted_at=timezone.now(),
         unscheduled_reason=Reason.NO_COMMON_SLOT.value,
     )
-    text = "The two sides have no free slot in common"
+
+    def text_for(person):
+        with translation.override(person.language):
+            return unscheduled_reason_text(Reason.NO_COMMON_SLOT.value)
+
+    # Alice reads English, Chen Chinese: each sees the reason in their own language.
     for person in (people.alice, people.chen):
         client.force_login(person)
         page = client.get(URL).content.decode()
-        assert f'data-request="{request.pk}"' in page and text in page
+        assert f'data-request="{request.pk}"' in page and text_for(person) in page
     client.force_login(people.bob)
-    assert text not in client.get(URL).content.decode()
+    assert text_for(people.bob) not in client.get(URL).content.decode()
     client.force_login(people.otto)
     changelist = client.get(reverse("admin:matchmaking_meetingrequest_changelist"))
-    assert text in changelist.content.decode()
+    assert text_for(people.otto) in changelist.content.decode()
+    page = client.get(reverse("admin:matchmaking_meetingrequest_change", args=[request.pk]))
+    assert text_for(people.otto) in page.content.decode()
