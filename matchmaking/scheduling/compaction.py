@@ -30,11 +30,15 @@ LONG_GAP = 2
 # Weights of the objective: a split day outweighs any reachable excess, and excess idle
 # time leads towards closing the gap; plain idle time breaks ties.
 _SPLIT_DAY = 60
+_STRETCHED_DAY = 20
 _EXCESS = 6
 # Annealing temperatures, in objective units, at the start and the end of the budget.
 _HOT, _COLD = 3.0, 0.05
 _BATCH = 200  # moves between clock readings
 _NOWHERE = -1  # slot of a request left out
+# Seconds between looks at the requests left out: few ever fit, and on large instances
+# a look costs as much as a batch of moves.
+_PLACE_EVERY = 0.25
 
 
 class Compactor:
@@ -123,12 +127,13 @@ class Compactor:
 
     # -- scoring ----------------------------------------------------------------------
 
-    def _day_stats(self, busy: int, idle_mask: int) -> tuple[int, int, int]:
-        """(longest gap, idle slots beyond LONG_GAP per gap, idle slots) of one day."""
+    def _day_stats(self, busy: int, idle_mask: int) -> tuple[int, int, int, int]:
+        """Of one day: longest gap, idle slots beyond LONG_GAP per gap, idle slots, and
+        the longest stretch between two meetings counting unavailable slots as idle."""
         key = (busy, idle_mask)
         stats = self._memo.get(key)
         if stats is None:
-            longest = excess = idle = 0
+            longest = excess = idle = stretch = 0
             previous = -1
             index = 0
             while busy >> index:
@@ -139,23 +144,30 @@ class Compactor:
                         longest = max(longest, gap)
                         excess += max(0, gap - LONG_GAP)
                         idle += gap
+                        stretch = max(stretch, index - previous - 1)
                     previous = index
                 index += 1
-            stats = self._memo[key] = (longest, excess, idle)
+            stats = self._memo[key] = (longest, excess, idle, stretch)
         return stats
 
     def _participant_cost(self, party: int) -> int:
-        split = excess = idle = 0
+        split = stretched = excess = idle = 0
         for busy, idle_mask in zip(self._busy[party], self._idle_mask[party], strict=True):
             if busy & (busy - 1):  # two meetings or more
-                longest, day_excess, day_idle = self._day_stats(busy, idle_mask)
+                longest, day_excess, day_idle, stretch = self._day_stats(busy, idle_mask)
                 split |= longest > LONG_GAP
+                stretched |= stretch > LONG_GAP
                 excess += day_excess
                 idle += day_idle
-        return _SPLIT_DAY * split + _EXCESS * excess + idle
+        return _SPLIT_DAY * split + _STRETCHED_DAY * stretched + _EXCESS * excess + idle
 
-    def split_participants(self) -> int:
-        return sum(cost >= _SPLIT_DAY for cost in self._cost)
+    def split_days(self) -> int:
+        """Participant-days with an idle gap longer than LONG_GAP."""
+        return sum(
+            self._day_stats(busy, idle_mask)[0] > LONG_GAP
+            for party in range(len(self._cost))
+            for busy, idle_mask in zip(self._busy[party], self._idle_mask[party], strict=True)
+        )
 
     # -- moves ------------------------------------------------------------------------
 
@@ -236,10 +248,11 @@ class Compactor:
         return self._rng.choice(self._idle_people)
 
     def _refresh_targets(self) -> None:
-        """Participants to move meetings around: split ones, or any idle if none is."""
-        split = [p for p, cost in enumerate(self._cost) if cost >= _SPLIT_DAY]
+        """Participants to move meetings around: mostly those with a long gap or
+        stretch (nothing else costs that much), else any with idle time."""
+        long = [p for p, cost in enumerate(self._cost) if cost >= _STRETCHED_DAY]
         idle = [p for p, cost in enumerate(self._cost) if cost > 0]
-        self._idle_people = split if split and self._rng.random() < 0.8 else idle
+        self._idle_people = long if long and self._rng.random() < 0.8 else idle
 
     # -- search -----------------------------------------------------------------------
 
@@ -253,10 +266,13 @@ class Compactor:
         started = time.monotonic()
         best_total, best = self.total, list(self._slot)
         self._refresh_targets()
+        next_placing = 0.0
         while True:
-            if self._place_left_out():
-                best_total, best = self.total, list(self._slot)
             elapsed = time.monotonic() - started
+            if elapsed >= next_placing:
+                next_placing = elapsed + _PLACE_EVERY
+                if self._place_left_out():
+                    best_total, best = self.total, list(self._slot)
             if elapsed >= seconds or not self._idle_people:
                 break
             temperature = _HOT * (_COLD / _HOT) ** (elapsed / seconds)
@@ -277,6 +293,10 @@ class Compactor:
         """Place each request left out that fits, directly or by ejecting one meeting."""
         placed = False
         for request in sorted(self._left_out):
+            # A side with no free slot at all cannot make room: a meeting moved aside
+            # would need a slot where that side is free.
+            if not all(map(self._has_free_slot, self._parties[request])):
+                continue
             best = None
             for target in self._choices[request]:
                 blockers = {self._at[p].get(target) for p in self._parties[request]} - {None}
@@ -302,6 +322,12 @@ class Compactor:
                 self._may_move(request)
                 placed = True
         return placed
+
+    def _has_free_slot(self, party: int) -> bool:
+        return any(
+            available & ~busy
+            for available, busy in zip(self._idle_mask[party], self._busy[party], strict=True)
+        )
 
     def _restore(self, slots: list[int]) -> None:
         for request in range(len(self._slot)):

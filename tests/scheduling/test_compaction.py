@@ -38,7 +38,7 @@ def test_swap_closes_a_gap_no_single_move_can():
     # only exchanging their slots closes P's gap.
     assert placements == {"pa": "s0", "pb": "s1", "bc": "s4"}
     assert largest_idle_gaps(instance, placements)[("P", 0)] == 0
-    assert compactor.split_participants() == 0
+    assert compactor.split_days() == 0
 
 
 def test_locked_meetings_never_move():
