@@ -524,6 +524,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedSlot)
 class BlockedSlotAdmin(admin.ModelAdmin):
+    form = admin_scheduling.BlockedSlotForm
     list_display = ["starts_at", "tandem", "institution", "tour"]
     list_filter = ["tour"]
     search_fields = ["tandem__name", "institution__name"]

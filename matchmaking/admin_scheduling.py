@@ -20,14 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .availability import Party
 from .enums import MeetingStatus, RequestStatus
 from .models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
 from .permissions import is_organiser
 from .reasons import unscheduled_reason_text
 from .services import DomainError
+from .services.availability import ensure_no_meeting_in
 from .services.meetings import move_meeting, schedule_meeting
 from .services.scheduling import SchedulePlan, apply_schedule, plan_schedule, tour_problems
-from .slots import SlotTime, published_sessions, session_parties, tour_slots
+from .slots import SlotTime, published_sessions, session_parties, slot_at, tour_slots
 from .timezones import ViewerZones, show_time
 
 DEFAULT_TIME_LIMIT = 10
@@ -55,6 +57,37 @@ def _page(model_admin, request, template: str, title: str, status: int = 200, **
         **context,
     }
     return TemplateResponse(request, f"admin/matchmaking/tour/{template}", context, status=status)
+
+
+# --- unavailable slots entered by organisers -----------------------------------------------
+
+
+class BlockedSlotForm(forms.ModelForm):
+    """The admin's form for one unavailable slot: a real slot of the tour, for one participant,
+    and not one holding that participant's meeting (the same rule as on the availability page)."""
+
+    class Meta:
+        model = BlockedSlot
+        fields = ["tour", "tandem", "institution", "starts_at"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        tandem, institution = data.get("tandem"), data.get("institution")
+        if bool(tandem) == bool(institution):
+            raise forms.ValidationError(_("Choose either a tandem or an institution."))
+        tour = data["tour"]
+        slot = slot_at(tour_slots(tour), data["starts_at"])
+        if slot is None:
+            raise forms.ValidationError(
+                _("This time is not the start of one of the tour's meeting slots.")
+            )
+        try:
+            ensure_no_meeting_in(Party(tandem=tandem, institution=institution), tour, [slot])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
 
 
 # --- plan and confirm ---------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_a_slot_with_a_meeting_cannot_be_marked_and_says_why(client, people, mee
     assert 'id="slot-d0s0" disabled' in page and "Meeting with CardioSense" in page
     response = client.post(URL, {"unavailable": ["d0s0", "d0s1"]})
     assert response.status_code == 400
-    assert "You have a meeting with CardioSense" in response.content.decode()
+    assert "BGI Group has a meeting with CardioSense" in response.content.decode()
     assert not BlockedSlot.objects.exists()
 
 
@@ -174,3 +174,23 @@ def test_both_sides_see_why_an_accepted_request_has_no_meeting(client, people):
     assert text_for(people.otto) in changelist.content.decode()
     page = client.get(reverse("admin:matchmaking_meetingrequest_change", args=[request.pk]))
     assert text_for(people.otto) in page.content.decode()
+
+
+def test_organisers_enter_unavailable_slots_in_the_admin_by_the_same_rules(client, people, meeting):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_blockedslot_add")
+
+    def post(starts, **party):
+        data = {"tour": people.tour.pk, "starts_at_0": "2027-03-22", "starts_at_1": starts}
+        return client.post(url, {**data, **{k: v.pk for k, v in party.items()}})
+
+    # Otto's time zone is Berlin: 08:00 is the first slot, where CardioSense meets BGI Group.
+    response = post("08:00", tandem=people.tandem)
+    assert "CardioSense has a meeting with BGI Group" in response.content.decode()
+    response = post("08:10", tandem=people.tandem)
+    assert "not the start of one of the tour&#x27;s meeting slots" in response.content.decode()
+    response = post("08:30", tandem=people.tandem, institution=people.institution)
+    assert "Choose either a tandem or an institution" in response.content.decode()
+    assert not BlockedSlot.objects.exists()
+    assert post("08:30", tandem=people.tandem).status_code == 302
+    assert blocked_of(tandem=people.tandem) == [tour_slots(people.tour)[1].starts_at]

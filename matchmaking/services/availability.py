@@ -9,12 +9,37 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..availability import overlaps, party_of, scheduled_meetings
-from ..models import BlockedSlot, Tour, User
+from ..availability import Party, overlaps, party_of, scheduled_meetings
+from ..models import BlockedSlot, Meeting, Tour, User
 from ..permissions import tours_of
-from ..slots import busy_slots, tour_slots
+from ..slots import SlotTime, busy_slots, tour_slots
 from .audit import record_change
 from .errors import DomainError
+
+
+def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> list[Meeting]:
+    """Refuse to mark a slot unavailable while it holds one of the party's scheduled meetings;
+    returns those meetings."""
+    meetings = list(scheduled_meetings(party, tour).select_related("tandem", "institution"))
+    for slot in slots:
+        for meeting in meetings:
+            if overlaps(slot, meeting.starts_at, meeting.ends_at):
+                other = meeting.institution if party.is_tandem else meeting.tandem
+                raise DomainError(
+                    _(
+                        "%(party)s has a meeting with %(other)s at %(time)s, so this slot cannot "
+                        "be marked unavailable. The organisers can move the meeting first. "
+                        "Nothing was saved."
+                    )
+                    % {
+                        "party": party.name,
+                        "other": other,
+                        "time": date_format(
+                            timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT"
+                        ),
+                    }
+                )
+    return meetings
 
 
 def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -> int:
@@ -44,24 +69,7 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
                 )
             )
         chosen = [slot for slot in slots if slot.id in wanted]
-        meetings = list(scheduled_meetings(party, tour).select_related("tandem", "institution"))
-        for slot in chosen:
-            for meeting in meetings:
-                if overlaps(slot, meeting.starts_at, meeting.ends_at):
-                    other = meeting.institution if party.is_tandem else meeting.tandem
-                    raise DomainError(
-                        _(
-                            "You have a meeting with %(other)s at %(time)s, so this slot cannot "
-                            "be marked unavailable. Ask the organisers to move the meeting "
-                            "first. Nothing was saved."
-                        )
-                        % {
-                            "other": other,
-                            "time": date_format(
-                                timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT"
-                            ),
-                        }
-                    )
+        meetings = ensure_no_meeting_in(party, tour, chosen)
         starts = {slot.starts_at for slot in chosen}
         existing = BlockedSlot.objects.filter(tour=tour, **party.lookup)
         existing.exclude(starts_at__in=starts).delete()
