@@ -173,3 +173,43 @@ def test_without_a_common_slot_the_request_stays_accepted_with_the_reason(people
     plan = plan_schedule(tour=people.tour, time_limit=5)
     assert [u.reason for u in plan.unplaced] == [Reason.NO_COMMON_SLOT.value]
     assert MeetingRequest.objects.get(pk=request.pk).unscheduled_reason == "no_common_slot"
+
+
+def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, people):
+    tour = people.tour
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
+    days = list(tour.days.order_by("date"))
+    data = {
+        "name": tour.name,
+        "slug": tour.slug,
+        "status": tour.status,
+        "slot_minutes": "25",
+        "tandem_time_zone": "Europe/Berlin",
+        "partner_time_zone": "Asia/Shanghai",
+        "request_expiry_days": "7",
+        "days-TOTAL_FORMS": str(len(days)),
+        "days-INITIAL_FORMS": str(len(days)),
+        "supporters-TOTAL_FORMS": "0",
+        "supporters-INITIAL_FORMS": "0",
+    }
+    for n, day in enumerate(days):
+        local = day.date.isoformat()
+        data |= {
+            f"days-{n}-id": day.pk,
+            f"days-{n}-tour": tour.pk,
+            f"days-{n}-date": local,
+            f"days-{n}-window_start_0": local,
+            f"days-{n}-window_start_1": "08:00",
+            f"days-{n}-window_end_0": local,
+            f"days-{n}-window_end_1": "12:00",
+        }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.content.decode().count("cannot be cut into slots of 25 minutes") == 2
+    tour.refresh_from_db()
+    assert tour.slot_minutes == 30
+    data["slot_minutes"] = "40"
+    assert client.post(url, data).status_code == 302
+    tour.refresh_from_db()
+    assert tour.slot_minutes == 40 and len(tour_slots(tour)) == 12
