@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import InstitutionKind, Language, Seeking
 from .models import Institution, Tandem, Topic
 from .models.requests import MESSAGE_MAX_LENGTH
+from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
 from .slots import SlotTime
 from .timezones import ViewerZones, show_time
 
@@ -73,26 +74,39 @@ class MeetingRequestForm(forms.Form):
         return cleaned
 
 
-class AcceptForm(forms.Form):
-    def __init__(self, *args, slots: list[SlotTime], zones: ViewerZones, **kwargs):
+class SlotForm(forms.Form):
+    """One time out of the offered slots: to accept (optional) or to propose (required)."""
+
+    def __init__(self, *args, slots, zones, required: bool, label, empty_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["start"] = SlotField(
             choices=slot_choices(slots, zones),
-            required=False,
-            empty_label=_("the earliest time free for both (wishes first)"),
-            label=_("Meeting time"),
+            required=required,
+            empty_label=empty_label,
+            label=label,
         )
 
 
-class ProposeForm(forms.Form):
-    def __init__(self, *args, slots: list[SlotTime], zones: ViewerZones, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["start"] = SlotField(
-            choices=slot_choices(slots, zones),
-            required=True,
-            empty_label=_("choose a time"),
-            label=_("Proposed time"),
-        )
+def accept_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm:
+    return SlotForm(
+        data,
+        slots=slots,
+        zones=zones,
+        required=False,
+        label=_("Meeting time"),
+        empty_label=_("the earliest time free for both (wishes first)"),
+    )
+
+
+def propose_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm:
+    return SlotForm(
+        data,
+        slots=slots,
+        zones=zones,
+        required=True,
+        label=_("Proposed time"),
+        empty_label=_("choose a time"),
+    )
 
 
 class DeclineForm(forms.Form):
@@ -131,13 +145,25 @@ class TopicsField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class TandemProfileForm(forms.ModelForm):
+class TopicsFormMixin(forms.Form):
     topics = TopicsField(
         queryset=Topic.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Topics"),
     )
+
+
+def text_widgets(field: str) -> dict:
+    """Text areas for the English, Chinese and German versions, marked with their language."""
+    return {
+        field: forms.Textarea(attrs={"rows": 4}),
+        f"{field}_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+        f"{field}_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
+    }
+
+
+class TandemProfileForm(TopicsFormMixin, forms.ModelForm):
     seeks = forms.MultipleChoiceField(
         choices=Seeking.choices,
         required=False,
@@ -147,38 +173,17 @@ class TandemProfileForm(forms.ModelForm):
 
     class Meta:
         model = Tandem
-        fields = ["project_title", "summary", "summary_zh", "summary_de"]
-        widgets = {
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "summary_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
-            "summary_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
-        }
+        fields = list(TANDEM_TEXT_FIELDS)
+        widgets = text_widgets("summary")
 
 
-class InstitutionProfileForm(forms.ModelForm):
-    topics = TopicsField(
-        queryset=Topic.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Topics"),
-    )
-
+class InstitutionProfileForm(TopicsFormMixin, forms.ModelForm):
     class Meta:
         model = Institution
-        fields = [
-            "name_zh",
-            "city",
-            "province",
-            "website",
-            "description",
-            "description_zh",
-            "description_de",
-        ]
+        fields = list(INSTITUTION_TEXT_FIELDS)
         widgets = {
             "name_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "description_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
-            "description_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
+            **text_widgets("description"),
         }
 
 

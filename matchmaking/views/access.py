@@ -8,25 +8,23 @@ from django.core.exceptions import PermissionDenied
 from ..permissions import institution_of, tandem_of
 
 
-def tandem_member_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        tandem = tandem_of(request.user)
-        if tandem is None:
-            raise PermissionDenied
-        return view(request, tandem, *args, **kwargs)
+def _role_required(party_of):
+    """The page is for people who act for a party (their tandem or institution), which the view
+    receives as its second argument; anybody else is refused."""
 
-    return wrapper
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            party = party_of(request.user)
+            if party is None:
+                raise PermissionDenied
+            return view(request, party, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def representative_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        institution = institution_of(request.user)
-        if institution is None:
-            raise PermissionDenied
-        return view(request, institution, *args, **kwargs)
-
-    return wrapper
+tandem_member_required = _role_required(tandem_of)
+representative_required = _role_required(institution_of)

@@ -1,16 +1,14 @@
 """A person's own settings: language and time zone."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from ..enums import Language
 from ..forms import PreferencesForm
-from ..services import DomainError
 from ..services.profiles import set_language as remember_language
 from ..services.profiles import update_preferences
+from .forms_page import form_page
 
 
 @login_required
@@ -24,16 +22,15 @@ def preferences(request):
             "time_zone": user.time_zone,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_preferences(actor=user, user=user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your preferences are saved."))
-            return redirect("preferences")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "matchmaking/preferences.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        form=form,
+        save=lambda data: update_preferences(actor=user, user=user, **data),
+        template="matchmaking/preferences.html",
+        context={},
+        done_message=_("Your preferences are saved."),
+        done_url="preferences",
+    )
 
 
 def switch_language(request):

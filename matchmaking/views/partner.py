@@ -1,7 +1,6 @@
 """The partner's journey: incoming requests, asking a tandem, the institution's profile."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,9 +8,9 @@ from .. import selectors
 from ..enums import Direction, RequestStatus
 from ..forms import InstitutionProfileForm
 from ..permissions import get_tandem_for_user, requests_visible_to, tandems_visible_to
-from ..services import DomainError
-from ..services.profiles import update_institution_profile
+from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
+from .forms_page import form_page
 from .requests import ask
 
 
@@ -65,24 +64,21 @@ def edit_profile(request, institution):
         instance=institution,
         initial={"topics": list(institution.topics.all())},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            update_institution_profile(
-                actor=request.user,
-                institution=institution,
-                fields={f: data[f] for f in InstitutionProfileForm.Meta.fields},
-                topics=list(data["topics"]),
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect("partner_dashboard")
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def save(data):
+        update_institution_profile(
+            actor=request.user,
+            institution=institution,
+            fields={f: data[f] for f in INSTITUTION_TEXT_FIELDS},
+            topics=list(data["topics"]),
+        )
+
+    return form_page(
         request,
-        "matchmaking/profile_form.html",
-        {"form": form, "institution": institution},
-        status=status,
+        form=form,
+        save=save,
+        template="matchmaking/profile_form.html",
+        context={"institution": institution},
+        done_message=_("The profile is saved."),
+        done_url="partner_dashboard",
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..enums import RequestStatus
-from ..forms import AcceptForm, DeclineForm, MeetingRequestForm, ProposeForm
+from ..forms import DeclineForm, MeetingRequestForm, accept_form, propose_form
 from ..models import Institution, MeetingRequest, Tandem
 from ..permissions import Side, get_request_for_user, receiver_side, requester_side, side_of
 from ..services import DomainError
@@ -79,8 +79,8 @@ def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: st
         slots.sort(key=lambda s: (rank.get(s.starts_at, len(rank) + 1), s.starts_at))
         context.update(
             can_answer=True,
-            accept_form=AcceptForm(data if bound == "accept" else None, slots=slots, zones=zones),
-            propose_form=ProposeForm(
+            accept_form=accept_form(data if bound == "accept" else None, slots=slots, zones=zones),
+            propose_form=propose_form(
                 data if bound == "propose" else None, slots=slots, zones=zones
             ),
             decline_form=DeclineForm(data if bound == "decline" else None),

@@ -1,7 +1,6 @@
 """The tandem's journey: dashboard, recommendations, requests to institutions, own profile."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,9 +9,9 @@ from ..enums import Direction
 from ..forms import TandemProfileForm
 from ..permissions import get_institution_for_user, requests_visible_to
 from ..recommendations import recommend
-from ..services import DomainError
-from ..services.profiles import update_tandem_profile
+from ..services.profiles import TANDEM_TEXT_FIELDS, update_tandem_profile
 from .access import tandem_member_required
+from .forms_page import form_page
 from .requests import ask
 
 
@@ -48,22 +47,22 @@ def edit_profile(request, tandem):
         instance=tandem,
         initial={"topics": list(tandem.topics.all()), "seeks": tandem.seeks},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            update_tandem_profile(
-                actor=request.user,
-                tandem=tandem,
-                fields={f: data[f] for f in TandemProfileForm.Meta.fields},
-                topics=list(data["topics"]),
-                seeks=data["seeks"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect("tandem_dashboard")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "matchmaking/profile_form.html", {"form": form, "tandem": tandem}, status=status
+
+    def save(data):
+        update_tandem_profile(
+            actor=request.user,
+            tandem=tandem,
+            fields={f: data[f] for f in TANDEM_TEXT_FIELDS},
+            topics=list(data["topics"]),
+            seeks=data["seeks"],
+        )
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        template="matchmaking/profile_form.html",
+        context={"tandem": tandem},
+        done_message=_("The profile is saved."),
+        done_url="tandem_dashboard",
     )
