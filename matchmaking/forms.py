@@ -154,6 +154,12 @@ class TopicsFormMixin(forms.Form):
     )
 
 
+def require_english_and_chinese(form: forms.ModelForm, field: str) -> None:
+    """Profiles are read on both sides: the English and the Chinese text are both needed."""
+    for name in (field, f"{field}_zh"):
+        form.fields[name].required = True
+
+
 def text_widgets(field: str) -> dict:
     """Text areas for the English, Chinese and German versions, marked with their language."""
     return {
@@ -176,6 +182,10 @@ class TandemProfileForm(TopicsFormMixin, forms.ModelForm):
         fields = list(TANDEM_TEXT_FIELDS)
         widgets = text_widgets("summary")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_english_and_chinese(self, "summary")
+
 
 class InstitutionProfileForm(TopicsFormMixin, forms.ModelForm):
     class Meta:
@@ -185,6 +195,10 @@ class InstitutionProfileForm(TopicsFormMixin, forms.ModelForm):
             "name_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
             **text_widgets("description"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_english_and_chinese(self, "description")
 
 
 class PreferencesForm(forms.Form):

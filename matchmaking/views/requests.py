@@ -86,7 +86,7 @@ def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: st
             decline_form=DeclineForm(data if bound == "decline" else None),
         )
     if requesting:
-        context["can_withdraw"] = meeting_request.proposed_start is None or side == Side.ORGANISER
+        context["can_withdraw"] = True
         context["can_confirm"] = meeting_request.proposed_start is not None
         context.setdefault("decline_form", DeclineForm(data if bound == "decline" else None))
     return context

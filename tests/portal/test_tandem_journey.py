@@ -166,6 +166,18 @@ def test_a_tandem_edits_its_profile(client, people, topics):
     assert list(people.tandem.topics.all()) == [topics["ai"]]
 
 
+def test_a_tandem_profile_needs_english_and_chinese_summaries(client, people):
+    client.force_login(people.alice)
+    response = client.post(
+        reverse("tandem_profile"),
+        {"project_title": "ECG screening", "summary": "AI for ECGs.", "summary_zh": ""},
+    )
+    assert response.status_code == 400
+    assert 'id="id_summary_zh_error"' in response.content.decode()
+    people.tandem.refresh_from_db()
+    assert people.tandem.project_title == "A digital-health project"
+
+
 def test_a_tandem_profile_edit_with_a_bad_value_changes_nothing(client, people):
     client.force_login(people.alice)
     response = client.post(
