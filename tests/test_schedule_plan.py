@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import AuditRecord, BlockedSlot, Meeting, MeetingRequest
+from matchmaking.models import AuditRecord, BlockedSlot, Meeting, MeetingRequest, OutboxMessage
 from matchmaking.scheduling import Reason
 from matchmaking.services import DomainError
 from matchmaking.services.requests import accept_request
@@ -133,6 +133,13 @@ def test_moves_only_when_allowed_and_then_through_the_move_service(people):
     assert Meeting.objects.get(request=waiting).starts_at == slots[0].starts_at
     assert AuditRecord.objects.filter(entity="meeting", action="move", entity_id=meeting.pk)
     assert_nobody_double_booked(tour)
+    # Both changes are notified through the outbox, as for a change made by hand; the move
+    # names the time the meeting really had before.
+    moved = OutboxMessage.objects.filter(kind="meeting_moved", email="alice@tandem.example").get()
+    assert moved.context["previous_starts_at"] == slots[0].starts_at.isoformat()
+    assert OutboxMessage.objects.filter(
+        kind="meeting_scheduled", email="olga@partner.example"
+    ).exists()
 
 
 @pytest.mark.parametrize(
