@@ -44,6 +44,7 @@ test: $(VENV)/.dev-installed services chromium lint
 
 bench: $(VENV)/.dev-installed services
 	$(PY) bench/scheduling.py
+	$(PY) bench/notifications.py
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=bench --ignore=tests
