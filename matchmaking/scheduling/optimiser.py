@@ -4,13 +4,14 @@
    usually integral or nearly so. The better of its rounding and the greedy result seeds
    CP-SAT, which on large instances only chooses among the slots the LP or the seed uses:
    the whole model is far too slow for CP-SAT on 2 cores, the reduced one takes seconds.
-2. Fairness and compactness. A hill climb first moves single meetings to free shared
-   slots while that shortens idle time. Then large neighbourhood search: free the
-   requests around one participant (one without a meeting, or one with idle time), keep
-   every other meeting where it is, and let CP-SAT re-solve that small model (placed
-   meetings, then participants with a meeting, then idle slots). A neighbourhood is only
-   taken over when it improves the whole schedule in that order, so the result never
-   falls below the greedy baseline. Small instances are one neighbourhood.
+2. Repair. Large neighbourhood search: free the requests around a participant without
+   a meeting (or, below the bound, a side of a request left out), keep every other
+   meeting where it is, and let CP-SAT re-solve that small model (placed meetings, then
+   participants with a meeting, then idle slots). A neighbourhood is only taken over
+   when it places more or leaves fewer without a meeting, so the result never falls
+   below the greedy baseline. Small instances are one neighbourhood.
+3. Compaction (compaction.py). A local search with the placed meetings fixed moves and
+   swaps meetings to close idle gaps longer than two slots, for the time that is left.
 """
 
 from __future__ import annotations
