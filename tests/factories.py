@@ -4,8 +4,9 @@ from datetime import date, datetime, time, timedelta
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from matchmaking.enums import Direction, InstitutionKind, MemberRole, TourStatus
+from matchmaking.enums import Direction, InstitutionKind, MemberRole, RequestStatus, TourStatus
 from matchmaking.models import (
     Institution,
     MeetingRequest,
@@ -142,6 +143,13 @@ class MeetingRequestFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     direction = Direction.TANDEM_TO_INSTITUTION
     message = "We would like to meet."
+
+
+class AcceptedRequestFactory(MeetingRequestFactory):
+    """An accepted request still without a meeting, as the batch planner finds it."""
+
+    status = RequestStatus.ACCEPTED
+    acted_at = factory.LazyFunction(timezone.now)
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -4,9 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from matchmaking.enums import RequestStatus
 from matchmaking.models import BlockedSlot, Meeting
 from matchmaking.services.requests import accept_request
 from matchmaking.slots import tour_slots
@@ -14,15 +12,6 @@ from matchmaking.slots import tour_slots
 from . import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def accepted(tandem, institution):
-    return factories.MeetingRequestFactory(
-        tandem=tandem,
-        institution=institution,
-        status=RequestStatus.ACCEPTED,
-        acted_at=timezone.now(),
-    )
 
 
 def scheduled(people, tandem, institution):
@@ -48,8 +37,10 @@ def run_action(client, *tours):
 
 def test_the_action_leads_an_organiser_to_the_report_and_confirm_saves_it(client, people):
     waiting = [
-        accepted(people.tandem, people.institution),
-        accepted(people.other_tandem, people.institution),
+        factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution),
+        factories.AcceptedRequestFactory(
+            tandem=people.other_tandem, institution=people.institution
+        ),
     ]
     client.force_login(people.otto)
     response = run_action(client, people.tour)
@@ -77,10 +68,10 @@ def test_the_report_offers_moves_and_a_time_limit(client, people):
 
 
 def test_a_stale_plan_is_refused_on_confirm(client, people):
-    accepted(people.tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     client.force_login(people.otto)
     token = client.get(schedule_url(people.tour), {"time_limit": "5"}).context["token"]
-    accepted(people.other_tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.other_tandem, institution=people.institution)
     response = client.post(schedule_url(people.tour), {"plan": token}, follow=True)
     assert "Something changed since this plan was made" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -100,7 +91,7 @@ def test_the_action_wants_exactly_one_tour(client, people):
 
 
 def test_a_partner_is_refused_and_nothing_is_saved(client, people):
-    accepted(people.tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     client.force_login(people.otto)
     token = client.get(schedule_url(people.tour), {"time_limit": "5"}).context["token"]
     client.force_login(people.chen)
@@ -191,7 +182,9 @@ def test_a_conflicting_move_is_refused_with_the_reason(client, people, busy_day)
 
 
 def test_moving_and_placing_from_the_grid(client, people, busy_day):
-    waiting = accepted(people.other_tandem, people.institution)
+    waiting = factories.AcceptedRequestFactory(
+        tandem=people.other_tandem, institution=people.institution
+    )
     client.force_login(people.otto)
     page = client.get(grid_url(people.tour))
     assert [r.pk for r, _why in page.context["waiting"]] == [waiting.pk]
@@ -235,7 +228,7 @@ def test_the_grid_query_count_does_not_grow_with_the_data(client, people, busy_d
         tandem = factories.TandemFactory(tour=people.tour)
         institution = factories.InstitutionFactory(tours=[people.tour])
         scheduled(people, tandem, institution)
-        accepted(tandem, people.other_institution)
+        factories.AcceptedRequestFactory(tandem=tandem, institution=people.other_institution)
         factories.SessionFactory(tour=people.tour).institutions.add(institution)
         BlockedSlot.objects.create(
             tour=people.tour, tandem=tandem, starts_at=tour_slots(people.tour)[5].starts_at

@@ -5,9 +5,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from matchmaking.enums import RequestStatus
 from matchmaking.models import AuditRecord, Meeting
 
 from . import factories
@@ -18,12 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def waiting(people):
     return [
-        factories.MeetingRequestFactory(
-            tandem=tandem,
-            institution=people.institution,
-            status=RequestStatus.ACCEPTED,
-            acted_at=timezone.now(),
-        )
+        factories.AcceptedRequestFactory(tandem=tandem, institution=people.institution)
         for tandem in (people.tandem, people.other_tandem)
     ]
 

@@ -4,7 +4,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import AuditRecord, BlockedSlot, Meeting, MeetingRequest, OutboxMessage
@@ -17,16 +16,6 @@ from matchmaking.slots import tour_slots
 from . import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def accepted(tandem, institution):
-    """An accepted request that did not get a meeting yet (as after a failed placement)."""
-    return factories.MeetingRequestFactory(
-        tandem=tandem,
-        institution=institution,
-        status=RequestStatus.ACCEPTED,
-        acted_at=timezone.now(),
-    )
 
 
 def block_all_but(tour, slots_kept, **party):
@@ -55,8 +44,12 @@ def test_the_plan_reports_placed_unplaced_counts_and_saves_nothing(people):
     )
     accept_request(actor=people.chen, request=scheduled)
     first = Meeting.objects.get(request=scheduled)
-    waiting = accepted(people.other_tandem, people.institution)
-    hopeless = accepted(people.tandem, people.other_institution)
+    waiting = factories.AcceptedRequestFactory(
+        tandem=people.other_tandem, institution=people.institution
+    )
+    hopeless = factories.AcceptedRequestFactory(
+        tandem=people.tandem, institution=people.other_institution
+    )
     block_all_but(tour, [], institution=people.other_institution)
     meetings_before = list(Meeting.objects.values_list("pk", "starts_at"))
 
@@ -89,7 +82,11 @@ def test_apply_places_every_planned_meeting_without_double_booking(people):
     # Every institution can only meet in the first three slots: contention for the optimiser.
     for institution in institutions:
         block_all_but(tour, slots[:3], institution=institution)
-    requests = [accepted(t, i) for t in tandems for i in institutions]
+    requests = [
+        factories.AcceptedRequestFactory(tandem=t, institution=i)
+        for t in tandems
+        for i in institutions
+    ]
 
     plan = plan_schedule(tour=tour, time_limit=5)
     assert plan.placed == 15 and len(plan.unplaced) == 10
@@ -115,7 +112,9 @@ def test_moves_only_when_allowed_and_then_through_the_move_service(people):
     assert meeting.starts_at == slots[0].starts_at
     # InferVision can only meet in the slot the existing meeting holds.
     block_all_but(tour, slots[:1], institution=people.other_institution)
-    waiting = accepted(people.tandem, people.other_institution)
+    waiting = factories.AcceptedRequestFactory(
+        tandem=people.tandem, institution=people.other_institution
+    )
 
     fixed = plan_schedule(tour=tour, time_limit=5)
     assert fixed.moves == () and fixed.new == ()
@@ -152,11 +151,11 @@ def test_apply_refuses_a_plan_whose_inputs_changed(people, change):
         tandem=people.other_tandem, institution=people.institution
     )
     accept_request(actor=people.chen, request=booked)
-    accepted(people.tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     plan = plan_schedule(tour=tour, time_limit=5)
     assert len(plan.new) == 1
     if change == "new_acceptance":
-        accepted(people.tandem, people.other_institution)
+        factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.other_institution)
     elif change == "blocked_slot":
         BlockedSlot.objects.create(tour=tour, tandem=people.tandem, starts_at=plan.new[0].starts_at)
     elif change == "session":
@@ -178,7 +177,7 @@ def test_apply_refuses_a_plan_whose_inputs_changed(people, change):
 
 @pytest.mark.parametrize("person", ["alice", "chen"])
 def test_only_organisers_apply(people, person):
-    accepted(people.tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     plan = plan_schedule(tour=people.tour, time_limit=5)
     with pytest.raises(DomainError, match="Only organisers"):
         apply_schedule(actor=getattr(people, person), plan=plan)
@@ -186,7 +185,7 @@ def test_only_organisers_apply(people, person):
 
 
 def test_a_tampered_or_garbled_plan_is_refused_with_a_message(people):
-    accepted(people.tandem, people.institution)
+    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     token = plan_schedule(tour=people.tour, time_limit=5).to_token()
     with pytest.raises(DomainError, match="could not be read"):
         SchedulePlan.from_token(token[:-3] + "abc")

@@ -24,6 +24,18 @@ def berlin(hour, minute=0, day=22):
     return datetime(2027, 3, day, hour, minute, tzinfo=BERLIN)
 
 
+def alice_asks(people, institution, **kwargs):
+    """Alice asks ``institution`` for a meeting on behalf of CardioSense."""
+    return request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=institution,
+        direction="tandem_to_institution",
+        message="Hello",
+        **kwargs,
+    )
+
+
 def first_day(tour):
     return tour.days.order_by("date").first()
 
@@ -48,13 +60,7 @@ def test_a_break_off_the_slot_grid_removes_every_slot_it_touches(tour):
 
 def test_meetings_never_go_into_a_break(people):
     WindowBreak.objects.create(day=first_day(people.tour), starts_at=berlin(8), ends_at=berlin(9))
-    request = request_meeting(
-        actor=people.alice,
-        tandem=people.tandem,
-        institution=people.institution,
-        direction="tandem_to_institution",
-        message="Hello",
-    )
+    request = alice_asks(people, people.institution)
     accept_request(actor=people.chen, request=request)
     assert Meeting.objects.get(request=request).starts_at == berlin(9)
 
@@ -129,27 +135,14 @@ def test_tour_problems_report_days_that_were_saved_before_the_checks(tour):
 
 
 def test_acceptance_prefers_the_requesters_slots_then_the_earliest_free(people):
-    request = request_meeting(
-        actor=people.alice,
-        tandem=people.tandem,
-        institution=people.institution,
-        direction="tandem_to_institution",
-        message="Hello",
-        preferred_starts=[berlin(10, 30), berlin(9)],
-    )
+    request = alice_asks(people, people.institution, preferred_starts=[berlin(10, 30), berlin(9)])
     BlockedSlot.objects.create(
         tour=people.tour, institution=people.institution, starts_at=berlin(10, 30)
     )
     accept_request(actor=people.chen, request=request)
     # The first choice is blocked on the partner's side, so the second one is taken.
     assert Meeting.objects.get(request=request).starts_at == berlin(9)
-    second = request_meeting(
-        actor=people.alice,
-        tandem=people.tandem,
-        institution=people.other_institution,
-        direction="tandem_to_institution",
-        message="Hello",
-    )
+    second = alice_asks(people, people.other_institution)
     accept_request(actor=people.olga, request=second)
     assert Meeting.objects.get(request=second).starts_at == berlin(8)
 
@@ -158,13 +151,7 @@ def test_without_a_common_slot_the_request_stays_accepted_with_the_reason(people
     for slot in tour_slots(people.tour):
         party = {"tandem": people.tandem} if slot.day == 0 else {"institution": people.institution}
         BlockedSlot.objects.create(tour=people.tour, starts_at=slot.starts_at, **party)
-    request = request_meeting(
-        actor=people.alice,
-        tandem=people.tandem,
-        institution=people.institution,
-        direction="tandem_to_institution",
-        message="Hello",
-    )
+    request = alice_asks(people, people.institution)
     accept_request(actor=people.chen, request=request)
     request.refresh_from_db()
     assert request.status == "accepted" and not Meeting.objects.filter(request=request).exists()
