@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.urls import reverse
 
 from innohealth.celery import app
 from matchmaking.enums import Direction
-from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
+from matchmaking.models import Meeting, MeetingRequest, OutboxMessage, OutboxStatus
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
@@ -66,10 +67,18 @@ def calendar_in(message):
     return part.get_param("method"), icalendar.Calendar.from_ical(part.get_payload(decode=True))
 
 
-def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(people, smtp_sink):
+def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(
+    client, people, smtp_sink
+):
     people.alice.language = "de"
     people.alice.save()
-    request = ask(people)
+    client.force_login(people.alice)
+    made = client.post(
+        reverse("request_meeting", args=[people.institution.pk]),
+        {"message": "We would like to meet you."},
+    )
+    assert made.status_code == 302
+    request = MeetingRequest.objects.get(tandem=people.tandem, institution=people.institution)
     wait_until(settled)
     time.sleep(0.3)  # a second copy would arrive now
     [received] = smtp_sink.wait_for(1)
