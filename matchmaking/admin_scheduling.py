@@ -13,7 +13,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,14 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .availability import Party
-from .enums import MeetingStatus, RequestStatus
+from .enums import MeetingStatus
 from .models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
 from .permissions import is_organiser
 from .reasons import unscheduled_reason_text
 from .services import DomainError
 from .services.availability import ensure_no_meeting_in
 from .services.meetings import move_meeting, schedule_meeting
-from .services.scheduling import SchedulePlan, apply_schedule, plan_schedule, tour_problems
+from .services.scheduling import (
+    SchedulePlan,
+    apply_schedule,
+    plan_schedule,
+    schedulable_requests,
+    tour_problems,
+)
 from .slots import SlotTime, published_sessions, session_parties, slot_at, tour_slots
 from .timezones import ViewerZones, show_time
 
@@ -172,15 +177,6 @@ class Cell:
     text: str = ""
 
 
-def _schedulable(tour: Tour):
-    return (
-        MeetingRequest.objects.filter(tour=tour, status=RequestStatus.ACCEPTED)
-        .filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.SCHEDULED))
-        .select_related("tandem", "institution", "meeting")
-        .order_by("tandem__name", "institution__name")
-    )
-
-
 class GridChangeForm(forms.Form):
     """Move a scheduled meeting, or place an accepted request that has none, into a slot."""
 
@@ -192,7 +188,7 @@ class GridChangeForm(forms.Form):
     def __init__(self, *args, tour: Tour, slots: list[SlotTime], zones: ViewerZones, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["request"]
-        field.queryset = _schedulable(tour)
+        field.queryset = schedulable_requests(tour).order_by("tandem__name", "institution__name")
 
         def label(request: MeetingRequest) -> str:
             meeting = getattr(request, "meeting", None)

@@ -170,7 +170,7 @@ def tour_problems(tour: Tour) -> list[str]:
     return problems
 
 
-def _schedulable_requests(tour: Tour):
+def schedulable_requests(tour: Tour):
     """Accepted requests with no meeting yet or with a scheduled one, in acceptance order."""
     return (
         MeetingRequest.objects.filter(tour=tour, status=RequestStatus.ACCEPTED)
@@ -274,7 +274,7 @@ def plan_schedule(
     """
     if not 0 < time_limit <= 3600:
         raise DomainError(_("The time limit must be more than 0 seconds and at most one hour."))
-    built = _build(tour, list(_schedulable_requests(tour)))
+    built = _build(tour, list(schedulable_requests(tour)))
     instance = built.tour_instance.instance
     if not instance.slots:
         raise DomainError(_("The tour has no meeting slots: add days with a meeting window."))
@@ -410,7 +410,7 @@ def apply_schedule(*, actor: User | None, plan: SchedulePlan) -> SchedulePlan:
         tour = Tour.objects.select_for_update().filter(pk=plan.tour_id).first()
         if tour is None:
             raise DomainError(_("This tour no longer exists."))
-        requests = list(_schedulable_requests(tour).select_for_update(of=("self",)))
+        requests = list(schedulable_requests(tour).select_for_update(of=("self",)))
         built = _build(tour, requests)
         if built.fingerprint != plan.fingerprint:
             raise DomainError(
