@@ -193,7 +193,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         core_admin.run_service_on_each(
             self,
             request,
-            queryset.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.SKIPPED]),
+            queryset,
             lambda actor, obj: outbox_services.retry_message(actor=actor, message=obj),
             _("%(count)d e-mails queued again."),
         )
