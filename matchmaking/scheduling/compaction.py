@@ -57,7 +57,6 @@ class Compactor:
         *,
         seed: int = 0,
     ) -> None:
-        self._instance = instance
         self._rng = random.Random(seed)
         ordered = sorted(instance.slots, key=lambda slot: slot.order)
         self._slot_ids = [slot.id for slot in ordered]
@@ -209,6 +208,10 @@ class Compactor:
                 return False
         return True
 
+    def _blockers(self, request: int, slot: int) -> set[int]:
+        """Meetings that hold a side of `request` in `slot`."""
+        return {self._at[p].get(slot) for p in self._parties[request]} - {None}
+
     def _propose(self) -> tuple[int, list[tuple[int, int]], dict[int, int]] | None:
         """A random move around a participant with idle time, with its score change."""
         party = self._pick_participant()
@@ -222,7 +225,7 @@ class Compactor:
         target = self._rng.choice(self._choices[request])
         if target == here:
             return None
-        blockers = {self._at[p].get(target) for p in self._parties[request]} - {None}
+        blockers = self._blockers(request, target)
         if not blockers:
             moves = [(request, target)]
             return self._scored(moves)
@@ -306,7 +309,7 @@ class Compactor:
                 continue
             best = None
             for target in self._choices[request]:
-                blockers = {self._at[p].get(target) for p in self._parties[request]} - {None}
+                blockers = self._blockers(request, target)
                 if not blockers:
                     moves = [(request, target)]
                 elif len(blockers) == 1:
