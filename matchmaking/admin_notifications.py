@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import admin as core_admin
-from .models import Invitation, InvitationState, OutboxMessage, OutboxStatus
+from .models import Invitation, InvitationState, OutboxMessage
 from .services import DomainError
 from .services import invitations as invitation_services
 from .services import outbox as outbox_services
