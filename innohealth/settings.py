@@ -149,7 +149,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# max_retries 0: when Redis is down, queueing fails at once instead of holding the web request
+# for seconds; the outbox row stays pending and the sweeper queues it when Redis is back.
+# (Workers reconnect through their own loop, broker_connection_max_retries.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = "UTC"
 # Periodic work driven from database rows (never long ETA tasks, which Redis would redeliver).
 CELERY_BEAT_SCHEDULE: dict = {
