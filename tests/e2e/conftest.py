@@ -1,11 +1,8 @@
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-# live_server runs Django in a thread of this process; Playwright's sync API runs an event loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,13 +15,24 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def _allow_orm_beside_playwright(monkeypatch):
+    """live_server runs Django in a thread of this process while Playwright's sync API runs an
+    event loop. Only for these tests: other tests start `manage.py check --deploy`, which must
+    not inherit the variable."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(_allow_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
+        # While Playwright's loop runs, the test's own queries use a connection that pytest-django
+        # does not see; close it here or the test database cannot be dropped at the end.
+        connections.close_all()
         chromium.close()
 
 
