@@ -158,6 +158,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TIMEZONE = "UTC"
+# Lets two deployments (or two test sessions) share one Redis without taking each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # Periodic work driven from database rows (never long ETA tasks, which Redis would redeliver).
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},

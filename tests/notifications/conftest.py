@@ -100,6 +100,11 @@ def celery_worker(django_db_setup, smtp_sink_server):
     if not settings.REDIS_URL:
         pytest.fail("The worker tests need REDIS_URL (the real Redis).")
     _sink, port = smtp_sink_server
+    # A queue of this session's own, so a parallel session (pytest -n) never takes its tasks.
+    from innohealth.celery import app
+
+    queue = f"tests-{socket.gethostname()}-{os.getpid()}"
+    saved_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     env = {
         **os.environ,
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
@@ -110,10 +115,12 @@ def celery_worker(django_db_setup, smtp_sink_server):
         "OUTBOX_RETRY_BASE_SECONDS": "0.2",
         "OUTBOX_MAX_ATTEMPTS": "3",
         "LOG_LEVEL": "WARNING",
+        "CELERY_QUEUE": queue,
     }
     celery = [sys.executable, "-m", "celery", "-A", "innohealth"]
-    subprocess.run([*celery, "purge", "-f"], env=env, cwd=ROOT, check=True, capture_output=True)
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 — open for the session
+    log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = open(log_path, "w")  # noqa: SIM115 — open for the whole session
     worker = subprocess.Popen(
         [
             *celery,
@@ -132,12 +139,14 @@ def celery_worker(django_db_setup, smtp_sink_server):
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
-    while "ready." not in (ROOT / "var" / "test-worker.log").read_text():
+    while "ready." not in log_path.read_text():
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
-            pytest.fail("The Celery worker did not start; see var/test-worker.log")
+            pytest.fail(f"The Celery worker did not start; see {log_path}")
         time.sleep(0.1)
     yield worker
     worker.terminate()
     worker.wait(timeout=10)
+    app.conf.task_default_queue = saved_queue
     log.close()
+    log_path.unlink()
