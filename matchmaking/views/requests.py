@@ -146,7 +146,7 @@ def accept(request, pk: int):
 def propose(request, pk: int):
     def run(meeting_request, data):
         request_services.propose_time(
-            actor=request.user, request=meeting_request, start=data["start"]
+            actor=request.user, request=meeting_request, start=data.get("start")
         )
         return _("Your proposal has been sent; the other side can now confirm or decline it.")
 

@@ -11,7 +11,7 @@ from matchmaking.models import Meeting
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 TANDEM_EMAIL, PARTNER_EMAIL = "researcher1@tandem.example", "bgi@partner.example"
 

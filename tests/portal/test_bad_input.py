@@ -89,6 +89,20 @@ def test_an_accept_by_the_requesting_side_is_refused(alice, people, ask):
     assert _state() == before
 
 
+@pytest.mark.parametrize("action", ["request_propose", "request_accept", "request_confirm"])
+def test_answers_by_the_requesting_side_are_refused(alice, people, ask, action):
+    request = ask(people)
+    before = _state()
+    response = alice.post(reverse(action, args=[request.pk]), {"start": slot_value(berlin(22, 9))})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "You cannot do this for this meeting request." in page
+        or "The other side has not proposed another time." in page
+    )
+    assert _state() == before
+
+
 @pytest.mark.parametrize(
     ("action", "data", "expected"),
     [
