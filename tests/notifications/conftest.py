@@ -1,6 +1,7 @@
 """A local SMTP sink (aiosmtpd) and a real Celery worker on the real Redis for the e-mail tests."""
 
 import email
+import email.policy
 import logging
 import os
 import socket
@@ -34,7 +35,9 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content))
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
         return "250 Message accepted"
 
     def clear(self):

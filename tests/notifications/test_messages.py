@@ -217,3 +217,60 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
     changelist = reverse("admin:matchmaking_session_changelist")
     client.post(changelist, {"action": "unpublish", "_selected_action": [session.pk]})
     assert OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL").count() == 2
+
+
+KINDS = [
+    "request_received",
+    "request_accepted",
+    "request_declined",
+    "request_withdrawn",
+    "request_cancelled",
+    "request_expired",
+    "request_nudge",
+    "meeting_scheduled",
+    "meeting_moved",
+    "meeting_cancelled",
+    "meeting_reminder",
+    "session_changed",
+    "session_cancelled",
+    "session_reminder",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
+def test_every_kind_renders_text_and_html_in_each_language(people, language):
+    people.chen.language = language
+    context = {
+        "request_id": 1,
+        "meeting_id": 1,
+        "session_id": 1,
+        "tandem": "CardioSense",
+        "institution": "BGI Group",
+        "institution_zh": "华大集团",
+        "title": "Roundtable",
+        "message": "Hello",
+        "reason": "No time",
+        "starts_at": "2027-03-22T08:00:00+00:00",
+        "ends_at": "2027-03-22T08:30:00+00:00",
+        "previous_starts_at": "2027-03-22T07:30:00+00:00",
+        "video_url": "https://meet.example/room",
+        "url": "http://127.0.0.1:8000/schedule/",
+        "lead": "15min",
+    }
+    for kind in KINDS:
+        row = outbox.enqueue(
+            kind=kind,
+            recipient=people.chen,
+            language=language,
+            dedupe_key=f"render:{kind}",
+            context=context,
+        )
+        built = notifications.build_email(row)
+        html = dict((m, c) for c, m in built.alternatives)["text/html"]
+        assert built.subject.startswith("[InnoHealth] ") and "\n" not in built.subject
+        assert "http://127.0.0.1:8000/schedule/" in built.body and "/schedule/" in html
+        if "starts_at" in context and kind.startswith(("meeting", "session")):
+            # 08:00 UTC is 16:00 in Shanghai, chen's time zone.
+            assert "16:00" in built.body and "16:00" in html
+        optional = notifications.preference_of(kind) is not None
+        assert ("List-Unsubscribe" in built.extra_headers) == optional

@@ -84,7 +84,10 @@ def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(
     [received] = smtp_sink.wait_for(1)
     assert received["To"] == "chen@partner.example"
     assert received["Content-Language"] == "zh-hans"
-    assert "华大集团" in str(received["Subject"]) or "=?utf-8?" in received["Subject"]
+    # In Chinese, with the institution's Chinese name.
+    assert received["Subject"].strip() == "[InnoHealth] 新的会谈请求：CardioSense ↔ 华大集团"
+    text = received.get_body(("plain",)).get_content()
+    assert "We would like to meet you." in text
     assert OutboxMessage.objects.get(kind="request_received").message_id == received["Message-ID"]
 
     smtp_sink.clear()
