@@ -430,12 +430,12 @@ def _template_context(message: OutboxMessage) -> dict:
 
 
 def build_email(message: OutboxMessage) -> CalendarEmail:
-    context = _template_context(message)
     folder = f"emails/{message.kind}"
     with (
         translation.override(message.language),
         timezone.override(zoneinfo.ZoneInfo(message.time_zone)),
     ):
+        context = _template_context(message)  # labels such as the role in this language
         subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
         text = render_to_string(f"{folder}/body.txt", context)
         html = render_to_string(f"{folder}/body.html", context)

@@ -2,6 +2,7 @@
 allauth, existing accounts, resend and revoke, import from CSV and Excel with bad rows."""
 
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -44,14 +45,16 @@ def link_path(invitation) -> str:
     return reverse("invitation_accept", args=[services.invitation_token(invitation)])
 
 
-def test_an_invitation_is_an_e_mail_in_the_invitees_language_with_the_link(people):
+def test_an_invitation_is_an_e_mail_in_the_invitees_language_with_the_link(client, people):
     invitation = invite(people)
     assert invitation.state == InvitationState.QUEUED
     outbox.send_message(invitation.message_id)
     [sent] = mail.outbox
     assert sent.to == ["wang@partner.example"]
     assert sent.extra_headers["Content-Language"] == "zh-hans"
-    assert link_path(invitation) in sent.body
+    assert "合作伙伴代表" in sent.body  # the role, in Chinese
+    [link] = re.findall(r"http://\S+/invitation/\S+/", sent.body)
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 200
     assert "List-Unsubscribe" not in sent.extra_headers  # invitations are always sent
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.SENT
