@@ -188,16 +188,16 @@ def main() -> None:
 
     received = len(sink.message_ids)
     pool_label = "solo" if args.pool == "solo" else f"prefork, concurrency {args.concurrency}"
-    command = " ".join(["bench/notifications.py", *sys.argv[1:]]) or "bench/notifications.py"
+    command = " ".join(["bench/notifications.py", *sys.argv[1:]])
     result = (
         f"| {args.count} | {pool_label} | {elapsed:.1f} s | {args.count / elapsed:.0f} /s "
         f"| {queued_in:.1f} s | {idle_rss / 1024:.0f} MiB | {peak / 1024:.0f} MiB "
-        f"| {received} | {sink.duplicates} |"
+        f"| {received} | {sink.duplicates} | `{command}` |"
     )
     print(result)
     if received != args.count or sink.duplicates:
         raise SystemExit(f"expected {args.count} distinct messages, got {received}")
-    write_report(Path(args.output), result, command)
+    write_report(Path(args.output), result)
 
 
 HEADER = """# Performance: notifications through the worker
@@ -209,12 +209,12 @@ zone (text and HTML). Throughput counts from the first task queued to the last r
 set (parent plus pool children) when idle and at its peak. The sink counts distinct Message-IDs
 and duplicates.
 
-| notifications | pool | total time | throughput | queueing | worker RSS idle | worker RSS peak | received | duplicates |
-|---|---|---|---|---|---|---|---|---|
+| notifications | pool | total time | throughput | queueing | worker RSS idle | worker RSS peak | received | duplicates | command (`.venv/bin/python …`) |
+|---|---|---|---|---|---|---|---|---|---|
 """
 
 
-def write_report(path: Path, row: str, command: str) -> None:
+def write_report(path: Path, row: str) -> None:
     rows = []
     if path.exists():
         rows = [
@@ -228,7 +228,6 @@ def write_report(path: Path, row: str, command: str) -> None:
         HEADER
         + "\n".join(rows)
         + f"\n\nLast run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}.\n"
-        + f"Command: `.venv/bin/python {command}`\n"
     )
 
 
