@@ -83,3 +83,31 @@ def test_the_viewer_can_change_their_time_zone(client, people):
     assert bad.status_code == 400
     people.alice.refresh_from_db()
     assert people.alice.time_zone == "America/New_York"
+
+
+def test_a_new_person_gets_the_time_zone_of_their_role(client, people, meeting):
+    """Invited without a zone, a partner sees Shanghai time and a tandem member Berlin time."""
+    from matchmaking.models.invitations import InvitationRole
+    from matchmaking.services.invitations import (
+        accept_invitation,
+        create_invitation,
+        invitation_token,
+    )
+
+    new_people = {}
+    for role, email, party in (
+        (InvitationRole.REPRESENTATIVE, "wei@partner.example", {"institution": people.institution}),
+        (InvitationRole.ENTREPRENEUR, "eva@tandem.example", {"tandem": people.other_tandem}),
+    ):
+        invitation = create_invitation(
+            actor=people.otto, email=email, name=email.split("@")[0], role=role, **party
+        )
+        new_people[role] = accept_invitation(
+            token=invitation_token(invitation), password="a-long-new-password"
+        )
+    partner = new_people[InvitationRole.REPRESENTATIVE]
+    assert partner.time_zone == "Asia/Shanghai"
+    assert new_people[InvitationRole.ENTREPRENEUR].time_zone == "Europe/Berlin"
+    client.force_login(partner)
+    page = client.get(reverse("schedule")).content.decode()
+    assert '16:00 <span class="zone">Shanghai</span>' in page  # the 09:00 Berlin meeting
