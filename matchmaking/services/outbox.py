@@ -164,13 +164,14 @@ def sweep(*, now=None, batch: int = 1000) -> dict[str, int]:
 
 
 def retry_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
-    """An organiser sends a failed e-mail again (e.g. after fixing the address)."""
+    """An organiser sends a failed or skipped e-mail again (e.g. after fixing the address); a
+    skipped one that is still out of date is skipped again."""
     if not is_organiser(actor):
         raise DomainError(_("Only organisers can do this."))
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if message.status != OutboxStatus.FAILED:
-            raise DomainError(_("Only a failed e-mail can be sent again."))
+        if message.status not in (OutboxStatus.FAILED, OutboxStatus.SKIPPED):
+            raise DomainError(_("Only a failed or skipped e-mail can be sent again."))
         from_status = message.status
         message.status = OutboxStatus.PENDING
         message.attempts = 0
