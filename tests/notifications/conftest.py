@@ -95,61 +95,79 @@ def database_url(settings_dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, smtp_sink_server):
-    """``celery -A innohealth worker -P solo`` on the test database, the test Redis db and the
-    SMTP sink, with fast retries so the failure path finishes within a test."""
+def worker_env(django_db_setup, smtp_sink_server) -> dict[str, str]:
+    """The environment of a worker on the test database, the test Redis db, a queue of this
+    session's own (so a parallel session never takes its tasks) and the SMTP sink, with fast
+    retries so the failure path finishes within a test."""
     from django.conf import settings
 
     if not settings.REDIS_URL:
         pytest.fail("The worker tests need REDIS_URL (the real Redis).")
     _sink, port = smtp_sink_server
-    # A queue of this session's own, so a parallel session (pytest -n) never takes its tasks.
-    from innohealth.celery import app
-
-    queue = f"tests-{socket.gethostname()}-{os.getpid()}"
-    saved_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": f"tests-{socket.gethostname()}-{os.getpid()}",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "OUTBOX_RETRY_BASE_SECONDS": "0.2",
         "OUTBOX_MAX_ATTEMPTS": "3",
         "LOG_LEVEL": "WARNING",
-        "CELERY_QUEUE": queue,
     }
-    celery = [sys.executable, "-m", "celery", "-A", "innohealth"]
-    log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+
+
+def start_worker(env: dict[str, str], name: str) -> subprocess.Popen:
+    """``celery -A innohealth worker -P solo``, returned once it is ready."""
+    log_path = ROOT / "var" / f"test-worker-{name}-{os.getpid()}.log"
     log_path.parent.mkdir(exist_ok=True)
-    log = open(log_path, "w")  # noqa: SIM115 — open for the whole session
-    worker = subprocess.Popen(
-        [
-            *celery,
-            "worker",
-            "-P",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "innohealth",
+                "worker",
+                "-P",
+                "solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 30
     while "ready." not in log_path.read_text():
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
             pytest.fail(f"The Celery worker did not start; see {log_path}")
         time.sleep(0.1)
-    yield worker
+    worker.log_path = log_path
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
     worker.terminate()
     worker.wait(timeout=10)
+    worker.log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(worker_env):
+    """The worker every test of test_worker.py runs beside; this process queues to its queue."""
+    from innohealth.celery import app
+
+    saved_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = worker_env["CELERY_QUEUE"]
+    worker = start_worker(worker_env, "session")
+    yield worker
+    stop_worker(worker)
     app.conf.task_default_queue = saved_queue
-    log.close()
-    log_path.unlink()

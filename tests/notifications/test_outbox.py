@@ -4,10 +4,12 @@ and the organisers' view and retry in the admin."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from innohealth.celery import app
 from matchmaking.models import AuditRecord, OutboxMessage, OutboxStatus
 from matchmaking.services import DomainError, outbox
 
@@ -109,3 +111,17 @@ def test_organisers_see_the_outbox_and_retry_a_failed_e_mail(client, people, row
     assert outbox.send_message(row.pk) == "sent"
     with pytest.raises(DomainError, match="Only a failed or skipped"):
         outbox.retry_message(actor=people.otto, message=row)
+
+
+def test_every_beat_job_is_a_registered_task_that_runs(people):
+    """The schedule names real tasks; each runs (here in-process) and reports what it did."""
+    names = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names == {
+        "matchmaking.tasks.sweep_outbox",
+        "matchmaking.tasks.send_due_reminders",
+        "matchmaking.tasks.nudge_and_expire_requests",
+    }
+    for name in names:
+        assert name in app.tasks
+        result = app.tasks[name].apply().get()
+        assert result is not None

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from innohealth.celery import app
@@ -17,6 +18,8 @@ from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
 from matchmaking.tasks import send_outbox_message
+
+from .conftest import start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -171,3 +174,43 @@ def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_timeout(
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT and row.claimed_by != "dead-worker"
     assert len(smtp_sink.messages) == 1
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_e_mail(
+    people, smtp_sink, worker_env, settings
+):
+    """SIGKILL a second worker while it sends a batch; the sweeper hands what it left (rows
+    still pending, the row it was sending) to the other worker. Every e-mail arrives; at most
+    the one in flight arrives twice, with the same Message-ID."""
+    doomed_queue = worker_env["CELERY_QUEUE"] + "-doomed"
+    doomed = start_worker({**worker_env, "CELERY_QUEUE": doomed_queue}, "doomed")
+    context = {"request_id": 1, "tandem": "CardioSense", "institution": "BGI Group", "url": ""}
+    session_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = doomed_queue
+    try:
+        with transaction.atomic():
+            for n in range(150):
+                outbox.enqueue(
+                    kind="request_received",
+                    recipient=people.chen,
+                    email=f"person{n}@bulk.example",
+                    dedupe_key=f"bulk:{n}",
+                    context=context,
+                )
+    finally:
+        app.conf.task_default_queue = session_queue
+    sent = OutboxMessage.objects.filter(status=OutboxStatus.SENT)
+    wait_until(lambda: sent.count() >= 10)
+    doomed.kill()
+    doomed.wait(timeout=10)
+    doomed.log_path.unlink(missing_ok=True)
+    assert sent.count() < 150, "the batch finished before the kill; make it larger"
+
+    settings.OUTBOX_SENDING_TIMEOUT_SECONDS = 0
+    settings.OUTBOX_REQUEUE_AFTER_SECONDS = 0
+    outbox.sweep()
+    wait_until(settled, timeout=60)
+    assert sent.count() == 150
+    message_ids = [m["Message-ID"] for m in smtp_sink.messages]
+    assert set(message_ids) == {row.message_id for row in OutboxMessage.objects.all()}
+    assert len(message_ids) - len(set(message_ids)) <= 1
