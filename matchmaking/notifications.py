@@ -137,11 +137,19 @@ def _notify(
     ics_for: Callable[[str], bytes] | None = None,
     method: str = "",
 ) -> int:
-    """One row per person who wants this kind of e-mail; the .ics is made once per time zone."""
+    """One row per person who wants this kind of e-mail; the .ics is made once per time zone.
+    Rows written before are skipped with one query (reminders ask again every minute); the
+    unique dedupe key still decides when two processes race."""
+    people = list(people)
+    written_before = set(
+        OutboxMessage.objects.filter(
+            dedupe_key__in=[f"{key}:{person.pk}" for person in people]
+        ).values_list("dedupe_key", flat=True)
+    )
     calendars: dict[str, bytes] = {}
     written = 0
     for person in people:
-        if not wants(person, kind):
+        if f"{key}:{person.pk}" in written_before or not wants(person, kind):
             continue
         ics = b""
         if ics_for is not None:
