@@ -1,6 +1,6 @@
 """The organisers' admin site. Status changes go through the services, never through a field."""
 
-from functools import partial
+from functools import partial, partialmethod
 
 from django import forms
 from django.contrib import admin, messages
@@ -40,17 +40,42 @@ from .services import requests as request_services
 from .services import sessions as session_services
 
 
-def run_service_on_each(modeladmin, request, queryset, service, done_message):
-    """Call ``service`` for each selected object; report successes and each refusal."""
-    done = 0
-    for obj in queryset:
-        try:
-            service(actor=request.user, obj=obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+def service_action(service, keyword: str, *, description, done):
+    """An admin action that calls ``service(actor=organiser, <keyword>=obj)`` for each selected
+    object and reports how many succeeded and each refusal with its reason."""
+
+    def action(modeladmin, request, queryset):
+        succeeded = 0
+        for obj in queryset:
+            try:
+                service(actor=request.user, **{keyword: obj})
+                succeeded += 1
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+        if succeeded:
+            modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+    return admin.action(description=description)(action)
+
+
+class ActorForm(forms.ModelForm):
+    """A change form whose ``clean`` runs a service, which needs to know who acts."""
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+
+class ActorFormAdmin(admin.ModelAdmin):
+    """Hands the acting organiser to an ``ActorForm``."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not issubclass(form, ActorForm):
+            return form
+        return type(
+            form.__name__, (form,), {"__init__": partialmethod(form.__init__, actor=request.user)}
+        )
 
 
 # --- people -------------------------------------------------------------------------------
@@ -290,15 +315,12 @@ class SessionAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         queryset.update(is_published=True)
 
-    @admin.action(description=_("Withdraw the selected sessions from the programme"))
-    def unpublish(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: session_services.cancel_session(actor=actor, session=obj),
-            _("%(count)d sessions withdrawn; their participants are told."),
-        )
+    unpublish = service_action(
+        session_services.cancel_session,
+        "session",
+        description=_("Withdraw the selected sessions from the programme"),
+        done=_("%(count)d sessions withdrawn; their participants are told."),
+    )
 
     def save_related(self, request, form, formsets, change):
         # After the participants are saved, so the people told are the current ones.
@@ -322,16 +344,12 @@ class PreferredSlotInline(admin.TabularInline):
         return False
 
 
-class MeetingRequestForm(forms.ModelForm):
+class MeetingRequestForm(ActorForm):
     """On the add page the organiser files a request on behalf of its sender, through the service."""
 
     class Meta:
         model = MeetingRequest
         fields = ["tandem", "institution", "direction", "message"]
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
 
     def clean(self):
         data = super().clean()
@@ -351,7 +369,7 @@ class MeetingRequestForm(forms.ModelForm):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(admin.ModelAdmin):
+class MeetingRequestAdmin(ActorFormAdmin):
     list_display = [
         "tandem",
         "institution",
@@ -369,13 +387,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            form = super().get_form(request, obj, form=MeetingRequestForm, **kwargs)
-
-            class BoundForm(form):
-                def __init__(self, *args, **kw):
-                    super().__init__(*args, actor=request.user, **kw)
-
-            return BoundForm
+            kwargs["form"] = MeetingRequestForm
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -398,47 +410,32 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Accept and place in the earliest free slot"))
-    def accept(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: request_services.accept_request(actor=actor, request=obj),
-            _("%(count)d requests accepted."),
-        )
-
-    @admin.action(description=_("Decline"))
-    def decline(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: request_services.decline_request(actor=actor, request=obj),
-            _("%(count)d requests declined."),
-        )
-
-    @admin.action(description=_("Cancel (and its meeting)"))
-    def cancel(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: request_services.cancel_request(actor=actor, request=obj),
-            _("%(count)d requests cancelled."),
-        )
+    accept = service_action(
+        request_services.accept_request,
+        "request",
+        description=_("Accept and place in the earliest free slot"),
+        done=_("%(count)d requests accepted."),
+    )
+    decline = service_action(
+        request_services.decline_request,
+        "request",
+        description=_("Decline"),
+        done=_("%(count)d requests declined."),
+    )
+    cancel = service_action(
+        request_services.cancel_request,
+        "request",
+        description=_("Cancel (and its meeting)"),
+        done=_("%(count)d requests cancelled."),
+    )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ActorForm):
     """Adding places an accepted request; changing the start moves it. Both through services."""
 
     class Meta:
         model = Meeting
         fields = ["request", "starts_at", "video_url"]
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
 
     def clean(self):
         data = super().clean()
@@ -460,7 +457,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ActorFormAdmin):
     form = MeetingForm
     list_display = ["starts_at", "tandem", "institution", "status", "video_url"]
     list_filter = ["tour", "status", "institution__kind"]
@@ -470,15 +467,6 @@ class MeetingAdmin(admin.ModelAdmin):
     ordering = ["starts_at"]
     autocomplete_fields = ["request"]
     actions = ["cancel", "mark_held", "mark_no_show"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class BoundForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, actor=request.user, **kw)
-
-        return BoundForm
 
     def get_readonly_fields(self, request, obj=None):
         return ["request"] if obj else []
@@ -491,35 +479,24 @@ class MeetingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Cancel the selected meetings"))
-    def cancel(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: meeting_services.cancel_meeting(actor=actor, meeting=obj),
-            _("%(count)d meetings cancelled."),
-        )
-
-    @admin.action(description=_("Mark as held"))
-    def mark_held(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: meeting_services.mark_meeting_held(actor=actor, meeting=obj),
-            _("%(count)d meetings marked as held."),
-        )
-
-    @admin.action(description=_("Mark as no-show"))
-    def mark_no_show(self, request, queryset):
-        run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: meeting_services.mark_meeting_no_show(actor=actor, meeting=obj),
-            _("%(count)d meetings marked as no-show."),
-        )
+    cancel = service_action(
+        meeting_services.cancel_meeting,
+        "meeting",
+        description=_("Cancel the selected meetings"),
+        done=_("%(count)d meetings cancelled."),
+    )
+    mark_held = service_action(
+        meeting_services.mark_meeting_held,
+        "meeting",
+        description=_("Mark as held"),
+        done=_("%(count)d meetings marked as held."),
+    )
+    mark_no_show = service_action(
+        meeting_services.mark_meeting_no_show,
+        "meeting",
+        description=_("Mark as no-show"),
+        done=_("%(count)d meetings marked as no-show."),
+    )
 
 
 @admin.register(BlockedSlot)

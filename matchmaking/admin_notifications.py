@@ -15,16 +15,12 @@ from .services import invitations as invitation_services
 from .services import outbox as outbox_services
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(core_admin.ActorForm):
     """Adding an invitation goes through the service, which also writes its e-mail."""
 
     class Meta:
         model = Invitation
         fields = ["email", "name", "role", "tandem", "institution", "language", "time_zone"]
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
 
     def clean(self):
         data = super().clean()
@@ -69,7 +65,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(core_admin.ActorFormAdmin):
     form = InvitationForm
     list_display = ["email", "name", "role", "tandem", "institution", "language", "state_label"]
     list_filter = [InvitationStateFilter, "role", "language"]
@@ -87,15 +83,6 @@ class InvitationAdmin(admin.ModelAdmin):
     def last_error(self, obj):
         return obj.message.last_error if obj.message else ""
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class BoundForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, actor=request.user, **kw)
-
-        return BoundForm
-
     def get_readonly_fields(self, request, obj=None):
         if obj:  # a sent invitation is not edited: revoke it and invite again
             return [*InvitationForm.Meta.fields, *self.readonly_fields]
@@ -107,25 +94,18 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected invitations again (new link)"))
-    def resend(self, request, queryset):
-        core_admin.run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: invitation_services.resend_invitation(actor=actor, invitation=obj),
-            _("%(count)d invitations sent again."),
-        )
-
-    @admin.action(description=_("Revoke the selected invitations"))
-    def revoke(self, request, queryset):
-        core_admin.run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: invitation_services.revoke_invitation(actor=actor, invitation=obj),
-            _("%(count)d invitations revoked."),
-        )
+    resend = core_admin.service_action(
+        invitation_services.resend_invitation,
+        "invitation",
+        description=_("Send the selected invitations again (new link)"),
+        done=_("%(count)d invitations sent again."),
+    )
+    revoke = core_admin.service_action(
+        invitation_services.revoke_invitation,
+        "invitation",
+        description=_("Revoke the selected invitations"),
+        done=_("%(count)d invitations revoked."),
+    )
 
     def get_urls(self):
         return [
@@ -188,12 +168,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected failed e-mails again"))
-    def retry(self, request, queryset):
-        core_admin.run_service_on_each(
-            self,
-            request,
-            queryset,
-            lambda actor, obj: outbox_services.retry_message(actor=actor, message=obj),
-            _("%(count)d e-mails queued again."),
-        )
+    retry = core_admin.service_action(
+        outbox_services.retry_message,
+        "message",
+        description=_("Send the selected failed e-mails again"),
+        done=_("%(count)d e-mails queued again."),
+    )
