@@ -309,6 +309,28 @@ TANDEMS = [
     ),
 ]
 
+# The tandems' projects in German and Chinese, so both sides read the profile in their language.
+TANDEM_SUMMARIES = {
+    "cardiosense": (
+        "KI-gestütztes EKG-Screening für Landarztpraxen.",
+        "面向农村诊所的人工智能辅助心电图筛查。",
+    ),
+    "lungscan": ("Low-Dose-CT-Triage mit erklärbarer KI.", "基于可解释人工智能的低剂量CT分诊。"),
+    "genocare": (
+        "Genomgesteuerte Dosierung in der Krebstherapie.",
+        "基因组指导的肿瘤治疗剂量方案。",
+    ),
+    "roboassist": ("Ein leichter Roboterarm für die Reha zu Hause.", "用于居家康复的轻型机械臂。"),
+    "biomecheck": (
+        "Mikrobiomtests für personalisierte Ernährungstherapie.",
+        "用于个性化营养治疗的微生物组检测。",
+    ),
+    "careconnect": (
+        "Videosprechstunden und Sensorik für die Altenpflege.",
+        "面向养老护理的视频问诊与传感器。",
+    ),
+}
+
 # day (0-3), start (Berlin), minutes, kind, title, host, speakers (names), tandems ("*" = all), institutions
 SESSIONS = [
     (
@@ -560,6 +582,8 @@ def load_demo() -> Tour:
                 "name": name,
                 "project_title": project,
                 "summary": f"{project}. A fictional tandem of the demo tour.",
+                "summary_de": f"{TANDEM_SUMMARIES[slug][0]} Ein fiktives Tandem der Demo-Tour.",
+                "summary_zh": f"{TANDEM_SUMMARIES[slug][1]}（演示用虚构团队）",
                 "seeks": [str(s) for s in seeks],
                 "research_organisation": organisation,
                 "company": company,
