@@ -28,8 +28,14 @@ worker: $(VENV)/.run-installed
 services:
 	./scripts/ensure-services.sh
 
+# Debian packages the tests use: Chromium for the browser tests, a CJK font so Chinese pages are
+# legible in their screenshots, gettext for the translation-catalog test.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
+	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
