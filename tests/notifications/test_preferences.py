@@ -63,3 +63,9 @@ def test_e_mails_switched_off_after_they_were_queued_are_not_sent(people):
     mute(user=people.chen, preference="request_updates")
     assert outbox.send_message(row.pk) == "skipped"
     assert mail.outbox == []
+
+
+def test_the_account_preferences_page_links_to_the_e_mail_preferences(client, people):
+    client.force_login(people.alice)
+    response = client.get(reverse("preferences"))
+    assert reverse("notification_preferences").encode() in response.content
