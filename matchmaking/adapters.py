@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 
 from .permissions import institution_of, is_organiser, tandem_of
 
@@ -22,3 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return landing_url(request.user)
+
+    def add_message(self, request, *args, **kwargs) -> None:
+        # The login request arrives in the browser's language; the greeting should already be in
+        # the language of the person who just logged in.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            with translation.override(user.language):
+                return super().add_message(request, *args, **kwargs)
+        return super().add_message(request, *args, **kwargs)

@@ -81,3 +81,17 @@ def test_the_profile_chooses_language_and_time_zone(client, people):
     response = client.get("/partner/")
     assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
     assert b'lang="zh-hans"' in response.content
+
+
+def test_the_login_greeting_is_in_the_language_of_the_person(client, people):
+    people.chen.language = "zh-hans"
+    people.chen.save()
+    response = login(client, people.chen.email)
+    page = client.get(response["Location"])
+    greeting = [str(m) for m in page.context["messages"]]
+    assert greeting and "Successfully signed in" not in greeting[0]
+    client.logout()
+    response = login(client, people.alice.email)
+    assert "Successfully signed in" in str(
+        list(client.get(response["Location"]).context["messages"])[0]
+    )
