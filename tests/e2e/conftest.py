@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from matchmaking.demo import DEMO_PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -13,6 +15,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def log_in(context, base, email):
+    """A new page of ``context``, logged in as the demo account ``email`` through the portal."""
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill('input[name="login"]', email)
+    page.fill('input[name="password"]', DEMO_PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_load_state()
+    return page
 
 
 @pytest.fixture

@@ -6,24 +6,15 @@ import zoneinfo
 import pytest
 from django.core.management import call_command
 
-from matchmaking.demo import DEMO_PASSWORD
 from matchmaking.models import Meeting
+
+from .conftest import log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 TANDEM_EMAIL, PARTNER_EMAIL = "researcher1@tandem.example", "bgi@partner.example"
-
-
-def _log_in(context, base, email):
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEMO_PASSWORD)
-    page.press('input[name="password"]', "Enter")
-    page.wait_for_load_state()
-    return page
 
 
 def _meeting_time(page) -> tuple[str, str, str]:
@@ -41,7 +32,7 @@ def test_tandem_requests_bgi_and_bgi_accepts_in_chinese(live_server, browser, sc
     call_command("load_demo")
     base = live_server.url
     tandem_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tandem = _log_in(tandem_context, base, TANDEM_EMAIL)
+    tandem = log_in(tandem_context, base, TANDEM_EMAIL)
     assert tandem.url.endswith("/tandem/")
     tandem.screenshot(path=screenshots / "01-tandem-dashboard.png", full_page=True)
 
@@ -65,7 +56,7 @@ def test_tandem_requests_bgi_and_bgi_accepts_in_chinese(live_server, browser, sc
     tandem.screenshot(path=screenshots / "04-request-sent.png", full_page=True)
 
     partner_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    partner = _log_in(partner_context, base, PARTNER_EMAIL)
+    partner = log_in(partner_context, base, PARTNER_EMAIL)
     assert partner.url.endswith("/partner/")
     assert partner.locator("html").get_attribute("lang") == "zh-hans"
     partner.screenshot(path=screenshots / "05-partner-dashboard-chinese.png", full_page=True)
