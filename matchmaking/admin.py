@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import admin_scheduling
 from .enums import MemberRole
@@ -319,7 +320,11 @@ class SessionAdmin(admin.ModelAdmin):
         session_services.cancel_session,
         "session",
         description=_("Withdraw the selected sessions from the programme"),
-        done=_("%(count)d sessions withdrawn; their participants are told."),
+        done=ngettext_lazy(
+            "%(count)d session withdrawn; its participants are told.",
+            "%(count)d sessions withdrawn; their participants are told.",
+            "count",
+        ),
     )
 
     def save_related(self, request, form, formsets, change):
@@ -414,19 +419,31 @@ class MeetingRequestAdmin(ActorFormAdmin):
         request_services.accept_request,
         "request",
         description=_("Accept and place in the earliest free slot"),
-        done=_("%(count)d requests accepted."),
+        done=ngettext_lazy(
+            "%(count)d request accepted.",
+            "%(count)d requests accepted.",
+            "count",
+        ),
     )
     decline = service_action(
         request_services.decline_request,
         "request",
         description=_("Decline"),
-        done=_("%(count)d requests declined."),
+        done=ngettext_lazy(
+            "%(count)d request declined.",
+            "%(count)d requests declined.",
+            "count",
+        ),
     )
     cancel = service_action(
         request_services.cancel_request,
         "request",
         description=_("Cancel (and its meeting)"),
-        done=_("%(count)d requests cancelled."),
+        done=ngettext_lazy(
+            "%(count)d request cancelled.",
+            "%(count)d requests cancelled.",
+            "count",
+        ),
     )
 
 
@@ -483,19 +500,31 @@ class MeetingAdmin(ActorFormAdmin):
         meeting_services.cancel_meeting,
         "meeting",
         description=_("Cancel the selected meetings"),
-        done=_("%(count)d meetings cancelled."),
+        done=ngettext_lazy(
+            "%(count)d meeting cancelled.",
+            "%(count)d meetings cancelled.",
+            "count",
+        ),
     )
     mark_held = service_action(
         meeting_services.mark_meeting_held,
         "meeting",
         description=_("Mark as held"),
-        done=_("%(count)d meetings marked as held."),
+        done=ngettext_lazy(
+            "%(count)d meeting marked as held.",
+            "%(count)d meetings marked as held.",
+            "count",
+        ),
     )
     mark_no_show = service_action(
         meeting_services.mark_meeting_no_show,
         "meeting",
         description=_("Mark as no-show"),
-        done=_("%(count)d meetings marked as no-show."),
+        done=ngettext_lazy(
+            "%(count)d meeting marked as no-show.",
+            "%(count)d meetings marked as no-show.",
+            "count",
+        ),
     )
 
 

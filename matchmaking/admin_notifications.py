@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import admin as core_admin
 from .models import Invitation, InvitationState, OutboxMessage
@@ -98,13 +99,21 @@ class InvitationAdmin(core_admin.ActorFormAdmin):
         invitation_services.resend_invitation,
         "invitation",
         description=_("Send the selected invitations again (new link)"),
-        done=_("%(count)d invitations sent again."),
+        done=ngettext_lazy(
+            "%(count)d invitation sent again.",
+            "%(count)d invitations sent again.",
+            "count",
+        ),
     )
     revoke = core_admin.service_action(
         invitation_services.revoke_invitation,
         "invitation",
         description=_("Revoke the selected invitations"),
-        done=_("%(count)d invitations revoked."),
+        done=ngettext_lazy(
+            "%(count)d invitation revoked.",
+            "%(count)d invitations revoked.",
+            "count",
+        ),
     )
 
     def get_urls(self):
@@ -172,5 +181,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         outbox_services.retry_message,
         "message",
         description=_("Send the selected failed e-mails again"),
-        done=_("%(count)d e-mails queued again."),
+        done=ngettext_lazy(
+            "%(count)d e-mail queued again.",
+            "%(count)d e-mails queued again.",
+            "count",
+        ),
     )

@@ -126,7 +126,7 @@ def plan_view(model_admin, request, pk: int):
             return redirect("admin:matchmaking_tour_schedule", tour.pk)
         model_admin.message_user(
             request,
-            _("Schedule saved: %(new)d new meetings, %(moved)d moved.")
+            _("Schedule saved. New meetings: %(new)d, moved: %(moved)d.")
             % {"new": len(plan.new), "moved": len(plan.moves)},
             messages.SUCCESS,
         )

@@ -95,3 +95,10 @@ def test_the_login_greeting_is_in_the_language_of_the_person(client, people):
     assert "Successfully signed in" in str(
         list(client.get(response["Location"]).context["messages"])[0]
     )
+
+
+def test_the_login_page_offers_no_sign_up_but_a_password_reset(client, db):
+    page = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in page
+    assert reverse("account_reset_password") in page
+    assert 'name="login"' in page and 'name="password"' in page

@@ -72,10 +72,24 @@ def test_an_admin_action_goes_through_the_service(client, demo):
         follow=True,
     )
     text = response.content.decode()
+    assert pending.count() > 1
     assert f"{pending.count()} requests declined" in text
     assert "can no longer be declined" in text
     assert AuditRecord.objects.filter(action="decline").count() == 2
     assert MeetingRequest.objects.get(pk=accepted.pk).status == "accepted"
+
+
+def test_an_action_on_one_object_speaks_in_the_singular(client, demo):
+    from matchmaking.models import MeetingRequest, User
+
+    client.force_login(User.objects.get(email="organiser@innohealth.example"))
+    pending = MeetingRequest.objects.filter(status="pending").first()
+    response = client.post(
+        reverse("admin:matchmaking_meetingrequest_changelist"),
+        {"action": "accept", "_selected_action": [pending.pk]},
+        follow=True,
+    )
+    assert "1 request accepted." in response.content.decode()
 
 
 def test_an_organiser_files_a_request_and_bad_input_saves_nothing(client, demo):

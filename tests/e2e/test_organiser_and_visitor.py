@@ -73,7 +73,7 @@ def test_organiser_accepts_plans_and_reads_the_grid_in_shanghai(live_server, bro
     assert rows.count() == 1 and "LungScan" in rows.inner_text()
     page.screenshot(path=screenshots / "02-pending-requests.png", full_page=True)
     _run_admin_action(page, str(pending.pk), "accept")
-    assert page.locator(".messagelist .success").inner_text() == "1 requests accepted."
+    assert page.locator(".messagelist .success").inner_text() == "1 request accepted."
     page.screenshot(path=screenshots / "03-request-accepted.png", full_page=True)
     pending.refresh_from_db()
     assert pending.status == RequestStatus.ACCEPTED
@@ -93,7 +93,7 @@ def test_organiser_accepts_plans_and_reads_the_grid_in_shanghai(live_server, bro
     page.locator('input[name="confirm"]').click()
     page.wait_for_load_state()
     assert "/grid/" in page.url
-    assert "Schedule saved: 1 new meetings, 0 moved." in page.locator(".messagelist").inner_text()
+    assert "Schedule saved. New meetings: 1, moved: 0." in page.locator(".messagelist").inner_text()
     placed = Meeting.objects.get(request=waiting)
     assert placed.starts_at == planned_start.starts_at
     page.screenshot(path=screenshots / "05-schedule-saved-grid-berlin.png", full_page=True)
