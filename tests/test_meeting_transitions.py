@@ -88,3 +88,38 @@ def test_an_organiser_schedules_an_unscheduled_request(people):
     assert meeting.video_url.startswith("https://")
     with pytest.raises(DomainError, match="already has a meeting"):
         services.schedule_meeting(actor=people.otto, request=request, start=start)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_placing_a_meeting_waits_while_a_participants_availability_is_being_saved(people):
+    """Every transition locks its tour's row (``select_for_update`` of the request with its tour),
+    and saving unavailable slots writes rows that reference the tour, so the two are serialised:
+    a meeting never lands in a slot that is being marked unavailable at the same moment."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from matchmaking.models import BlockedSlot, Tandem
+    from matchmaking.slots import tour_slots
+
+    first, second = tour_slots(people.tour)[:2]
+    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+    locked = threading.Event()
+
+    def mark_first_slot_unavailable():
+        with transaction.atomic():
+            list(Tandem.objects.select_for_update().filter(pk=people.tandem.pk))
+            BlockedSlot.objects.create(
+                tour=people.tour, tandem=people.tandem, starts_at=first.starts_at
+            )
+            locked.set()
+            time.sleep(1)  # the acceptance below starts while this transaction is open
+        connection.close()
+
+    other = threading.Thread(target=mark_first_slot_unavailable)
+    other.start()
+    assert locked.wait(10)
+    accept_request(actor=people.chen, request=request)
+    other.join()
+    assert Meeting.objects.get(request=request).starts_at == second.starts_at
