@@ -20,8 +20,8 @@ ZONE_PLACES = {
 }
 
 
-def place_of(zone: zoneinfo.ZoneInfo) -> str:
-    key = zone.key
+def place_of(zone: zoneinfo.ZoneInfo | str) -> str:
+    key = getattr(zone, "key", str(zone))
     return str(ZONE_PLACES.get(key, key.rsplit("/", 1)[-1].replace("_", " ")))
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..profiles_text import localized_versions
-from ..timezones import show_time
+from ..timezones import place_of, show_time
 
 register = template.Library()
 
@@ -40,6 +40,12 @@ def bilingual(obj, field):
     switch, so nobody depends on a translation when the original is at hand."""
     shown, others = localized_versions(obj, field, get_language() or "en")
     return {"shown": shown, "others": others, "label": _("Show the other languages")}
+
+
+@register.filter
+def place(zone):
+    """A time zone as the place people know ("Berlin"), not its identifier."""
+    return place_of(zone)
 
 
 @register.filter

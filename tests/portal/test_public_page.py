@@ -27,6 +27,7 @@ def test_the_tour_page_shows_programme_speakers_institutions_supporters_and_logi
     # The opening keynote at 07:00 Berlin is 14:00 in Shanghai (before summer time).
     assert '07:00 <span class="zone">Berlin</span>' in page
     assert "(14:00 Shanghai)" in page
+    assert "Times in Berlin," in page  # the place people know, not "Europe/Berlin"
     assert "Opening keynote: digital health in China" in page
     assert "Vicky Qi LI" in page and "Kuan CHEN" in page
     assert "华大集团" in page and "Tsinghua University" in page
