@@ -80,3 +80,10 @@ def test_pages_load_nothing_from_an_outside_host(client, demo):
         assert _outside_assets(client.get(url).content.decode()) == [], url
     css = Path("static/css/portal.css").read_text(encoding="utf-8")
     assert "@import" not in css and "//" not in re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+
+
+def test_day_headings_follow_the_language(client, demo):
+    chinese = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h3>2027年3月22日 星期一</h3>" in chinese
+    german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<h3>Montag, 22. März 2027</h3>" in german
