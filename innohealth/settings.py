@@ -106,6 +106,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["innohealth.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -87,3 +87,5 @@ def test_day_headings_follow_the_language(client, demo):
     assert "<h3>2027年3月22日 星期一</h3>" in chinese
     german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "<h3>Montag, 22. März 2027</h3>" in german
+    english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h3>Monday, 22 March 2027</h3>" in english  # day before month for everyone
