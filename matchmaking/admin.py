@@ -299,8 +299,54 @@ class SessionDayFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SessionForm(forms.ModelForm):
+    """A published session may not be moved or given participants over their meetings."""
+
+    class Meta:
+        model = Session
+        fields = [
+            "tour",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "host",
+            "tandems",
+            "institutions",
+            "capacity",
+            "video_url",
+            "is_published",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("is_published"):
+            return data
+        institution_ids = {i.pk for i in data.get("institutions", [])}
+        if data.get("host"):
+            institution_ids.add(data["host"].pk)
+        if self.instance.pk:  # the speakers are edited in the inline below
+            institution_ids |= set(
+                self.instance.speakers.exclude(institution=None).values_list(
+                    "institution_id", flat=True
+                )
+            )
+        clashes = session_services.meetings_in_the_way(
+            tour_id=data["tour"].pk,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            tandem_ids=[t.pk for t in data.get("tandems", [])],
+            institution_ids=institution_ids,
+        )
+        if clashes:
+            raise ValidationError(session_services.clash_message(clashes))
+        return data
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
     list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
     list_display_links = ["title"]
     list_filter = ["tour", SessionDayFilter, "kind", "is_published"]
@@ -312,9 +358,16 @@ class SessionAdmin(admin.ModelAdmin):
     inlines = [SessionSpeakerInline]
     actions = ["publish", "unpublish"]
 
-    @admin.action(description=_("Publish the selected sessions"))
-    def publish(self, request, queryset):
-        queryset.update(is_published=True)
+    publish = service_action(
+        session_services.publish_session,
+        "session",
+        description=_("Publish the selected sessions"),
+        done=ngettext_lazy(
+            "%(count)d session published; its participants are told.",
+            "%(count)d sessions published; their participants are told.",
+            "count",
+        ),
+    )
 
     unpublish = service_action(
         session_services.cancel_session,

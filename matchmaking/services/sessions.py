@@ -4,14 +4,17 @@ their calendar entries updated (SEQUENCE rises)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..models import Session, User
+from ..enums import MeetingStatus
+from ..models import Meeting, Session, User
 from ..permissions import is_organiser
+from ..slots import session_parties
 from .audit import record_change
 from .errors import DomainError
 
@@ -26,6 +29,69 @@ def _ensure_organiser(actor: User) -> None:
 
 def _lock(session: Session) -> Session:
     return Session.objects.select_for_update().select_related("tour").get(pk=session.pk)
+
+
+def meetings_in_the_way(
+    *,
+    tour_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    tandem_ids: Iterable[int],
+    institution_ids: Iterable[int],
+) -> list[Meeting]:
+    """Scheduled meetings of these parties that overlap the time: a published session there
+    would put somebody in a meeting and a session at once."""
+    return list(
+        Meeting.objects.filter(
+            tour_id=tour_id,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .filter(Q(tandem_id__in=list(tandem_ids)) | Q(institution_id__in=list(institution_ids)))
+        .select_related("tandem", "institution")
+        .order_by("starts_at")
+    )
+
+
+def clash_message(meetings: list[Meeting]) -> str:
+    return _(
+        "This session overlaps meetings of its participants: %(meetings)s. Move or cancel "
+        "those meetings first."
+    ) % {"meetings": "; ".join(str(m) for m in meetings[:5])}
+
+
+def publish_session(*, actor: User, session: Session) -> Session:
+    """Put a session on the programme; refused while it overlaps a participant's meeting. A
+    session published again after a withdrawal gets a new SEQUENCE, so calendars take it back."""
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        session = _lock(session)
+        if session.is_published:
+            raise DomainError(_("This session is already published."))
+        tandem_ids, institution_ids = session_parties(session)
+        clashes = meetings_in_the_way(
+            tour_id=session.tour_id,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            tandem_ids=tandem_ids,
+            institution_ids=institution_ids,
+        )
+        if clashes:
+            raise DomainError(clash_message(clashes))
+        session.is_published = True
+        session.sequence += 1
+        session.save(update_fields=["is_published", "sequence"])
+        record_change(
+            actor=actor,
+            entity="session",
+            entity_id=session.pk,
+            action="publish",
+            from_status="withdrawn",
+            to_status="published",
+        )
+        notifications.session_changed(session)
+    return session
 
 
 def announce_session_change(

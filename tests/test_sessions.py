@@ -1,0 +1,108 @@
+"""Publishing a session and moving a published one: never over a participant's meeting."""
+
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from matchmaking.models import AuditRecord, Meeting, OutboxMessage, Session
+from matchmaking.services import DomainError
+from matchmaking.services import sessions as session_services
+from matchmaking.services.requests import accept_request
+
+from . import factories
+from .notifications.test_messages import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(people):
+    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+    accept_request(actor=people.chen, request=request)
+    return Meeting.objects.get(request=request)
+
+
+def draft_session(people, start, **kwargs):
+    session = factories.SessionFactory(
+        tour=people.tour,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        is_published=False,
+        **kwargs,
+    )
+    session.tandems.add(people.tandem)
+    return session
+
+
+def test_publishing_tells_the_participants_and_is_audited(people):
+    session = draft_session(people, people.tour.days.first().window_start)
+    with pytest.raises(DomainError):
+        session_services.publish_session(actor=people.chen, session=session)
+    session_services.publish_session(actor=people.otto, session=session)
+    session.refresh_from_db()
+    assert (session.is_published, session.sequence) == (True, 1)
+    assert AuditRecord.objects.filter(
+        entity="session", entity_id=session.pk, action="publish"
+    ).exists()
+    assert set(
+        OutboxMessage.objects.filter(kind="session_changed").values_list("email", flat=True)
+    ) == {
+        people.alice.email,
+        people.anton.email,
+    }
+    with pytest.raises(DomainError, match="already published"):
+        session_services.publish_session(actor=people.otto, session=session)
+
+
+def test_a_session_over_a_participants_meeting_is_not_published(people, meeting):
+    session = draft_session(people, meeting.starts_at - timedelta(minutes=30))
+    with pytest.raises(DomainError, match="overlaps meetings"):
+        session_services.publish_session(actor=people.otto, session=session)
+    session.refresh_from_db()
+    assert not session.is_published and session.sequence == 0
+    # The institution's side counts too: as host of a session on another tandem's programme.
+    hosted = factories.SessionFactory(
+        tour=people.tour,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        is_published=False,
+        host=people.institution,
+    )
+    with pytest.raises(DomainError, match="overlaps meetings"):
+        session_services.publish_session(actor=people.otto, session=hosted)
+
+
+def test_the_publish_action_reports_each_refusal(client, people, meeting):
+    free = draft_session(people, people.tour.days.order_by("date").last().window_start)
+    clash = draft_session(people, meeting.starts_at)
+    client.force_login(people.otto)
+    response = client.post(
+        reverse("admin:matchmaking_session_changelist"),
+        {"action": "publish", "_selected_action": [free.pk, clash.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "1 session published" in text
+    assert "overlaps meetings" in text
+    assert Session.objects.get(pk=free.pk).is_published
+    assert not Session.objects.get(pk=clash.pk).is_published
+
+
+def test_a_published_session_cannot_be_moved_over_a_meeting_in_the_admin(client, people, meeting):
+    start = people.tour.days.order_by("date").last().window_start
+    session = draft_session(people, start)
+    session_services.publish_session(actor=people.otto, session=session)
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    data = admin_form_data(client.get(url))
+    local = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(people.otto.time_zone))
+    data["starts_at_0"] = data["ends_at_0"] = f"{local:%Y-%m-%d}"
+    data["starts_at_1"] = f"{local:%H:%M:%S}"
+    data["ends_at_1"] = f"{local + timedelta(hours=1):%H:%M:%S}"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "overlaps meetings" in response.content.decode()
+    session.refresh_from_db()
+    assert session.starts_at == start
