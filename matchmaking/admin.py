@@ -585,6 +585,8 @@ class MeetingAdmin(ActorFormAdmin):
 class BlockedSlotAdmin(admin.ModelAdmin):
     form = admin_scheduling.BlockedSlotForm
     list_display = ["starts_at", "tandem", "institution", "tour"]
+    # Either side may be empty, which Django's automatic select_related leaves out.
+    list_select_related = ["tour", "tandem", "institution"]
     list_filter = ["tour"]
     search_fields = ["tandem__name", "institution__name"]
     autocomplete_fields = ["tandem", "institution"]

@@ -32,6 +32,7 @@ from .models import (
 )
 from .permissions import Side, receiver_side, side_of
 from .services import outbox
+from .slots import session_parties
 
 # Optional e-mails, grouped as people switch them on and off. Everything else (invitations,
 # meetings scheduled, moved or cancelled, sessions changed or cancelled) is always sent.
@@ -120,10 +121,10 @@ def other_side(request: MeetingRequest, actor: User | None) -> list[User]:
 
 
 def session_people(session: Session) -> list[User]:
-    institution_ids = set(session.institutions.values_list("pk", flat=True))
-    if session.host_id:
-        institution_ids.add(session.host_id)
-    people = User.objects.filter(tandem_membership__tandem__in=session.tandems.all())
+    """Everyone the session keeps busy: its tandems, participating and host institutions, and
+    the institutions of its speakers."""
+    tandem_ids, institution_ids = session_parties(session)
+    people = User.objects.filter(tandem_membership__tandem_id__in=tandem_ids)
     people |= User.objects.filter(representative__institution_id__in=institution_ids)
     return list(people.filter(is_active=True).distinct())
 

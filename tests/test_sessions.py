@@ -106,3 +106,19 @@ def test_a_published_session_cannot_be_moved_over_a_meeting_in_the_admin(client,
     assert "overlaps meetings" in response.content.decode()
     session.refresh_from_db()
     assert session.starts_at == start
+
+
+def test_the_institution_of_a_speaker_hears_about_its_session(people):
+    from matchmaking.models import Speaker
+
+    session = factories.SessionFactory(tour=people.tour)
+    session.speakers.add(
+        Speaker.objects.create(
+            tour=people.tour, name="Dr. Guest", institution=people.other_institution
+        )
+    )
+    session_services.cancel_session(actor=people.otto, session=session)
+    told = set(
+        OutboxMessage.objects.filter(kind="session_cancelled").values_list("email", flat=True)
+    )
+    assert told == {people.olga.email}

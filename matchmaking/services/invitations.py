@@ -348,18 +348,22 @@ class ImportRow:
     problems: list[str] = field(default_factory=list)
 
 
+NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
+
+
 def _read_rows(filename: str, content: bytes) -> list[list[str]]:
     if filename.lower().endswith(".xlsx"):
         import openpyxl
 
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            # A read-only workbook reads its rows only now, so bad content fails here too.
+            return [
+                ["" if cell is None else str(cell) for cell in row]
+                for row in book.active.iter_rows(values_only=True)
+            ]
         except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad file
             raise DomainError(_("This is not a readable Excel (.xlsx) file.")) from exc
-        return [
-            ["" if cell is None else str(cell) for cell in row]
-            for row in book.active.iter_rows(values_only=True)
-        ]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -367,7 +371,10 @@ def _read_rows(filename: str, content: bytes) -> list[list[str]]:
     dialect = csv.excel
     with contextlib.suppress(csv.Error):  # no clear delimiter: plain comma-separated
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return list(csv.reader(io.StringIO(text), dialect))
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise DomainError(_("This is not a readable CSV file.")) from exc
 
 
 def _find_organisation(row: ImportRow) -> None:
@@ -420,6 +427,16 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
         )
         if not row.name:
             row.problems.append(_("The name is missing."))
+        if len(row.name) > NAME_MAX_LENGTH:
+            row.problems.append(
+                _("The name is too long: at most %(limit)d characters.")
+                % {"limit": NAME_MAX_LENGTH}
+            )
+        if any("\x00" in cell for cell in cells):
+            # The database cannot store it, and looking up the organisation would fail.
+            row.problems.append(_("A cell contains a character that is not allowed."))
+            parsed.append(row)
+            continue
         if row.email in seen:
             row.problems.append(_("This e-mail address appears twice in the file."))
         seen.add(row.email)

@@ -108,10 +108,10 @@ def send_message(message_id: int) -> str:
         pk=message_id, status=OutboxStatus.SENDING, claimed_by=worker
     )
     message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
-    if is_obsolete(message):
-        mine.update(status=OutboxStatus.SKIPPED, last_error="")
-        return "skipped"
     try:
+        if is_obsolete(message):
+            mine.update(status=OutboxStatus.SKIPPED, last_error="")
+            return "skipped"
         build_email(message).send()
     except (smtplib.SMTPException, OSError) as exc:
         return _attempt_failed(message, mine, exc)

@@ -9,7 +9,7 @@ from .. import selectors
 from ..enums import OPEN_REQUEST_STATUSES
 from ..forms import DirectoryForm
 from ..models import Topic
-from ..permissions import get_institution_for_user, requests_visible_to, tandem_of
+from ..permissions import get_institution_for_user, requests_visible_to, tandem_of, tours_of
 from .requests import request_form
 
 PAGE_SIZE = 25
@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 @login_required
 def institution_list(request):
     tour = selectors.tour_for(request.user)
-    if tour is None:
+    if tour is None or not tours_of(request.user).filter(pk=tour.pk).exists():
         raise PermissionDenied
     form = DirectoryForm(
         request.GET or None, cities=selectors.cities(tour), topics=list(Topic.objects.all())

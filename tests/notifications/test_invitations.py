@@ -200,6 +200,24 @@ def test_import_with_bad_rows_imports_nothing_and_lists_each_reason(admin_client
     )
 
 
+def test_import_rows_too_long_or_with_nul_are_bad_rows_not_errors(admin_client, people):
+    body = (
+        f"{'N' * 300},long@tandem.example,researcher,CardioSense,de\n"
+        "Nul\x00Name,nul@tandem.example,researcher,Cardio\x00Sense,de\n"
+    )
+    url = reverse("admin:matchmaking_invitation_import")
+    response = admin_client.post(url, {"file": csv_file(body)})
+    assert response.status_code == 200
+    bad = {row.line: " ".join(row.problems) for row in response.context["bad_rows"]}
+    assert "too long" in bad[2]
+    assert "not allowed" in bad[3]
+    assert not Invitation.objects.exists()
+    huge = "x" * 200_000 + ",a@b.example,researcher,X,de\n"  # over the csv module's field limit
+    response = admin_client.post(url, {"file": csv_file(huge)})
+    assert response.status_code == 200
+    assert "not a readable CSV file" in response.content.decode()
+
+
 def test_import_from_excel(admin_client, people):
     book = openpyxl.Workbook()
     book.active.append(["Name", "E-mail", "Role", "Institution or tandem", "Language"])

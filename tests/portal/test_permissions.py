@@ -149,3 +149,12 @@ def test_a_partner_sees_only_its_institutions_requests_on_its_dashboard(client, 
     assert f'data-request="{world["pending"].pk}"' in page
     for key in ("request", "pending_bgi"):
         assert f'data-request="{world[key].pk}"' not in page
+
+
+def test_a_person_without_a_role_sees_no_directory_and_no_feed_for_a_bad_token(client, people):
+    outsider = factories.UserFactory()
+    client.force_login(outsider)
+    assert client.get(reverse("directory")).status_code == 403
+    client.logout()
+    # Not a possible token (tokens are URL-safe): no match, never a database error.
+    assert client.get("/calendar/abc%00def.ics").status_code == 404
