@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .enums import Direction, TourStatus
 from .models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
@@ -86,17 +86,13 @@ def meetings_visible_to(user: User) -> QuerySet[Meeting]:
 
 def get_request_for_user(user: User, pk: int) -> MeetingRequest:
     """The request if it concerns the user; 404 otherwise, so ids of others reveal nothing."""
-    try:
-        return requests_visible_to(user).select_related("tandem", "institution", "tour").get(pk=pk)
-    except MeetingRequest.DoesNotExist as exc:
-        raise Http404 from exc
+    visible = requests_visible_to(user).select_related("tandem", "institution", "tour")
+    return get_object_or_404(visible, pk=pk)
 
 
 def get_meeting_for_user(user: User, pk: int) -> Meeting:
-    try:
-        return meetings_visible_to(user).select_related("tandem", "institution", "tour").get(pk=pk)
-    except Meeting.DoesNotExist as exc:
-        raise Http404 from exc
+    visible = meetings_visible_to(user).select_related("tandem", "institution", "tour")
+    return get_object_or_404(visible, pk=pk)
 
 
 def tours_of(user: User) -> QuerySet[Tour]:
@@ -146,23 +142,16 @@ def sessions_visible_to(user: User) -> QuerySet[Session]:
     return Session.objects.none()
 
 
-def _get(queryset, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def get_institution_for_user(user: User, pk: int) -> Institution:
-    return _get(institutions_visible_to(user), pk=pk)
+    return get_object_or_404(institutions_visible_to(user), pk=pk)
 
 
 def get_tandem_for_user(user: User, pk: int) -> Tandem:
-    return _get(tandems_visible_to(user).select_related("tour"), pk=pk)
+    return get_object_or_404(tandems_visible_to(user).select_related("tour"), pk=pk)
 
 
 def get_session_for_user(user: User, pk: int) -> Session:
-    return _get(sessions_visible_to(user), pk=pk)
+    return get_object_or_404(sessions_visible_to(user), pk=pk)
 
 
 def can_replace_video_link(user: User, meeting: Meeting) -> bool:

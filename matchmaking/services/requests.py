@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import RequestStatus
+from ..enums import MeetingStatus, RequestStatus
 from ..models import Institution, MeetingRequest, PreferredSlot, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
@@ -210,7 +210,7 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
         request = _lock(request)
         _ensure_side(actor, request, Side.TANDEM, Side.INSTITUTION)
         meeting = getattr(request, "meeting", None)
-        if meeting is not None and meeting.status == "scheduled":
+        if meeting is not None and meeting.status == MeetingStatus.SCHEDULED:
             cancel_meeting(actor=actor, meeting=meeting, reason=reason)
             request.refresh_from_db()
         else:
