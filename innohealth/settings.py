@@ -171,7 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# Outbox: every e-mail is a row; see matchmaking/services/outbox.py and docs/operations.md.
+# Outbox: every e-mail is a row; see matchmaking/notifications/outbox.py (writing),
+# matchmaking/services/outbox.py (sending) and docs/operations.md.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)

@@ -12,5 +12,4 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("matchmaking.urls")),
-    path("", include("matchmaking.notification_urls")),
 ]

@@ -8,7 +8,10 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self) -> None:
-        from . import roles
+        from . import roles, tasks  # noqa: F401
+
+        # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
+        # name, which runs in-process when tasks are eager (no Redis) only if it is registered.
 
         # The data migration creates the group; this keeps it complete as models are added.
         post_migrate.connect(roles.on_post_migrate, sender=self)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from .enums import InstitutionKind, Language, Seeking
 from .models import Institution, Tandem, Topic
 from .models.requests import MESSAGE_MAX_LENGTH
+from .selectors.slots import SlotTime
 from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
-from .slots import SlotTime
 from .timezones import ViewerZones, show_time
 
 REASON_MAX_LENGTH = 500

@@ -6,6 +6,8 @@ from .views import (
     directory,
     health,
     home,
+    invitations,
+    notifications,
     partner,
     public,
     requests,
@@ -40,6 +42,13 @@ urlpatterns = [
     path("schedule/feed/revoke/", schedule.revoke_feed, name="calendar_feed_revoke"),
     path("calendar/<slug:token>.ics", schedule.calendar_feed, name="calendar_feed"),
     path("account/preferences/", account.preferences, name="preferences"),
+    path("invitation/<str:token>/", invitations.accept, name="invitation_accept"),
+    path("notifications/", notifications.preferences, name="notification_preferences"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe,
+        name="notifications_unsubscribe",
+    ),
     path("language/", account.switch_language, name="switch_language"),
     path("healthz", health.healthz, name="healthz"),
 ]

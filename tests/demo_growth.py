@@ -16,7 +16,7 @@ from matchmaking.models import (
     Tour,
     User,
 )
-from matchmaking.slots import tour_slots
+from matchmaking.selectors.slots import tour_slots
 
 
 def _user(email: str, **fields) -> User:

@@ -9,8 +9,8 @@ from matchmaking.enums import RequestStatus
 from matchmaking.models import BlockedSlot, Meeting
 from matchmaking.reasons import unscheduled_reason_text
 from matchmaking.scheduling import Reason
+from matchmaking.selectors.slots import tour_slots
 from matchmaking.services.requests import accept_request
-from matchmaking.slots import tour_slots
 
 from . import factories
 

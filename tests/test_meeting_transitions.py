@@ -101,7 +101,7 @@ def test_placing_a_meeting_waits_while_a_participants_availability_is_being_save
     from django.db import connection, transaction
 
     from matchmaking.models import BlockedSlot, Tandem
-    from matchmaking.slots import tour_slots
+    from matchmaking.selectors.slots import tour_slots
 
     first, second = tour_slots(people.tour)[:2]
     request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)

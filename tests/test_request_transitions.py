@@ -179,7 +179,7 @@ def test_expiry_only_after_the_tours_period(people):
 
 def test_no_slot_leaves_the_request_accepted_with_a_reason(people):
     from matchmaking.models import BlockedSlot
-    from matchmaking.slots import tour_slots
+    from matchmaking.selectors.slots import tour_slots
 
     for slot in tour_slots(people.tour):
         BlockedSlot.objects.create(tour=people.tour, tandem=people.tandem, starts_at=slot.starts_at)

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matchmaking.models import BlockedSlot, Meeting
+from matchmaking.selectors.slots import tour_slots
 from matchmaking.services.requests import accept_request
-from matchmaking.slots import tour_slots
 
 from . import factories
 

@@ -8,10 +8,10 @@ import pytest
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import AuditRecord, BlockedSlot, Meeting, MeetingRequest, OutboxMessage
 from matchmaking.scheduling import Reason
+from matchmaking.selectors.slots import tour_slots
 from matchmaking.services import DomainError
 from matchmaking.services.requests import accept_request
 from matchmaking.services.scheduling import SchedulePlan, apply_schedule, plan_schedule
-from matchmaking.slots import tour_slots
 
 from . import factories
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from matchmaking.models import BlockedSlot, Meeting, MeetingRequest, TourDay, WindowBreak
 from matchmaking.scheduling import Reason
+from matchmaking.selectors.slots import tour_slots
 from matchmaking.services.requests import accept_request, request_meeting
 from matchmaking.services.scheduling import plan_schedule, tour_problems
-from matchmaking.slots import tour_slots
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..availability import Party, overlaps, party_of, scheduled_meetings
 from ..models import BlockedSlot, Meeting, Tour, User
 from ..permissions import tours_of
-from ..slots import SlotTime, busy_slots, tour_slots
+from ..selectors.availability import Party, overlaps, party_of, scheduled_meetings
+from ..selectors.slots import SlotTime, busy_slots, tour_slots
 from .audit import record_change
 from .errors import DomainError
 

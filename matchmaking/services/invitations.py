@@ -1,7 +1,7 @@
 """Invitations: create (one by one or from a CSV/Excel file), resend, revoke, accept.
 
-The link is a signed token (django.core.signing) holding the invitation's id and a nonce stored
-on the row: a forged or altered token fails the signature (404); resending changes the nonce, so
+The link is a signed token (``tokens.invitation_token``) holding the invitation's id and a
+nonce stored on the row: a forged or altered token fails the signature (404); resending changes the nonce, so
 the older link stops working; accepting closes the invitation, so the link works once.
 """
 
@@ -17,7 +17,6 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -39,23 +38,15 @@ from ..models import (
 )
 from ..permissions import is_organiser
 from ..roles import ORGANISERS_GROUP
+from ..tokens import BadToken, read_invitation_token
 from .audit import record_change
 from .errors import DomainError
 
-TOKEN_SALT = "matchmaking.invitation"  # noqa: S105 — a signing salt, not a secret
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
 
 
 class InvalidInvitationToken(Exception):
     """The token was not made by us: answered with 404."""
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=TOKEN_SALT)
-
-
-def invitation_link(invitation: Invitation) -> str:
-    return notifications.portal_url("invitation_accept", invitation_token(invitation))
 
 
 def _audit(invitation: Invitation, actor: User | None, action: str, from_status: str) -> None:
@@ -218,10 +209,9 @@ def invitation_from_token(token: str) -> Invitation:
     """The invitation a link points to. Raises InvalidInvitationToken for a forged token and
     DomainError, with a message for the person, when the link cannot be used any more."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT)
-        pk, nonce = int(data["i"]), str(data["n"])
+        pk, nonce = read_invitation_token(token)
         invitation = Invitation.objects.select_related("tandem", "institution").get(pk=pk)
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Invitation.DoesNotExist) as exc:
+    except (BadToken, Invitation.DoesNotExist) as exc:
         raise InvalidInvitationToken from exc
     ensure_usable(invitation, nonce)
     return invitation
@@ -268,7 +258,7 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
     invitation = invitation_from_token(token)
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        ensure_usable(invitation, signing.loads(token, salt=TOKEN_SALT)["n"])
+        ensure_usable(invitation, read_invitation_token(token)[1])
         user = User.objects.filter(email__iexact=invitation.email).first()
         if user is None:
             if not password:

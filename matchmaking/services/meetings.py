@@ -17,7 +17,7 @@ from .. import notifications
 from ..enums import MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, User
 from ..permissions import Side, is_organiser, side_of
-from ..slots import SlotTime, busy_slots, slot_at, tour_slots
+from ..selectors.slots import SlotTime, busy_slots, slot_at, tour_slots
 from .audit import record_change
 from .errors import DomainError
 from .placement import first_slot_for

@@ -1,7 +1,7 @@
-"""The outbox: write a notification with the change that causes it, send it exactly once.
+"""The outbox: send each written e-mail exactly once.
 
-``enqueue`` is called inside a service's transaction; the row and the change commit together and
-the Celery task is queued only after the commit. ``send_message`` claims the row with a
+Rows are written by ``notifications`` inside a service's transaction (``notifications.outbox``),
+and their Celery task is queued only after the commit. ``send_message`` claims the row with a
 compare-and-set UPDATE, so duplicate or redelivered tasks find nothing to do. ``sweep`` is the
 safety net run by Celery beat: it re-queues rows whose task never reached the broker and frees
 rows a dead worker left in ``sending``.
@@ -17,67 +17,20 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from ..models import OutboxMessage, OutboxStatus, User
+from ..notifications.kinds import is_obsolete
+from ..notifications.mime import build_email
+from ..notifications.outbox import publish
 from ..permissions import is_organiser
 from .audit import record_change
 from .errors import DomainError
 
 logger = logging.getLogger("matchmaking.outbox")
-
-
-def enqueue(
-    *,
-    kind: str,
-    dedupe_key: str,
-    context: dict,
-    recipient: User | None = None,
-    email: str = "",
-    language: str = "",
-    time_zone: str = "",
-    ics: bytes | str = "",
-    ics_method: str = "",
-) -> OutboxMessage | None:
-    """Write one e-mail; None when the same notification (``dedupe_key``) was written before."""
-    if isinstance(ics, bytes):
-        ics = ics.decode()
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                recipient=recipient,
-                email=email or recipient.email,
-                kind=kind,
-                language=language or recipient.language,
-                time_zone=time_zone or recipient.time_zone,
-                context=context,
-                ics=ics,
-                ics_method=ics_method,
-                dedupe_key=dedupe_key[:200],
-            )
-    except IntegrityError:
-        return None
-    transaction.on_commit(partial(publish, message.pk))
-    return message
-
-
-def publish(message_id: int, countdown: float | None = None) -> bool:
-    """Hand the row to the broker. A broker that is down must not break the change that wrote
-    the row: the row stays pending and the sweeper queues it again."""
-    from ..tasks import send_outbox_message
-
-    try:
-        send_outbox_message.apply_async((message_id,), countdown=countdown, retry=False)
-    except (BrokerError, OSError) as exc:
-        logger.warning("outbox #%s not queued, the sweeper will retry: %s", message_id, exc)
-        return False
-    queued_at = timezone.now() + timedelta(seconds=countdown or 0)
-    OutboxMessage.objects.filter(pk=message_id).update(queued_at=queued_at)
-    return True
 
 
 def _worker_name() -> str:
@@ -91,8 +44,6 @@ def retry_delay(attempts: int) -> float:
 
 def send_message(message_id: int) -> str:
     """Claim the row, send it, mark it sent. Returns what happened (for logs and tests)."""
-    from ..notifications import build_email, is_obsolete
-
     worker, now = _worker_name(), timezone.now()
     claimed = OutboxMessage.objects.filter(
         pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now

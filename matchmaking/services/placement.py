@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..models import MeetingRequest, Tour
 from ..scheduling import Instance, Participant, Reason, Request, Slot, earliest_slot
-from ..slots import SlotTime, busy_slots, tour_slots
+from ..selectors.slots import SlotTime, busy_slots, tour_slots
 
 
 def tandem_key(tandem_id: int) -> str:

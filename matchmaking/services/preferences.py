@@ -1,4 +1,4 @@
-"""Which optional e-mails a person gets (see notifications.PREFERENCES)."""
+"""Which optional e-mails a person gets (the switches are ``notifications.preferences``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import NotificationPreference, User
+from ..notifications.preferences import PREFERENCES, muted_preferences
 from .errors import DomainError
 
 
 def set_muted(*, user: User, muted: Iterable[str]) -> NotificationPreference:
-    from ..notifications import PREFERENCES
-
     muted = sorted(set(muted))
     if any(key not in PREFERENCES for key in muted):
         raise DomainError(_("Unknown kind of notification."))
@@ -28,6 +27,4 @@ def set_muted(*, user: User, muted: Iterable[str]) -> NotificationPreference:
 
 def mute(*, user: User, preference: str) -> NotificationPreference:
     """The unsubscribe link: switch one kind off, keep the others as they are."""
-    from ..notifications import muted_preferences
-
     return set_muted(user=user, muted=[*muted_preferences(user), preference])

@@ -17,9 +17,10 @@ from ..enums import MeetingStatus, RequestStatus
 from ..models import Institution, MeetingRequest, PreferredSlot, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
-from ..slots import slot_at, tour_slots
+from ..selectors.slots import slot_at, tour_slots
 from .audit import record_change
 from .errors import DomainError
+from .meetings import cancel_meeting, place_accepted_request
 from .transitions import change_request_status
 
 MAX_PREFERRED_SLOTS = 3
@@ -110,8 +111,6 @@ def accept_request(
     """The receiving side accepts. The meeting goes into ``start`` if given and free, otherwise
     into the earliest slot free for both (the requester's preferred ones first); when there is
     none the request stays accepted but unscheduled, with the reason kept on the request."""
-    from .meetings import place_accepted_request
-
     with transaction.atomic():
         request = _lock(request)
         _ensure_side(actor, request, receiver_side(request))
@@ -147,8 +146,6 @@ def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> Me
 
 def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingRequest:
     """The requester agrees to the time the other side proposed: the request is accepted."""
-    from .meetings import place_accepted_request
-
     with transaction.atomic():
         request = _lock(request)
         _ensure_side(actor, request, requester_side(request))
@@ -204,8 +201,6 @@ def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> M
 
 def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") -> MeetingRequest:
     """Either side (or an organiser) calls off a pending or accepted request and its meeting."""
-    from .meetings import cancel_meeting
-
     with transaction.atomic():
         request = _lock(request)
         _ensure_side(actor, request, Side.TANDEM, Side.INSTITUTION)

@@ -26,7 +26,7 @@ from ..models import MeetingRequest, Tour, User
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result, optimise
-from ..slots import SlotTime, tour_slots
+from ..selectors.slots import SlotTime, tour_slots
 from ..windows import break_problem, window_problem
 from .errors import DomainError
 from .meetings import move_meeting, schedule_meeting

@@ -14,7 +14,7 @@ from .. import notifications
 from ..enums import MeetingStatus
 from ..models import Meeting, Session, User
 from ..permissions import is_organiser
-from ..slots import session_parties
+from ..selectors.slots import session_parties
 from .audit import record_change
 from .errors import DomainError
 

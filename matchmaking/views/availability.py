@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..availability import availability_grid, party_of, waiting_requests
 from ..permissions import tours_of
+from ..selectors.availability import availability_grid, party_of, waiting_requests
 from ..services import DomainError
 from ..services.availability import set_availability
 from ..timezones import show_time, zones_for

@@ -3,21 +3,21 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ..models import User
-from ..notifications import PREFERENCES, UNSUBSCRIBE_SALT, muted_preferences
+from ..notifications.preferences import PREFERENCES, muted_preferences
 from ..services import preferences as preference_services
+from ..tokens import BadToken, read_unsubscribe_token
 
 
 class PreferencesForm(forms.Form):
     def __init__(self, *args, muted=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for key, (label, _kinds) in PREFERENCES.items():
+        for key, label in PREFERENCES.items():
             self.fields[key] = forms.BooleanField(
                 label=label, required=False, initial=key not in muted
             )
@@ -39,11 +39,10 @@ def preferences(request):
 @csrf_exempt
 def unsubscribe(request, token):
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        preference = data["p"]
-        user = get_object_or_404(User, pk=int(data["u"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        user_id, preference = read_unsubscribe_token(token)
+    except BadToken as exc:
         raise Http404 from exc
+    user = get_object_or_404(User, pk=user_id)
     if preference not in PREFERENCES:
         raise Http404
     done = request.method == "POST"
@@ -52,5 +51,5 @@ def unsubscribe(request, token):
     return render(
         request,
         "notifications/unsubscribe.html",
-        {"label": PREFERENCES[preference][0], "done": done},
+        {"label": PREFERENCES[preference], "done": done},
     )

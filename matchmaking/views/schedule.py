@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
-from ..calendar import build_calendar, meeting_event, session_event
 from ..forms import VideoLinkForm
 from ..models import CalendarFeed
+from ..notifications.calendar import build_calendar, meeting_event, session_event
 from ..permissions import (
     can_replace_video_link,
     get_meeting_for_user,

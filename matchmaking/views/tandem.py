@@ -8,7 +8,7 @@ from .. import selectors
 from ..enums import Direction
 from ..forms import TandemProfileForm
 from ..permissions import get_institution_for_user, requests_visible_to
-from ..recommendations import recommend
+from ..selectors.recommendations import recommend
 from ..services.profiles import TANDEM_TEXT_FIELDS, update_tandem_profile
 from .access import tandem_member_required
 from .forms_page import form_page

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from matchmaking.enums import RequestStatus
 from matchmaking.models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
 from matchmaking.roles import ORGANISERS_GROUP
+from matchmaking.selectors.slots import busy_slots, slot_at, tour_slots
 from matchmaking.services.availability import set_availability
 from matchmaking.services.requests import accept_request
-from matchmaking.slots import busy_slots, slot_at, tour_slots
 
 from .conftest import log_in
 

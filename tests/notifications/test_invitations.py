@@ -24,6 +24,7 @@ from matchmaking.models import (
 )
 from matchmaking.services import DomainError, outbox
 from matchmaking.services import invitations as services
+from matchmaking.tokens import invitation_token
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Ein-langes-Passwort-2027"
@@ -42,7 +43,7 @@ def invite(people, **overrides):
 
 
 def link_path(invitation) -> str:
-    return reverse("invitation_accept", args=[services.invitation_token(invitation)])
+    return reverse("invitation_accept", args=[invitation_token(invitation)])
 
 
 def test_an_invitation_is_an_e_mail_in_the_invitees_language_with_the_link(client, people):
@@ -107,7 +108,7 @@ def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(cli
     late.refresh_from_db()
     assert late.state == InvitationState.EXPIRED
 
-    token = services.invitation_token(late)
+    token = invitation_token(late)
     assert client.get(reverse("invitation_accept", args=[token[:-2] + "xx"])).status_code == 404
     assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
 

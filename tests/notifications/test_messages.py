@@ -13,6 +13,9 @@ from django.utils import timezone
 from matchmaking import notifications
 from matchmaking.enums import Direction
 from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
+from matchmaking.notifications.links import portal_url
+from matchmaking.notifications.mime import build_email
+from matchmaking.notifications.outbox import enqueue
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
@@ -72,7 +75,7 @@ def test_the_e_mail_is_in_the_recipients_language_with_text_html_and_a_link(peop
     assert "华大集团" in sent.subject  # the institution's Chinese name for a Chinese reader
     assert "Wir möchten Sie treffen." in sent.body
     html = dict((m, c) for c, m in sent.alternatives)["text/html"]
-    link = notifications.portal_url("request_detail", request.pk)
+    link = portal_url("request_detail", request.pk)
     assert link.startswith("http") and link in sent.body and f'href="{link}"' in html
     row = OutboxMessage.objects.get()
     assert sent.extra_headers["Message-ID"] == row.message_id
@@ -219,22 +222,8 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
     assert OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL").count() == 2
 
 
-KINDS = [
-    "request_received",
-    "request_accepted",
-    "request_declined",
-    "request_withdrawn",
-    "request_cancelled",
-    "request_expired",
-    "request_nudge",
-    "meeting_scheduled",
-    "meeting_moved",
-    "meeting_cancelled",
-    "meeting_reminder",
-    "session_changed",
-    "session_cancelled",
-    "session_reminder",
-]
+# Every kind of the registry but the invitation, which renders from its own row.
+KINDS = [kind for kind in notifications.KINDS if kind != "invitation"]
 
 
 @pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
@@ -258,14 +247,14 @@ def test_every_kind_renders_text_and_html_in_each_language(people, language):
         "lead": "15min",
     }
     for kind in KINDS:
-        row = outbox.enqueue(
+        row = enqueue(
             kind=kind,
             recipient=people.chen,
             language=language,
             dedupe_key=f"render:{kind}",
             context=context,
         )
-        built = notifications.build_email(row)
+        built = build_email(row)
         html = dict((m, c) for c, m in built.alternatives)["text/html"]
         assert built.subject.startswith("[InnoHealth] ") and "\n" not in built.subject
         assert "http://127.0.0.1:8000/schedule/" in built.body and "/schedule/" in html

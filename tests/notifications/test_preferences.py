@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from matchmaking import notifications
 from matchmaking.enums import Direction
 from matchmaking.models import Meeting, OutboxMessage
+from matchmaking.notifications.preferences import muted_preferences
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
 from matchmaking.services.preferences import mute
@@ -30,7 +30,7 @@ def test_the_preferences_page_switches_optional_e_mails_off_but_not_meeting_chan
     assert client.get(url).status_code == 200
     response = client.post(url, {"request_nudges": "on", "reminders": "on"})
     assert response.status_code == 302
-    assert notifications.muted_preferences(people.chen) == ["request_updates"]
+    assert muted_preferences(people.chen) == ["request_updates"]
     request = ask(people)
     assert not OutboxMessage.objects.filter(email=people.chen.email).exists()
     request_services.accept_request(actor=people.chen, request=request)
@@ -51,9 +51,9 @@ def test_each_optional_e_mail_carries_a_working_unsubscribe_link(client, people)
     assert link in sent.body
     path = link.removeprefix("http://127.0.0.1:8000")
     page = client.get(path)
-    assert page.status_code == 200 and not notifications.muted_preferences(people.chen)
+    assert page.status_code == 200 and not muted_preferences(people.chen)
     assert client.post(path).status_code == 200  # no login, no CSRF token: one-click
-    assert notifications.muted_preferences(people.chen) == ["request_updates"]
+    assert muted_preferences(people.chen) == ["request_updates"]
     assert client.get(path[:-3] + "xx/").status_code == 404
 
 

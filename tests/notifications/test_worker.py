@@ -14,6 +14,7 @@ from django.urls import reverse
 from innohealth.celery import app
 from matchmaking.enums import Direction
 from matchmaking.models import Meeting, MeetingRequest, OutboxMessage, OutboxStatus
+from matchmaking.notifications.outbox import enqueue
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
@@ -190,7 +191,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_e_mail(
     try:
         with transaction.atomic():
             for n in range(150):
-                outbox.enqueue(
+                enqueue(
                     kind="request_received",
                     recipient=people.chen,
                     email=f"person{n}@bulk.example",

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from matchmaking.enums import InstitutionKind, RequestStatus, Seeking
 from matchmaking.models import AuditRecord, MeetingRequest
-from matchmaking.recommendations import recommend
+from matchmaking.selectors.recommendations import recommend
 from matchmaking.services.requests import decline_request
 from tests import factories
 

@@ -88,11 +88,8 @@ def test_the_viewer_can_change_their_time_zone(client, people):
 def test_a_new_person_gets_the_time_zone_of_their_role(client, people, meeting):
     """Invited without a zone, a partner sees Shanghai time and a tandem member Berlin time."""
     from matchmaking.models.invitations import InvitationRole
-    from matchmaking.services.invitations import (
-        accept_invitation,
-        create_invitation,
-        invitation_token,
-    )
+    from matchmaking.services.invitations import accept_invitation, create_invitation
+    from matchmaking.tokens import invitation_token
 
     new_people = {}
     for role, email, party in (

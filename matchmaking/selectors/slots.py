@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .enums import MeetingStatus
-from .models import BlockedSlot, Meeting, Session, Tour
+from ..enums import MeetingStatus
+from ..models import BlockedSlot, Meeting, Session, Tour
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from .enums import MeetingStatus
-from .models import Meeting, Session
+from ..enums import MeetingStatus
+from ..models import Meeting, Session
 
 PRODID = "-//InnoHealth Matchmaking//Matchmaking Tour//EN"
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"

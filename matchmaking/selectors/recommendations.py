@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .enums import InstitutionKind, Seeking
-from .models import Institution, Tandem, Topic
+from ..enums import InstitutionKind, Seeking
+from ..models import Institution, Tandem, Topic
 
 # The kinds of institution that can give what a tandem seeks.
 SEEKING_FITS: dict[str, frozenset[str]] = {

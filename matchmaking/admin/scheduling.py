@@ -1,6 +1,7 @@
-"""The organisers' scheduling pages in the admin site: plan-and-confirm, and the meeting grid.
+"""The organisers' scheduling in the admin site: unavailable slots, plan-and-confirm, and the
+meeting grid.
 
-Both are reached from a tour (its change page and the "Plan meeting schedule" action) and only
+The two pages are reached from a tour (its change page and the "Plan meeting schedule" action) and only
 call services; a refusal of the domain is shown as a message or a form error.
 """
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,23 +20,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .availability import Party
-from .enums import MeetingStatus
-from .models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
-from .permissions import is_organiser
-from .reasons import unscheduled_reason_text
-from .services import DomainError
-from .services.availability import ensure_no_meeting_in
-from .services.meetings import move_meeting, schedule_meeting
-from .services.scheduling import (
+from ..enums import MeetingStatus
+from ..models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
+from ..permissions import is_organiser
+from ..reasons import unscheduled_reason_text
+from ..selectors.availability import Party
+from ..selectors.slots import SlotTime, published_sessions, session_parties, slot_at, tour_slots
+from ..services import DomainError
+from ..services.availability import ensure_no_meeting_in
+from ..services.meetings import move_meeting, schedule_meeting
+from ..services.scheduling import (
     SchedulePlan,
     apply_schedule,
     plan_schedule,
     schedulable_requests,
     tour_problems,
 )
-from .slots import SlotTime, published_sessions, session_parties, slot_at, tour_slots
-from .timezones import ViewerZones, show_time
+from ..timezones import ViewerZones, show_time
 
 DEFAULT_TIME_LIMIT = 10
 
@@ -93,6 +94,17 @@ class BlockedSlotForm(forms.ModelForm):
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+@admin.register(BlockedSlot)
+class BlockedSlotAdmin(admin.ModelAdmin):
+    form = BlockedSlotForm
+    list_display = ["starts_at", "tandem", "institution", "tour"]
+    # Either side may be empty, which Django's automatic select_related leaves out.
+    list_select_related = ["tour", "tandem", "institution"]
+    list_filter = ["tour"]
+    search_fields = ["tandem__name", "institution__name"]
+    autocomplete_fields = ["tandem", "institution"]
 
 
 # --- plan and confirm ---------------------------------------------------------------------

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from .enums import MeetingStatus, RequestStatus
-from .models import BlockedSlot, Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
-from .permissions import institution_of, sessions_visible_to, tandem_of
+from ..enums import MeetingStatus, RequestStatus
+from ..models import BlockedSlot, Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
+from ..permissions import institution_of, sessions_visible_to, tandem_of
 from .slots import SlotTime, tour_slots
 
 

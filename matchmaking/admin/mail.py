@@ -1,4 +1,5 @@
-"""The organisers' admin for invitations and the outbox. Every action calls a service."""
+"""The organisers' admin for e-mail: invitations (one by one or imported) and the outbox.
+Every action calls a service."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,14 +10,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from . import admin as core_admin
-from .models import Invitation, InvitationState, OutboxMessage
-from .services import DomainError
-from .services import invitations as invitation_services
-from .services import outbox as outbox_services
+from ..models import Invitation, InvitationState, OutboxMessage
+from ..services import DomainError
+from ..services import invitations as invitation_services
+from ..services import outbox as outbox_services
+from .base import ActorForm, ActorFormAdmin, ReadOnlyAdmin, service_action
 
 
-class InvitationForm(core_admin.ActorForm):
+class InvitationForm(ActorForm):
     """Adding an invitation goes through the service, which also writes its e-mail."""
 
     class Meta:
@@ -66,7 +67,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(core_admin.ActorFormAdmin):
+class InvitationAdmin(ActorFormAdmin):
     form = InvitationForm
     list_display = ["email", "name", "role", "tandem", "institution", "language", "state_label"]
     list_filter = [InvitationStateFilter, "role", "language"]
@@ -95,7 +96,7 @@ class InvitationAdmin(core_admin.ActorFormAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    resend = core_admin.service_action(
+    resend = service_action(
         invitation_services.resend_invitation,
         "invitation",
         description=_("Send the selected invitations again (new link)"),
@@ -105,7 +106,7 @@ class InvitationAdmin(core_admin.ActorFormAdmin):
             "count",
         ),
     )
-    revoke = core_admin.service_action(
+    revoke = service_action(
         invitation_services.revoke_invitation,
         "invitation",
         description=_("Revoke the selected invitations"),
@@ -160,7 +161,7 @@ class InvitationAdmin(core_admin.ActorFormAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "email", "language", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "dedupe_key", "last_error"]
@@ -168,16 +169,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxMessage._meta.fields] + ["message_id"]
     actions = ["retry"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    retry = core_admin.service_action(
+    retry = service_action(
         outbox_services.retry_message,
         "message",
         description=_("Send the selected failed e-mails again"),

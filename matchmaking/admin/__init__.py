@@ -1,0 +1,5 @@
+"""The organisers' admin site, one module per subject. Status changes go through the services,
+never through a field; ``base`` holds what the modules share. Importing a module registers its
+admin classes."""
+
+from . import agenda, log, mail, people, requests, scheduling  # noqa: F401

@@ -1,0 +1,207 @@
+"""The organisers' admin for tours and their agenda: days and breaks, sessions, speakers,
+supporters. Publishing and withdrawing a session go through its service."""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ..models import Session, Speaker, Supporter, Tour, TourDay, WindowBreak
+from ..permissions import is_organiser
+from ..services import sessions as session_services
+from . import scheduling
+from .base import service_action
+
+
+class TourDayInline(admin.TabularInline):
+    model = TourDay
+    extra = 0
+
+
+class SupporterInline(admin.TabularInline):
+    model = Supporter
+    extra = 0
+
+
+@admin.register(Tour)
+class TourAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TourDayInline, SupporterInline]
+    # Links to the meeting grid and the schedule planner.
+    change_form_template = "admin/matchmaking/tour/change_form.html"
+    actions = ["plan_schedule"]
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/schedule/",
+                self.admin_site.admin_view(partial(scheduling.plan_view, self)),
+                name="matchmaking_tour_schedule",
+            ),
+            path(
+                "<int:pk>/grid/",
+                self.admin_site.admin_view(partial(scheduling.grid_view, self)),
+                name="matchmaking_tour_grid",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def has_schedule_permission(self, request):
+        return is_organiser(request.user)
+
+    @admin.action(description=_("Plan meeting schedule"), permissions=["schedule"])
+    def plan_schedule(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one tour to plan."), messages.ERROR)
+            return None
+        return redirect("admin:matchmaking_tour_schedule", queryset.get().pk)
+
+
+class WindowBreakInline(admin.TabularInline):
+    model = WindowBreak
+    extra = 0
+
+
+@admin.register(TourDay)
+class TourDayAdmin(admin.ModelAdmin):
+    list_display = ["tour", "date", "window_start", "window_end"]
+    list_filter = ["tour"]
+    date_hierarchy = "date"
+    inlines = [WindowBreakInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "position", "organisation", "tour", "order"]
+    list_filter = ["tour"]
+    search_fields = ["name", "organisation", "position"]
+    list_editable = ["order"]
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    list_display = ["name", "tour", "url", "order"]
+    list_filter = ["tour"]
+    search_fields = ["name"]
+    list_editable = ["order"]
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = Session.speakers.through
+    extra = 1
+    verbose_name = _("speaker")
+    verbose_name_plural = _("speakers")
+
+
+class SessionDayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [(d.date.isoformat(), d.date.isoformat()) for d in TourDay.objects.order_by("date")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            try:
+                return queryset.filter(starts_at__date=self.value())
+            except ValidationError:
+                return queryset.none()
+        return queryset
+
+
+class SessionForm(forms.ModelForm):
+    """A published session may not be moved or given participants over their meetings."""
+
+    class Meta:
+        model = Session
+        fields = [
+            "tour",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "host",
+            "tandems",
+            "institutions",
+            "capacity",
+            "video_url",
+            "is_published",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("is_published"):
+            return data
+        institution_ids = {i.pk for i in data.get("institutions", [])}
+        if data.get("host"):
+            institution_ids.add(data["host"].pk)
+        if self.instance.pk:  # the speakers are edited in the inline below
+            institution_ids |= set(
+                self.instance.speakers.exclude(institution=None).values_list(
+                    "institution_id", flat=True
+                )
+            )
+        clashes = session_services.meetings_in_the_way(
+            tour_id=data["tour"].pk,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            tandem_ids=[t.pk for t in data.get("tandems", [])],
+            institution_ids=institution_ids,
+        )
+        if clashes:
+            raise ValidationError(session_services.clash_message(clashes))
+        return data
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
+    list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
+    list_display_links = ["title"]
+    list_filter = ["tour", SessionDayFilter, "kind", "is_published"]
+    search_fields = ["title", "description", "host__name"]
+    ordering = ["starts_at"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["tandems", "institutions"]
+    exclude = ["speakers"]
+    inlines = [SessionSpeakerInline]
+    actions = ["publish", "unpublish"]
+
+    publish = service_action(
+        session_services.publish_session,
+        "session",
+        description=_("Publish the selected sessions"),
+        done=ngettext_lazy(
+            "%(count)d session published; its participants are told.",
+            "%(count)d sessions published; their participants are told.",
+            "count",
+        ),
+    )
+
+    unpublish = service_action(
+        session_services.cancel_session,
+        "session",
+        description=_("Withdraw the selected sessions from the programme"),
+        done=ngettext_lazy(
+            "%(count)d session withdrawn; its participants are told.",
+            "%(count)d sessions withdrawn; their participants are told.",
+            "count",
+        ),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        # After the participants are saved, so the people told are the current ones.
+        super().save_related(request, form, formsets, change)
+        if change:
+            session_services.announce_session_change(
+                actor=request.user, session=form.instance, changed_fields=form.changed_data
+            )

@@ -1,0 +1,127 @@
+"""The organisers' admin for people: accounts, tandems and their members, institutions and
+their representatives, topics."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import MemberRole
+from ..models import Institution, Representative, Tandem, TandemMember, Topic, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "language", "groups"]
+    search_fields = ["email", "display_name", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {"fields": ["display_name", "first_name", "last_name", "language", "time_zone"]},
+        ),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Organisers manage people but cannot hand out superuser rights or raw permissions.
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["last_login", "date_joined", "is_superuser", "user_permissions"]
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class TandemMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        roles = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if sorted(roles) != sorted(MemberRole.values):
+            raise ValidationError(
+                _("A tandem has exactly two members: one researcher and one entrepreneur.")
+            )
+
+
+class TandemMemberInline(admin.TabularInline):
+    model = TandemMember
+    formset = TandemMemberFormSet
+    extra = 2
+    max_num = 2
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_de", "name_zh_hans", "slug"]
+    search_fields = ["name_en", "name_de", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "kind", "city", "province"]
+    list_filter = ["tours", "kind", "province", "topics"]
+    search_fields = ["name", "name_zh", "city", "description", "description_zh"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics", "tours"]
+    inlines = [RepresentativeInline]
+
+
+@admin.register(Tandem)
+class TandemAdmin(admin.ModelAdmin):
+    list_display = ["name", "project_title", "tour", "research_organisation", "company"]
+    list_filter = ["tour", "topics"]
+    search_fields = ["name", "project_title", "summary", "research_organisation", "company"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics"]
+    inlines = [TandemMemberInline]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["user", "institution", "position"]
+    list_filter = ["institution__kind"]
+    search_fields = [
+        "user__email",
+        "user__display_name",
+        "institution__name",
+        "institution__name_zh",
+    ]
+    autocomplete_fields = ["user", "institution"]
+
+
+@admin.register(TandemMember)
+class TandemMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "tandem", "role"]
+    list_filter = ["role", "tandem__tour"]
+    search_fields = ["user__email", "user__display_name", "tandem__name"]
+    autocomplete_fields = ["user", "tandem"]

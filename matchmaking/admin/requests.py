@@ -1,0 +1,202 @@
+"""The organisers' admin for meeting requests and meetings: every change through a service."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ..models import Meeting, MeetingRequest, PreferredSlot
+from ..reasons import unscheduled_reason_text
+from ..services import DomainError
+from ..services import meetings as meeting_services
+from ..services import requests as request_services
+from .base import ActorForm, ActorFormAdmin, service_action
+
+
+class PreferredSlotInline(admin.TabularInline):
+    model = PreferredSlot
+    extra = 0
+    can_delete = False
+    readonly_fields = ["starts_at", "rank"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MeetingRequestForm(ActorForm):
+    """On the add page the organiser files a request on behalf of its sender, through the service."""
+
+    class Meta:
+        model = MeetingRequest
+        fields = ["tandem", "institution", "direction", "message"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.instance = request_services.request_meeting(
+                actor=self.actor,
+                tandem=data["tandem"],
+                institution=data["institution"],
+                direction=data["direction"],
+                message=data["message"],
+            )
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(ActorFormAdmin):
+    list_display = [
+        "tandem",
+        "institution",
+        "direction",
+        "status",
+        "created_at",
+        "why_unscheduled",
+    ]
+    list_filter = ["tour", "status", "direction", "institution__kind", "tandem__topics"]
+    search_fields = ["tandem__name", "institution__name", "institution__name_zh", "message"]
+    list_select_related = ["tandem", "institution"]
+    date_hierarchy = "created_at"
+    inlines = [PreferredSlotInline]
+    actions = ["accept", "decline", "cancel"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = MeetingRequestForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in MeetingRequest._meta.fields] + ["why_unscheduled"]
+
+    @admin.display(description=_("why no slot was found"))
+    def why_unscheduled(self, obj):
+        return unscheduled_reason_text(obj.unscheduled_reason)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # The service in the form's clean() already saved the new request.
+        if change:
+            return
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    accept = service_action(
+        request_services.accept_request,
+        "request",
+        description=_("Accept and place in the earliest free slot"),
+        done=ngettext_lazy(
+            "%(count)d request accepted.",
+            "%(count)d requests accepted.",
+            "count",
+        ),
+    )
+    decline = service_action(
+        request_services.decline_request,
+        "request",
+        description=_("Decline"),
+        done=ngettext_lazy(
+            "%(count)d request declined.",
+            "%(count)d requests declined.",
+            "count",
+        ),
+    )
+    cancel = service_action(
+        request_services.cancel_request,
+        "request",
+        description=_("Cancel (and its meeting)"),
+        done=ngettext_lazy(
+            "%(count)d request cancelled.",
+            "%(count)d requests cancelled.",
+            "count",
+        ),
+    )
+
+
+class MeetingForm(ActorForm):
+    """Adding places an accepted request; changing the start moves it. Both through services."""
+
+    class Meta:
+        model = Meeting
+        fields = ["request", "starts_at", "video_url"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if self.instance.pk is None:
+                self.instance = meeting_services.schedule_meeting(
+                    actor=self.actor, request=data["request"], start=data["starts_at"]
+                )
+            elif "starts_at" in self.changed_data:
+                meeting_services.move_meeting(
+                    actor=self.actor, meeting=self.instance, start=data["starts_at"]
+                )
+                self.instance.refresh_from_db()
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ActorFormAdmin):
+    form = MeetingForm
+    list_display = ["starts_at", "tandem", "institution", "status", "video_url"]
+    list_filter = ["tour", "status", "institution__kind"]
+    search_fields = ["tandem__name", "institution__name", "institution__name_zh"]
+    list_select_related = ["tandem", "institution"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at"]
+    autocomplete_fields = ["request"]
+    actions = ["cancel", "mark_held", "mark_no_show"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["request"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # Placement and moves were saved by the services; only the video link is edited here.
+        if change and "video_url" in form.changed_data:
+            Meeting.objects.filter(pk=obj.pk).update(video_url=form.cleaned_data["video_url"])
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    cancel = service_action(
+        meeting_services.cancel_meeting,
+        "meeting",
+        description=_("Cancel the selected meetings"),
+        done=ngettext_lazy(
+            "%(count)d meeting cancelled.",
+            "%(count)d meetings cancelled.",
+            "count",
+        ),
+    )
+    mark_held = service_action(
+        meeting_services.mark_meeting_held,
+        "meeting",
+        description=_("Mark as held"),
+        done=ngettext_lazy(
+            "%(count)d meeting marked as held.",
+            "%(count)d meetings marked as held.",
+            "count",
+        ),
+    )
+    mark_no_show = service_action(
+        meeting_services.mark_meeting_no_show,
+        "meeting",
+        description=_("Mark as no-show"),
+        done=ngettext_lazy(
+            "%(count)d meeting marked as no-show.",
+            "%(count)d meetings marked as no-show.",
+            "count",
+        ),
+    )

@@ -1,0 +1,107 @@
+"""Every kind of e-mail the portal sends, one registry entry each: who receives it, its
+templates (templates/emails/<kind>/subject.txt, body.txt, body.html), the preference that
+switches it off, whether it carries a calendar entry, and when a written row is out of date.
+
+A new kind of e-mail is one entry here, one function in ``messages.py`` and its three templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..enums import MeetingStatus, RequestStatus
+from ..models import Invitation, InvitationStatus, Meeting, MeetingRequest, OutboxMessage, Session
+from . import calendar, recipients
+from .preferences import muted_preferences
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    # (object the message is about, who acted) → the people told; None: the invited address.
+    recipients: Callable | None
+    # The switch in PREFERENCES that silences it; None: always sent.
+    preference: str | None = None
+    # METHOD of the attached calendar entry (REQUEST or CANCEL); "" for no entry.
+    calendar_method: str = ""
+    # Given the row's context: true when the row should no longer go out.
+    out_of_date: Callable[[dict], bool] | None = None
+
+    def template(self, part: str) -> str:
+        return f"emails/{self.name}/{part}"
+
+
+def _meeting_moved_or_gone(context: dict) -> bool:
+    return not Meeting.objects.filter(
+        pk=context["meeting_id"],
+        status=MeetingStatus.SCHEDULED,
+        starts_at=datetime.fromisoformat(context["starts_at"]),
+    ).exists()
+
+
+def _session_moved_or_gone(context: dict) -> bool:
+    return not Session.objects.filter(
+        pk=context["session_id"],
+        is_published=True,
+        starts_at=datetime.fromisoformat(context["starts_at"]),
+    ).exists()
+
+
+def _request_answered(context: dict) -> bool:
+    return not MeetingRequest.objects.filter(
+        pk=context["request_id"], status=RequestStatus.PENDING
+    ).exists()
+
+
+def _invitation_closed(context: dict) -> bool:
+    return not Invitation.objects.filter(
+        pk=context["invitation_id"], nonce=context["nonce"], status=InvitationStatus.OPEN
+    ).exists()
+
+
+_KINDS = [
+    Kind("request_received", recipients.receivers, "request_updates"),
+    Kind("request_accepted", recipients.other_side, "request_updates"),
+    Kind("request_declined", recipients.other_side, "request_updates"),
+    Kind("request_withdrawn", recipients.other_side, "request_updates"),
+    Kind("request_cancelled", recipients.other_side, "request_updates"),
+    Kind("request_expired", recipients.other_side, "request_updates"),
+    Kind("request_nudge", recipients.receivers, "request_nudges", out_of_date=_request_answered),
+    Kind("meeting_scheduled", recipients.both_sides, calendar_method=calendar.REQUEST),
+    Kind("meeting_moved", recipients.both_sides, calendar_method=calendar.REQUEST),
+    Kind("meeting_cancelled", recipients.both_sides, calendar_method=calendar.CANCEL),
+    Kind(
+        "meeting_reminder", recipients.both_sides, "reminders", out_of_date=_meeting_moved_or_gone
+    ),
+    Kind("session_changed", recipients.session_people, calendar_method=calendar.REQUEST),
+    Kind("session_cancelled", recipients.session_people, calendar_method=calendar.CANCEL),
+    Kind(
+        "session_reminder",
+        recipients.session_people,
+        "reminders",
+        out_of_date=_session_moved_or_gone,
+    ),
+    Kind("invitation", None, out_of_date=_invitation_closed),
+]
+KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
+
+
+def preference_of(kind: str) -> str | None:
+    return KINDS[kind].preference if kind in KINDS else None
+
+
+def is_obsolete(message: OutboxMessage) -> bool:
+    """Whether the row no longer should go out: the person switched it off meanwhile, a reminder
+    for something cancelled or moved, a nudge for a request already answered, a replaced or
+    closed invitation. Changes themselves (moved, cancelled) always go out."""
+    kind = KINDS[message.kind]
+    recipient = message.recipient
+    if (
+        kind.preference
+        and recipient is not None
+        and kind.preference in muted_preferences(recipient)
+    ):
+        return True
+    return kind.out_of_date is not None and kind.out_of_date(message.context)

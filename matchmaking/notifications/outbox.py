@@ -1,0 +1,74 @@
+"""Writing the outbox: a row per e-mail inside the caller's transaction, its Celery task queued
+only after the commit. Sending, retrying and sweeping are services (``services/outbox.py``).
+
+The task is queued by name through the Celery app, so this package never imports the tasks
+module (which imports the services, which import this package).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from innohealth.celery import app as celery_app
+
+from ..models import OutboxMessage, User
+
+SEND_TASK = "matchmaking.tasks.send_outbox_message"
+
+logger = logging.getLogger("matchmaking.outbox")
+
+
+def enqueue(
+    *,
+    kind: str,
+    dedupe_key: str,
+    context: dict,
+    recipient: User | None = None,
+    email: str = "",
+    language: str = "",
+    time_zone: str = "",
+    ics: bytes | str = "",
+    ics_method: str = "",
+) -> OutboxMessage | None:
+    """Write one e-mail; None when the same notification (``dedupe_key``) was written before."""
+    if isinstance(ics, bytes):
+        ics = ics.decode()
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                recipient=recipient,
+                email=email or recipient.email,
+                kind=kind,
+                language=language or recipient.language,
+                time_zone=time_zone or recipient.time_zone,
+                context=context,
+                ics=ics,
+                ics_method=ics_method,
+                dedupe_key=dedupe_key[:200],
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(publish, message.pk))
+    return message
+
+
+def publish(message_id: int, countdown: float | None = None) -> bool:
+    """Hand the row to the broker. A broker that is down must not break the change that wrote
+    the row: the row stays pending and the sweeper queues it again."""
+    try:
+        # A signature by name runs in-process when tasks are eager (no Redis) like the task would.
+        celery_app.signature(SEND_TASK, args=(message_id,)).apply_async(
+            countdown=countdown, retry=False
+        )
+    except (BrokerError, OSError) as exc:
+        logger.warning("outbox #%s not queued, the sweeper will retry: %s", message_id, exc)
+        return False
+    queued_at = timezone.now() + timedelta(seconds=countdown or 0)
+    OutboxMessage.objects.filter(pk=message_id).update(queued_at=queued_at)
+    return True

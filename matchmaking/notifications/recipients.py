@@ -1,0 +1,50 @@
+"""Who hears about what. Each function takes the object the message is about and the person who
+acted (None when an organiser's batch or the system acted without a side)."""
+
+from __future__ import annotations
+
+from ..models import Meeting, MeetingRequest, Session, User
+from ..permissions import Side, receiver_side, side_of
+from ..selectors.slots import session_parties
+
+
+def tandem_people(tandem_id: int) -> list[User]:
+    return list(User.objects.filter(tandem_membership__tandem_id=tandem_id, is_active=True))
+
+
+def institution_people(institution_id: int) -> list[User]:
+    return list(User.objects.filter(representative__institution_id=institution_id, is_active=True))
+
+
+def side_people(request: MeetingRequest | Meeting, side: Side) -> list[User]:
+    if side == Side.TANDEM:
+        return tandem_people(request.tandem_id)
+    return institution_people(request.institution_id)
+
+
+def receivers(request: MeetingRequest, actor: User | None = None) -> list[User]:
+    """The side a request was sent to: it has to answer."""
+    return side_people(request, receiver_side(request))
+
+
+def both_sides(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
+    return tandem_people(request.tandem_id) + institution_people(request.institution_id)
+
+
+def other_side(request: MeetingRequest, actor: User | None = None) -> list[User]:
+    """Those who did not act; when an organiser or the system acted, both sides."""
+    side = side_of(actor, request) if actor is not None else None
+    if side == Side.TANDEM:
+        return side_people(request, Side.INSTITUTION)
+    if side == Side.INSTITUTION:
+        return side_people(request, Side.TANDEM)
+    return both_sides(request)
+
+
+def session_people(session: Session, actor: User | None = None) -> list[User]:
+    """Everyone the session keeps busy: its tandems, participating and host institutions, and
+    the institutions of its speakers."""
+    tandem_ids, institution_ids = session_parties(session)
+    people = User.objects.filter(tandem_membership__tandem_id__in=tandem_ids)
+    people |= User.objects.filter(representative__institution_id__in=institution_ids)
+    return list(people.filter(is_active=True).distinct())

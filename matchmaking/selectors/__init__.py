@@ -1,0 +1,40 @@
+"""Reads: what the pages, the admin and the services look up, shaped so that the number of
+queries does not grow with the data. Nothing here writes.
+
+- ``slots``: a tour's slots and who is busy in them
+- ``availability``: whose availability a person manages, and their grid of slots
+- ``tours``, ``directory``, ``requests``, ``schedule``: what the portal's pages show
+- ``recommendations``: institutions ranked for a tandem
+
+Selectors import models, permissions and the pure helpers below them, never services,
+notifications, views, admin or tasks.
+"""
+
+from .directory import cities, directory
+from .requests import free_slots_for, recommendation_candidates, requests_by_status, with_details
+from .schedule import (
+    SHOWN_MEETING_STATUSES,
+    meetings_for_calendar,
+    my_sessions,
+    schedule_for,
+    upcoming_meetings,
+)
+from .tours import current_tour, programme, public_page, tour_for
+
+__all__ = [
+    "SHOWN_MEETING_STATUSES",
+    "cities",
+    "current_tour",
+    "directory",
+    "free_slots_for",
+    "meetings_for_calendar",
+    "my_sessions",
+    "programme",
+    "public_page",
+    "recommendation_candidates",
+    "requests_by_status",
+    "schedule_for",
+    "tour_for",
+    "upcoming_meetings",
+    "with_details",
+]

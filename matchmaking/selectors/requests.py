@@ -1,0 +1,53 @@
+"""Meeting requests as the dashboards and request pages show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from ..enums import RequestStatus
+from ..models import Institution, MeetingRequest, Tandem, Tour
+from .slots import SlotTime, busy_slots, tour_slots
+
+
+def with_details(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
+    return requests.select_related("tandem", "institution", "tour", "meeting").prefetch_related(
+        "preferred_slots", "tandem__topics", "institution__topics"
+    )
+
+
+@dataclass
+class RequestGroup:
+    status: str
+    label: str
+    requests: list[MeetingRequest]
+
+
+def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]:
+    rows = list(with_details(requests))
+    return [
+        RequestGroup(status, label, [r for r in rows if r.status == status])
+        for status, label in RequestStatus.choices
+        if any(r.status == status for r in rows)
+    ]
+
+
+def recommendation_candidates(tandem: Tandem) -> list[Institution]:
+    """The tour's institutions the tandem has no open request with."""
+    open_with = MeetingRequest.objects.filter(
+        tandem=tandem, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
+    ).values("institution_id")
+    return list(
+        tandem.tour.institutions.exclude(pk__in=open_with)
+        .prefetch_related("topics")
+        .order_by("name")
+    )
+
+
+def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:
+    """The tour's slots in which neither side is busy: what the request forms offer."""
+    slots = tour_slots(tour)
+    busy = busy_slots(tour, slots)
+    taken = busy.tandem(tandem_id) | busy.institution(institution_id)
+    return [s for s in slots if s.id not in taken]
