@@ -19,9 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.instances import SIZES, generate  # noqa: E402
-from matchmaking.scheduling import Result, first_free, optimise  # noqa: E402
+from matchmaking.scheduling import Result, first_free  # noqa: E402
 from matchmaking.scheduling.compaction import LONG_GAP  # noqa: E402
 from matchmaking.scheduling.model import largest_idle_gaps  # noqa: E402
+from matchmaking.scheduling.optimiser import optimise  # noqa: E402
 
 _METHODS = ("greedy", "optimiser")
 

@@ -1,11 +1,12 @@
-"""Meeting scheduling in pure Python (no Django): data model, greedy and optimiser.
+"""Meeting scheduling in pure Python (no Django): the data model and greedy placement.
 
-See docs/scheduling.md for the model, the objectives and the JSON format.
+The optimiser (`matchmaking.scheduling.optimiser`) is imported only where a plan is made:
+it loads OR-Tools (and with it NumPy and pandas), which a web process or a mail worker
+has no use for. See docs/scheduling.md for the model, the objectives and the JSON format.
 """
 
 from .greedy import earliest_slot, first_free
 from .model import Instance, InstanceError, Participant, Reason, Request, Result, Slot
-from .optimiser import optimise
 
 __all__ = [
     "Instance",
@@ -17,5 +18,4 @@ __all__ = [
     "Slot",
     "earliest_slot",
     "first_free",
-    "optimise",
 ]

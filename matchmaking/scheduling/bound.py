@@ -6,13 +6,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 
+from .control import Deadline
 from .model import Instance
 
-# HiGHS solves to ~1e-7; without this slack an LP optimum of exactly k could floor to k-1.
+# GLOP solves to ~1e-7; without this slack an LP optimum of exactly k could floor to k-1.
 _LP_TOLERANCE = 1e-6
 
 
@@ -63,10 +62,18 @@ def _parties(instance: Instance, request_id: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Relaxation:
-    """The LP relaxation: its bound on placed meetings and its (often integral) solution."""
+    """An upper bound on placed meetings and, when the LP was solved, its solution.
+
+    The LP solution is often integral or nearly so. Without it (the time ran out or the
+    run was stopped) the bound is the cheaper `capacity_bound` and `values` is empty.
+    """
 
     bound: int
     values: dict[tuple[str, str], float]
+
+    @property
+    def solved(self) -> bool:
+        return bool(self.values)
 
     def support(self) -> dict[str, list[str]]:
         """Slots each request uses with a positive value in the LP solution."""
@@ -80,39 +87,67 @@ class Relaxation:
         return {r: s for (r, s), value in self.values.items() if value > 1 - _LP_TOLERANCE}
 
 
-def lp_relaxation(instance: Instance, opts: Options) -> Relaxation:
-    """Fixed meetings plus the LP optimum over the choices, rounded down.
+def lp_relaxation(instance: Instance, opts: Options, deadline: Deadline) -> Relaxation:
+    """Fixed meetings plus the LP optimum over the choices (GLOP), rounded down.
 
     With moves allowed, locked requests are relaxed to "at most one slot" like the others,
-    which can only raise the bound, so it stays valid.
+    which can only raise the bound, so it stays valid. When the LP is not solved by the
+    deadline, the capacity bound stands in.
     """
     columns = [(r, s) for r, slot_ids in opts.choices.items() for s in slot_ids]
     if not columns:
         return Relaxation(bound=len(opts.fixed), values={})
-    rows = _constraint_rows(instance, opts, columns)
-    row_index = np.repeat(np.arange(len(rows)), [len(cols) for cols in rows])
-    col_index = np.fromiter((c for cols in rows for c in cols), dtype=np.int64)
-    matrix = coo_matrix(
-        (np.ones(len(col_index)), (row_index, col_index)), shape=(len(rows), len(columns))
-    ).tocsr()
-    solution = linprog(
-        c=-np.ones(len(columns)),
-        A_ub=matrix,
-        b_ub=np.ones(len(rows)),
-        bounds=(0, 1),
-        method="highs",
+    fallback = Relaxation(bound=capacity_bound(instance, opts), values={})
+    model = linear_solver_pb2.MPModelProto(maximize=True)
+    model.variable.extend(
+        [linear_solver_pb2.MPVariableProto(lower_bound=0, upper_bound=1, objective_coefficient=1)]
+        * len(columns)
     )
-    if solution.status != 0:
-        # Not expected for this bounded, feasible LP; the trivial bound is still valid.
-        return Relaxation(bound=len(opts.fixed) + len(opts.choices), values={})
+    for row in _constraint_rows(instance, opts, columns):
+        model.constraint.add(
+            var_index=row, coefficient=[1.0] * len(row), lower_bound=-math.inf, upper_bound=1
+        )
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.LoadModelFromProto(model)
+    seconds = deadline.remaining()
+    if seconds <= 0:
+        return fallback
+    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    with deadline.watching(solver.InterruptSolve):
+        status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        return fallback
+    values = [variable.solution_value() for variable in solver.variables()]
+    bound = len(opts.fixed) + math.floor(solver.Objective().Value() + _LP_TOLERANCE)
     return Relaxation(
-        bound=len(opts.fixed) + math.floor(-solution.fun + _LP_TOLERANCE),
-        values=dict(zip(columns, solution.x.tolist(), strict=True)),
+        bound=min(bound, fallback.bound), values=dict(zip(columns, values, strict=True))
     )
 
 
-def lp_upper_bound(instance: Instance, *, allow_moves: bool = False) -> int:
-    return lp_relaxation(instance, options(instance, allow_moves=allow_moves)).bound
+def capacity_bound(instance: Instance, opts: Options) -> int:
+    """A bound that needs no solver: a participant meets at most once per slot it has.
+
+    Participants whose requests outnumber the slots they could use are counted at their
+    capacity; every request of the others counts once.
+    """
+    slots_of: defaultdict[str, set[str]] = defaultdict(set)
+    requests_of: defaultdict[str, list[str]] = defaultdict(list)
+    for request_id, slot_ids in opts.choices.items():
+        if not slot_ids:
+            continue
+        for party in _parties(instance, request_id):
+            slots_of[party].update(slot_ids)
+            requests_of[party].append(request_id)
+    # The most over-asked first: capping them covers the most requests.
+    ordered = sorted(slots_of, key=lambda p: len(slots_of[p]) - len(requests_of[p]))
+    covered: set[str] = set()
+    bound = len(opts.fixed)
+    for party in ordered:
+        uncovered = [r for r in requests_of[party] if r not in covered]
+        if len(slots_of[party]) < len(uncovered):
+            bound += len(slots_of[party])
+            covered.update(uncovered)
+    return bound + sum(1 for r, slot_ids in opts.choices.items() if slot_ids and r not in covered)
 
 
 def _constraint_rows(

@@ -25,8 +25,9 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from .control import Deadline
 from .model import Instance
 
 # An idle gap longer than this splits a participant's day noticeably.
@@ -44,6 +45,8 @@ _NOWHERE = -1  # slot of a request left out
 # Seconds between looks at the requests left out: few ever fit, and on large instances
 # a look costs as much as a batch of moves.
 _PLACE_EVERY = 0.25
+# Moves tried without finding a better schedule, per possible move, before giving up.
+_PATIENCE = 5
 
 
 class Compactor:
@@ -266,27 +269,36 @@ class Compactor:
 
     # -- search -----------------------------------------------------------------------
 
-    def run(self, seconds: float) -> dict[str, str]:
-        """Anneal for `seconds`; return the best placements seen.
+    def run(
+        self, deadline: Deadline, on_tick: Callable[[dict[str, str]], object] | None = None
+    ) -> dict[str, str]:
+        """Anneal until `deadline`; return the best placements seen.
 
         Between batches of moves, requests left out that now fit are placed: moving
         meetings around can open a slot for them. Placing never undoes a meeting, so
-        the best schedule seen also has the most meetings.
+        the best schedule seen also has the most meetings. The search ends early once
+        nothing is left to improve, or when it has tried every possible move several
+        times over without finding a better schedule (a small re-plan gets there fast).
         """
+        seconds = deadline.remaining()
         started = time.monotonic()
         best_total, best = self.total, list(self._slot)
         self._refresh_targets()
-        next_placing = 0.0
+        next_placing, stale = 0.0, 0
+        patience = _PATIENCE * sum(len(c) for c in self._choices if len(c) > 1) + _BATCH
         while True:
             elapsed = time.monotonic() - started
             if elapsed >= next_placing:
                 next_placing = elapsed + _PLACE_EVERY
                 if self._place_left_out():
-                    best_total, best = self.total, list(self._slot)
-            if elapsed >= seconds or not self._idle_people:
+                    best_total, best, stale = self.total, list(self._slot), 0
+                if on_tick is not None:
+                    on_tick(self.placements())
+            if deadline.remaining() <= 0 or not self._idle_people or stale > patience:
                 break
-            temperature = _HOT * (_COLD / _HOT) ** (elapsed / seconds)
+            temperature = _HOT * (_COLD / _HOT) ** min(1.0, elapsed / max(seconds, 1e-9))
             for _ in range(_BATCH):
+                stale += 1
                 proposal = self._propose()
                 if proposal is None:
                     continue
@@ -294,7 +306,7 @@ class Compactor:
                 if delta <= 0 or self._rng.random() < math.exp(-delta / temperature):
                     self._commit(moves, costs)
                     if self.total < best_total:
-                        best_total, best = self.total, list(self._slot)
+                        best_total, best, stale = self.total, list(self._slot), 0
             self._refresh_targets()
         self._restore(best)
         return self.placements()

@@ -91,6 +91,8 @@ def result_for(
     upper_bound: int,
     optimal: bool,
     moved: frozenset[str] = frozenset(),
+    interrupted: bool = False,
+    without_meeting_bound: int = 0,
 ) -> Result:
     """Wrap placements in a Result, explaining every request left out."""
     unplaced = {
@@ -102,4 +104,6 @@ def result_for(
         upper_bound=upper_bound,
         optimal=optimal or len(placements) == upper_bound,
         moved=moved,
+        interrupted=interrupted,
+        without_meeting_bound=without_meeting_bound,
     )

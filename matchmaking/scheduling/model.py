@@ -113,10 +113,19 @@ class Instance:
                 by_participant[party].append(request)
         return {pid: tuple(requests) for pid, requests in by_participant.items()}
 
-    def common_slots(self, request: Request) -> list[str]:
+    def common_slots(self, request: Request) -> tuple[str, ...]:
         """Slots both parties are available in, earliest first."""
-        first, second = (self.participant_by_id[pid].available for pid in request.parties)
-        return sorted(first & second, key=self.slot_rank.__getitem__)
+        common = self._common.get(request.id)
+        if common is None:
+            first, second = (self.participant_by_id[pid].available for pid in request.parties)
+            common = tuple(sorted(first & second, key=self.slot_rank.__getitem__))
+            self._common[request.id] = common
+        return common
+
+    @cached_property
+    def _common(self) -> dict[str, tuple[str, ...]]:
+        """common_slots per request, filled as they are asked for (greedy asks often)."""
+        return {}
 
     @cached_property
     def feasible_participants(self) -> frozenset[str]:
@@ -132,6 +141,8 @@ class Instance:
 
     def validate(self) -> None:
         """Raise InstanceError with a human message for the first problem found."""
+        if "_valid" in self.__dict__:
+            return  # the instance is immutable: once is enough
         if not self.slots:
             raise InstanceError("The instance has no slots.")
         _no_duplicates("slot", (slot.id for slot in self.slots))
@@ -146,6 +157,7 @@ class Instance:
         for request in self.requests:
             self._validate_request(request)
         self._validate_locked_clashes()
+        self.__dict__["_valid"] = True
 
     def _validate_request(self, request: Request) -> None:
         if len(request.parties) != 2:
@@ -249,6 +261,10 @@ class Result:
     upper_bound: int
     optimal: bool
     moved: frozenset[str] = field(default_factory=frozenset)
+    # The run was asked to stop before its time limit; this is the best schedule by then.
+    interrupted: bool = False
+    # No schedule leaves fewer participants without a meeting than this.
+    without_meeting_bound: int = 0
 
     @property
     def placed(self) -> int:
@@ -288,6 +304,9 @@ class Result:
             "upper_bound": self.upper_bound,
             "optimal": self.optimal,
             "moved": sorted(self.moved),
+            "without_meeting": len(self.participants_without_meeting(instance)),
+            "without_meeting_bound": self.without_meeting_bound,
+            "interrupted": self.interrupted,
         }
 
 

@@ -1,17 +1,24 @@
 """CP-SAT optimiser: most meetings, then nobody left out, then compact days.
 
-1. Placement. The LP relaxation (also the upper bound) is solved first; its solution is
-   usually integral or nearly so. The better of its rounding and the greedy result seeds
-   CP-SAT, which on large instances only chooses among the slots the LP or the seed uses:
-   the whole model is far too slow for CP-SAT on 2 cores, the reduced one takes seconds.
+1. Bound and placement. The LP relaxation (GLOP; also the upper bound) is solved first;
+   its solution is usually integral or nearly so. The better of its rounding and the
+   greedy result seeds CP-SAT, which on large instances only chooses among the slots the
+   LP or the seed uses: the whole model is far too slow for CP-SAT on 2 cores, the
+   reduced one takes seconds.
 2. Repair. Large neighbourhood search: free the requests around a participant without
    a meeting (or, below the bound, a side of a request left out), keep every other
    meeting where it is, and let CP-SAT re-solve that small model (placed meetings, then
    participants with a meeting, then idle slots). A neighbourhood is only taken over
    when it places more or leaves fewer without a meeting, so the result never falls
    below the greedy baseline. Small instances are one neighbourhood.
-3. Compaction (compaction.py). A local search with the placed meetings fixed moves and
+3. Moves (only when allowed): the same search with confirmed meetings free to move but
+   never dropped, taken only when it places more, so a run with moves never places fewer
+   than one without and moves nothing for nothing.
+4. Compaction (compaction.py). A local search with the placed meetings fixed moves and
    swaps meetings to close idle gaps longer than two slots, for the time that is left.
+
+Every stage works within the run's deadline, bound included, and hands back the best
+schedule it has when the deadline passes or the caller asks to stop (see control.py).
 """
 
 from __future__ import annotations
@@ -19,16 +26,19 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from .bound import Options, Relaxation, lp_relaxation, options
 from .compaction import Compactor
-from .greedy import fill, first_free, result_for
+from .control import Deadline
+from .greedy import Bookings, fill, first_free, result_for
 from .model import Instance, Result
 
+# Share of the time left that the LP bound may use; without it the capacity bound stands.
+_BOUND_SHARE = 0.6
 # Share of the time left after the LP that placement may use; the rest polishes.
 _PLACEMENT_SHARE = 0.4
 # Up to this many open requests CP-SAT gets the whole model and can prove optimality.
@@ -43,17 +53,21 @@ _COMPACTION_SHARE = 0.25
 # Share of the time left that large neighbourhood search may spend on placing more
 # meetings and on participants without one; compaction gets the rest.
 _REPAIR_SHARE = 0.5
+# Share of the time left that moving confirmed meetings may use, when allowed.
+_MOVES_SHARE = 0.5
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
 
 Placements = dict[str, str]
 
 
-class _Clock:
-    def __init__(self, seconds: float) -> None:
-        self._deadline = time.monotonic() + seconds
+@dataclass(frozen=True)
+class Progress:
+    """Where a run is: passed to `on_progress` after each stage and during compaction."""
 
-    def remaining(self) -> float:
-        return max(0.0, self._deadline - time.monotonic())
+    stage: str
+    placed: int
+    upper_bound: int
+    elapsed: float
 
 
 def optimise(
@@ -62,54 +76,129 @@ def optimise(
     time_limit: float = 10.0,
     allow_moves: bool = False,
     workers: int = 2,
+    started: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[Progress], object] | None = None,
 ) -> Result:
     """Place as many requests as possible, then spread and compact them.
 
-    Locked meetings stay in their slot unless `allow_moves`; then moving one is only
-    worth it when it places at least one more meeting.
+    `time_limit` is a ceiling for the whole run, counted from `started` (a
+    `time.monotonic()` reading; default now). `should_stop` is polled throughout; once it
+    returns true the run ends with the best schedule found so far, marked `interrupted`.
+    The greedy schedule is always computed, so that is the least a run returns.
+
+    Locked meetings stay in their slot unless `allow_moves`; then one moves only when that
+    places more meetings.
     """
-    clock = _Clock(time_limit)
+    deadline = Deadline(time_limit, started=started, should_stop=should_stop)
     instance.validate()
-    opts = options(instance, allow_moves=allow_moves)
-    relaxation = lp_relaxation(instance, opts)
-    current = _start(instance, opts, relaxation, allow_moves)
-    upper_bound, proven = relaxation.bound, False
-    if len(current) < upper_bound:
-        placement = _Placement(instance, opts, relaxation, current, allow_moves)
-        outcome = placement.solve(clock.remaining() * _PLACEMENT_SHARE, workers)
-        if outcome is not None:
-            current = max(current, outcome.placements, key=len)
-            if placement.whole:
-                upper_bound = min(upper_bound, placement.bound_from(outcome.objective_bound))
-                proven = outcome.status == cp_model.OPTIMAL
-    # A solve cut short may leave out a request that still fits; greedy adds it.
-    filling = time.monotonic()
-    current = fill(instance, current, instance.requests)
-    # The last fill and the result take about as long again; keep that time back.
-    reserve = 2 * (time.monotonic() - filling)
-    # Locked meetings, even movable ones, stay where placement put them from here on.
-    movable = {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
-    current = _polish(instance, movable, current, upper_bound, clock, workers)
-    compactor = Compactor(instance, current, movable, seed=_SEED)
-    current = compactor.run(clock.remaining() - reserve)
-    # Compaction may have opened a slot for a request left out; greedy adds it.
-    current = fill(instance, current, instance.requests)
-    moved = frozenset(
-        r.id for r in instance.requests if r.locked is not None and current[r.id] != r.locked
-    )
-    return result_for(instance, current, upper_bound=upper_bound, optimal=proven, moved=moved)
+    return _Run(instance, deadline, workers, on_progress).solve(allow_moves)
 
 
-def _start(
-    instance: Instance, opts: Options, relaxation: Relaxation, allow_moves: bool
-) -> Placements:
-    """The better of greedy and the rounded LP solution."""
-    greedy = first_free(instance).placements
+class _Run:
+    def __init__(
+        self,
+        instance: Instance,
+        deadline: Deadline,
+        workers: int,
+        on_progress: Callable[[Progress], object] | None,
+    ) -> None:
+        self.instance = instance
+        self.deadline = deadline
+        self.workers = workers
+        self.on_progress = on_progress
+        self.upper_bound = len(instance.requests)
+
+    def report(self, stage: str, placements: Mapping[str, str]) -> None:
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(stage, len(placements), self.upper_bound, self.deadline.elapsed())
+            )
+
+    def solve(self, allow_moves: bool) -> Result:
+        instance, deadline = self.instance, self.deadline
+        current = first_free(instance).placements
+        self.report("greedy", current)
+        fixed = options(instance)
+        # With moves allowed the bound must allow them too: locked requests are relaxed.
+        relaxation = lp_relaxation(
+            instance,
+            options(instance, allow_moves=True) if allow_moves else fixed,
+            deadline.part(_BOUND_SHARE),
+        )
+        self.upper_bound, proven = relaxation.bound, False
+        current = max(current, _rounded(instance, fixed, relaxation), key=len)
+        self.report("bound", current)
+        if len(current) < self.upper_bound and relaxation.solved:
+            placement = _Placement(instance, fixed, relaxation, current)
+            outcome = placement.solve(deadline.part(_PLACEMENT_SHARE), self.workers)
+            if outcome is not None:
+                current = max(current, outcome.placements, key=len)
+                if placement.whole and not allow_moves:
+                    self.upper_bound = min(
+                        self.upper_bound, placement.bound_from(outcome.objective_bound)
+                    )
+                    proven = outcome.status == cp_model.OPTIMAL
+            self.report("placement", current)
+        # A solve cut short may leave out a request that still fits; greedy adds it.
+        filling = time.monotonic()
+        current = fill(instance, current, instance.requests)
+        # The last fill and the result take about as long again; keep that time back.
+        reserve = 2 * (time.monotonic() - filling)
+        current = _polish(instance, fixed.choices, current, self.upper_bound, self)
+        self.report("repair", current)
+        if allow_moves and len(current) < self.upper_bound:
+            current = _with_moves(instance, current, self)
+            self.report("moves", current)
+        # Confirmed meetings, even movable ones, stay where they are from here on.
+        compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
+        current = compactor.run(
+            deadline.part(keep=reserve), on_tick=lambda placed: self.report("compaction", placed)
+        )
+        # Compaction may have opened a slot for a request left out; greedy adds it.
+        current = fill(instance, current, instance.requests)
+        moved = frozenset(
+            r.id for r in instance.requests if r.locked is not None and current[r.id] != r.locked
+        )
+        result = result_for(
+            instance,
+            current,
+            upper_bound=self.upper_bound,
+            optimal=proven,
+            moved=moved,
+            interrupted=deadline.stopped(),
+            without_meeting_bound=_cannot_meet(instance, fixed, allow_moves),
+        )
+        self.report("done", current)
+        return result
+
+
+def _rounded(instance: Instance, opts: Options, relaxation: Relaxation) -> Placements:
+    """The LP solution's integral part where it fits around the locked meetings, filled
+    up greedily. (With moves allowed the LP may put a locked request elsewhere.)"""
+    placements = dict(opts.fixed)
+    bookings = Bookings()
+    for request_id, slot_id in placements.items():
+        bookings.book(instance.request_by_id[request_id], slot_id)
+    for request_id, slot_id in relaxation.integral_part().items():
+        request = instance.request_by_id[request_id]
+        free = request_id not in placements and request.locked is None
+        if free and bookings.is_free(request, slot_id):
+            placements[request_id] = slot_id
+            bookings.book(request, slot_id)
+    return fill(instance, placements, instance.requests)
+
+
+def _cannot_meet(instance: Instance, opts: Options, allow_moves: bool) -> int:
+    """Participants who could meet in principle, yet not around the confirmed meetings:
+    a lower bound on how many are left without a meeting."""
     if allow_moves:
-        # Rounding could drop a locked meeting, which must stay placed.
-        return greedy
-    rounded = fill(instance, {**opts.fixed, **relaxation.integral_part()}, instance.requests)
-    return max(greedy, rounded, key=len)
+        return 0
+    held = {party for r in opts.fixed for party in _parties(instance, r)}
+    can = {
+        party for r, slot_ids in opts.choices.items() if slot_ids for party in _parties(instance, r)
+    }
+    return len(instance.feasible_participants - held - can)
 
 
 @dataclass
@@ -148,7 +237,8 @@ class _SubModel:
                 self.cp.add_at_most_one(held)
         self.placed = sum(self.x.values())
 
-    def solve(self, hint: Placements, seconds: float, workers: int) -> _Outcome | None:
+    def solve(self, hint: Placements, deadline: Deadline, workers: int) -> _Outcome | None:
+        seconds = deadline.remaining()
         if seconds < _MIN_SOLVE_SECONDS:
             return None
         for (request_id, slot_id), var in self.x.items():
@@ -157,7 +247,8 @@ class _SubModel:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.num_workers = workers
-        status = solver.solve(self.cp)
+        with deadline.watching(solver.stop_search):
+            status = solver.solve(self.cp)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         placements = dict(self.pinned)
@@ -169,49 +260,39 @@ class _SubModel:
 
 
 class _Placement(_SubModel):
-    """Stage 1: the most meetings; with moves allowed, then the fewest moves."""
+    """Stage 1: the most meetings, confirmed ones where they are."""
 
     def __init__(
-        self,
-        instance: Instance,
-        opts: Options,
-        relaxation: Relaxation,
-        start: Placements,
-        allow_moves: bool,
+        self, instance: Instance, opts: Options, relaxation: Relaxation, start: Placements
     ) -> None:
         self.whole = len(opts.choices) <= _WHOLE_MODEL_REQUESTS
         domains = opts.choices if self.whole else _reduced(opts, relaxation, start)
         super().__init__(instance, domains, pinned=opts.fixed)
         self.start = start
         self.fixed = len(opts.fixed)
-        stays = []
-        for request in instance.requests:
-            if allow_moves and request.locked is not None:
-                # A confirmed meeting may move but is never dropped.
-                self.cp.add_exactly_one(self.x[(request.id, s)] for s in domains[request.id])
-                stays.append(self.x[(request.id, request.locked)])
-        # One more meeting must outweigh keeping every locked one in place.
-        self.move_weight = len(stays) + 1
         # The known bound as a constraint: reaching it proves optimality at once.
         self.cp.add(self.placed <= relaxation.bound - self.fixed)
-        self.cp.maximize(self.move_weight * self.placed + sum(stays))
+        self.cp.maximize(self.placed)
 
-    def solve(self, seconds: float, workers: int) -> _Outcome | None:  # type: ignore[override]
-        return super().solve(self.start, seconds, workers)
+    def solve(self, deadline: Deadline, workers: int) -> _Outcome | None:  # type: ignore[override]
+        return super().solve(self.start, deadline, workers)
 
     def bound_from(self, objective_bound: float) -> int:
-        """Placed meetings implied by CP-SAT's bound on the weighted objective."""
-        return self.fixed + int((objective_bound + 1e-6) // self.move_weight)
+        """Placed meetings implied by CP-SAT's bound on the objective."""
+        return self.fixed + int(objective_bound + 1e-6)
 
 
 def _reduced(opts: Options, relaxation: Relaxation, start: Placements) -> dict[str, list[str]]:
     """Per request only the slots the LP solution or the start uses."""
-    domains = relaxation.support()
-    for request_id in opts.choices:
+    support = relaxation.support()
+    domains: dict[str, list[str]] = {}
+    for request_id, slot_ids in opts.choices.items():
+        shared = set(slot_ids)
+        domains[request_id] = [s for s in support.get(request_id, ()) if s in shared]
         slot_id = start.get(request_id)
         if slot_id is not None and slot_id not in domains[request_id]:
             domains[request_id].append(slot_id)
-    return {r: domains[r] for r in opts.choices}
+    return domains
 
 
 # -- stage 2 and 3: large neighbourhood search --------------------------------------------
@@ -222,8 +303,7 @@ def _polish(
     movable: Mapping[str, list[str]],
     current: Placements,
     upper_bound: int,
-    clock: _Clock,
-    workers: int,
+    run: _Run,
 ) -> Placements:
     """More meetings and fewer participants without one, by re-solving around them.
 
@@ -232,58 +312,142 @@ def _polish(
     bound is not reached, for at most `_REPAIR_SHARE` of the time left.
     """
     if len(movable) <= _WHOLE_MODEL_REQUESTS:
-        seconds = clock.remaining() * (1 - _COMPACTION_SHARE)
-        outcome = _solve_neighbourhood(instance, movable, set(movable), current, seconds, workers)
-        return current if outcome is None else outcome.placements
+        deadline = run.deadline.part(1 - _COMPACTION_SHARE)
+        return _improved(instance, movable, set(movable), current, deadline, run.workers)
     rng = random.Random(_SEED)
-    budget = _Clock(clock.remaining() * _REPAIR_SHARE)
-    score = _score(instance, current)
+    budget = run.deadline.part(_REPAIR_SHARE)
     seeds = _repair_seeds(instance, movable, current, upper_bound)
     while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS:
         free = _neighbourhood(instance, movable, rng.choice(seeds), rng)
-        seconds = min(budget.remaining(), _NEIGHBOURHOOD_SECONDS)
-        outcome = _solve_neighbourhood(instance, movable, free, current, seconds, workers)
-        if outcome is None:
-            continue
-        candidate = _score(instance, outcome.placements)
-        if candidate > score:
-            current, score = outcome.placements, candidate
+        step = budget.within(_NEIGHBOURHOOD_SECONDS)
+        better = _improved(instance, movable, free, current, step, run.workers)
+        if better is not current:
+            current = better
             seeds = _repair_seeds(instance, movable, current, upper_bound)
     return current
+
+
+def _improved(
+    instance: Instance,
+    movable: Mapping[str, list[str]],
+    free: set[str],
+    current: Placements,
+    deadline: Deadline,
+    workers: int,
+) -> Placements:
+    """`current` with the requests in `free` re-solved, if that places more or leaves
+    fewer without a meeting; else `current` itself."""
+    model = _Lexicographic(
+        instance, _domains(instance, movable, free, current), _pinned(current, free)
+    )
+    outcome = model.solve(current, deadline, workers)
+    if outcome is None or _score(instance, outcome.placements) <= _score(instance, current):
+        return current
+    return outcome.placements
 
 
 def _repair_seeds(
     instance: Instance, movable: Mapping[str, list[str]], current: Placements, upper_bound: int
 ) -> list[str]:
-    """Participants without a meeting; failing those, sides of requests left out."""
-    without = sorted(_without_meeting(instance, current))
+    """Participants without a meeting who could have one; failing those, sides of
+    requests left out."""
+    left_out = {
+        party
+        for request_id, slot_ids in movable.items()
+        if slot_ids and request_id not in current
+        for party in _parties(instance, request_id)
+    }
+    without = sorted(_without_meeting(instance, current) & left_out)
     if without or len(current) >= upper_bound:
         return without
+    return sorted(left_out)
+
+
+def _with_moves(instance: Instance, current: Placements, run: _Run) -> Placements:
+    """More meetings by moving confirmed ones too, never dropping one.
+
+    A neighbourhood around a side of a request left out is re-solved with its confirmed
+    meetings free to move; among the schedules that place the most, the one that keeps
+    most confirmed meetings where they are wins. It is taken only when it places more,
+    so no meeting moves unless that places another one.
+    """
+    everything = options(instance, allow_moves=True).choices
+    budget = run.deadline.part(_MOVES_SHARE)
+    if len(everything) <= _WHOLE_MODEL_REQUESTS:
+        return _moved(instance, everything, set(everything), current, budget, run.workers)
+    rng = random.Random(_SEED)
+    seeds = _left_out_sides(instance, everything, current)
+    while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS:
+        free = _neighbourhood(instance, everything, rng.choice(seeds), rng)
+        step = budget.within(_NEIGHBOURHOOD_SECONDS)
+        better = _moved(instance, everything, free, current, step, run.workers)
+        if better is not current:
+            current = better
+            seeds = _left_out_sides(instance, everything, current)
+    return current
+
+
+def _left_out_sides(
+    instance: Instance, choices: Mapping[str, list[str]], current: Placements
+) -> list[str]:
     return sorted(
         {
             party
-            for request_id, slot_ids in movable.items()
+            for request_id, slot_ids in choices.items()
             if slot_ids and request_id not in current
             for party in _parties(instance, request_id)
         }
     )
 
 
-def _solve_neighbourhood(
+def _moved(
     instance: Instance,
-    movable: Mapping[str, list[str]],
+    choices: Mapping[str, list[str]],
     free: set[str],
     current: Placements,
-    seconds: float,
+    deadline: Deadline,
     workers: int,
-) -> _Outcome | None:
-    pinned = {r: s for r, s in current.items() if r not in free}
-    busy = {(party, s) for r, s in pinned.items() for party in instance.request_by_id[r].parties}
-    domains = {
-        r: [s for s in movable[r] if all((p, s) not in busy for p in _parties(instance, r))]
+) -> Placements:
+    model = _Moves(instance, _domains(instance, choices, free, current), _pinned(current, free))
+    outcome = model.solve(current, deadline, workers)
+    if outcome is None or len(outcome.placements) <= len(current):
+        return current
+    return outcome.placements
+
+
+class _Moves(_SubModel):
+    """Most meetings, then most confirmed meetings in their slot; none dropped."""
+
+    def __init__(
+        self, instance: Instance, domains: Mapping[str, list[str]], pinned: Placements
+    ) -> None:
+        super().__init__(instance, domains, pinned)
+        stays = []
+        for request_id, slot_ids in domains.items():
+            locked = instance.request_by_id[request_id].locked
+            if locked is not None:
+                self.cp.add_exactly_one(self.x[(request_id, s)] for s in slot_ids)
+                if locked in slot_ids:
+                    stays.append(self.x[(request_id, locked)])
+        # One more meeting must outweigh keeping every confirmed one in place.
+        self.cp.maximize((len(stays) + 1) * self.placed + sum(stays))
+
+
+def _pinned(current: Placements, free: set[str]) -> Placements:
+    return {r: s for r, s in current.items() if r not in free}
+
+
+def _domains(
+    instance: Instance, choices: Mapping[str, list[str]], free: set[str], current: Placements
+) -> dict[str, list[str]]:
+    """The slots each freed request may take: its choices not held by a pinned meeting."""
+    busy = {
+        (party, s) for r, s in current.items() if r not in free for party in _parties(instance, r)
+    }
+    return {
+        r: [s for s in choices[r] if all((p, s) not in busy for p in _parties(instance, r))]
         for r in free
     }
-    return _Lexicographic(instance, domains, pinned).solve(current, seconds, workers)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from ..enums import MeetingStatus, RequestStatus
 from ..models import MeetingRequest, Tour, User
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
-from ..scheduling import InstanceError, Result, optimise
+from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
 from ..windows import break_problem, window_problem
 from .errors import DomainError
@@ -278,6 +278,10 @@ def plan_schedule(
     instance = built.tour_instance.instance
     if not instance.slots:
         raise DomainError(_("The tour has no meeting slots: add days with a meeting window."))
+    # Imported here, not at the top: this module is loaded by the admin in every web process,
+    # which must not load OR-Tools (see docs/performance.md).
+    from ..scheduling.optimiser import optimise
+
     try:
         result = (
             optimise(instance, time_limit=time_limit, allow_moves=allow_moves)

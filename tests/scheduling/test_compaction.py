@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from matchmaking.scheduling import Instance, Participant, Request, Slot, first_free
 from matchmaking.scheduling.bound import options
 from matchmaking.scheduling.compaction import Compactor
+from matchmaking.scheduling.control import Deadline
 from matchmaking.scheduling.greedy import result_for
 from matchmaking.scheduling.model import largest_idle_gaps
 
@@ -33,7 +34,7 @@ def test_swap_closes_a_gap_no_single_move_can():
     start = {"pa": "s0", "pb": "s4", "bc": "s1"}
     assert largest_idle_gaps(instance, start)[("P", 0)] == 3
     compactor = Compactor(instance, start, movable(instance))
-    placements = compactor.run(seconds=2)
+    placements = compactor.run(Deadline(2))
     # pb cannot move alone (B is busy in s1) and bc gains nothing by moving alone;
     # only exchanging their slots closes P's gap.
     assert placements == {"pa": "s0", "pb": "s1", "bc": "s4"}
@@ -50,7 +51,7 @@ def test_locked_meetings_never_move():
         (Request("pa", ("P", "A"), locked="s0"), Request("pb", ("P", "B"), locked="s4")),
     )
     placements = {"pa": "s0", "pb": "s4"}
-    assert Compactor(instance, placements, movable(instance)).run(seconds=0.2) == placements
+    assert Compactor(instance, placements, movable(instance)).run(Deadline(0.2)) == placements
 
 
 @SETTINGS
@@ -59,7 +60,7 @@ def test_compaction_keeps_schedules_valid_and_never_worse(instance, seed):
     start = first_free(instance).placements
     compactor = Compactor(instance, start, movable(instance), seed=seed)
     before = compactor.total
-    placements = compactor.run(seconds=0.02)
+    placements = compactor.run(Deadline(0.02))
     # Every meeting stays placed, in a valid slot, locked ones where they were; a request
     # left out may be added when moves open a slot for it.
     assert placements.keys() >= start.keys()
@@ -85,5 +86,5 @@ def test_compaction_places_a_request_by_moving_a_meeting_aside():
     )
     start = first_free(instance).placements
     assert start == {"ab": "s0"}
-    placements = Compactor(instance, start, movable(instance)).run(seconds=0.2)
+    placements = Compactor(instance, start, movable(instance)).run(Deadline(0.2))
     assert placements == {"ab": "s1", "ac": "s0"}

@@ -5,8 +5,8 @@ from matchmaking.scheduling import (
     Request,
     Slot,
     first_free,
-    optimise,
 )
+from matchmaking.scheduling.optimiser import optimise
 
 SLOTS = (Slot("s1", 0, 0), Slot("s2", 0, 1))
 

@@ -5,7 +5,8 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaking.scheduling import Instance, Participant, Request, Slot, first_free, optimise
+from matchmaking.scheduling import Instance, Participant, Request, Slot, first_free
+from matchmaking.scheduling.optimiser import optimise
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
