@@ -31,7 +31,7 @@ def walk(patterns):
 walk(get_resolver().url_patterns)
 admin.site.get_urls()
 app.loader.import_default_modules()
-assert "matchmaking.tasks" in sys.modules and "matchmaking.admin_scheduling" in sys.modules
+assert "matchmaking.tasks" in sys.modules and "matchmaking.admin.scheduling" in sys.modules
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
