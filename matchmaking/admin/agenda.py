@@ -151,7 +151,7 @@ class SessionForm(forms.ModelForm):
                 )
             )
         clashes = session_services.meetings_in_the_way(
-            tour_id=data["tour"].pk,
+            tour=data["tour"],
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             tandem_ids=[t.pk for t in data.get("tandems", [])],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,12 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..enums import MeetingStatus
-from ..models import BlockedSlot, Institution, Meeting, MeetingRequest, Tandem, Tour
+from ..models import BlockedSlot, Institution, MeetingRequest, Tandem, Tour
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..selectors.availability import Party
-from ..selectors.slots import SlotTime, published_sessions, session_parties, slot_at, tour_slots
+from ..selectors.occupancy import Cause, occupancy
+from ..selectors.slots import SlotTime, slot_at, tour_slots
 from ..services import DomainError
 from ..services.availability import ensure_no_meeting_in
 from ..services.meetings import move_meeting, schedule_meeting
@@ -178,9 +177,13 @@ def plan_view(model_admin, request, pk: int):
 
 @dataclass
 class Column:
-    key: str
+    pk: int
     name: str
     is_tandem: bool
+
+    @property
+    def key(self) -> str:
+        return f"t{self.pk}" if self.is_tandem else f"i{self.pk}"
 
 
 @dataclass
@@ -223,48 +226,25 @@ def _slot_label(slot: SlotTime, zones: ViewerZones) -> str:
 def _columns(tour: Tour) -> list[Column]:
     tandems = Tandem.objects.filter(tour=tour).order_by("name").only("pk", "name")
     institutions = Institution.objects.filter(tours=tour).order_by("name").only("pk", "name")
-    return [Column(f"t{t.pk}", t.name, True) for t in tandems] + [
-        Column(f"i{i.pk}", i.name, False) for i in institutions
+    return [Column(t.pk, t.name, True) for t in tandems] + [
+        Column(i.pk, i.name, False) for i in institutions
     ]
 
 
-def _cells(tour: Tour, day_slots: list[SlotTime]) -> dict[tuple[str, str], Cell]:
+def _cells(tour: Tour, day_slots: list[SlotTime], columns: list[Column]) -> dict:
     """What each participant has in each slot of one day; a meeting wins over the rest."""
+    occupied = occupancy(tour, slots=day_slots)
     cells: dict[tuple[str, str], Cell] = {}
-    if not day_slots:
-        return cells
-    start, end = day_slots[0].starts_at, day_slots[-1].ends_at
-
-    def mark(key: str, starts_at, ends_at, cell: Cell) -> None:
-        for slot in day_slots:
-            if slot.starts_at < ends_at and slot.ends_at > starts_at:
-                cells.setdefault((key, slot.id), cell)
-
-    meetings = Meeting.objects.filter(
-        tour=tour, status=MeetingStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
-    ).select_related("tandem", "institution")
-    for meeting in meetings:
-        mark(
-            f"t{meeting.tandem_id}",
-            meeting.starts_at,
-            meeting.ends_at,
-            Cell("meeting", meeting.institution.name),
-        )
-        mark(
-            f"i{meeting.institution_id}",
-            meeting.starts_at,
-            meeting.ends_at,
-            Cell("meeting", meeting.tandem.name),
-        )
-    for session in published_sessions(tour).filter(starts_at__lt=end, ends_at__gt=start):
-        tandem_ids, institution_ids = session_parties(session)
-        keys = [f"t{pk}" for pk in tandem_ids] + [f"i{pk}" for pk in institution_ids]
-        for key in keys:
-            mark(key, session.starts_at, session.ends_at, Cell("session", session.title))
-    blocked = BlockedSlot.objects.filter(tour=tour, starts_at__gte=start, starts_at__lt=end)
-    for row in blocked.only("tandem_id", "institution_id", "starts_at"):
-        key = f"t{row.tandem_id}" if row.tandem_id else f"i{row.institution_id}"
-        mark(key, row.starts_at, row.starts_at + timedelta(minutes=1), Cell("unavailable"))
+    for column in columns:
+        party = {"tandem_id": column.pk} if column.is_tandem else {"institution_id": column.pk}
+        for slot_id, engagements in occupied.in_slots(**party).items():
+            first = min(engagements, key=lambda e: list(Cause).index(e.cause))
+            if first.meeting:
+                meeting = first.meeting
+                text = meeting.institution.name if column.is_tandem else meeting.tandem.name
+            else:
+                text = first.session.title if first.session else ""
+            cells[(column.key, slot_id)] = Cell(str(first.cause), text)
     return cells
 
 
@@ -311,7 +291,7 @@ def grid_view(model_admin, request, pk: int):
         status = 400
     day_slots = [slot for slot in slots if slot.day == day]
     columns = _columns(tour)
-    cells = _cells(tour, day_slots)
+    cells = _cells(tour, day_slots, columns)
     rows = [
         (
             show_time(slot.starts_at, zones),

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from ..enums import MeetingStatus, RequestStatus
-from ..models import BlockedSlot, Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
-from ..permissions import institution_of, sessions_visible_to, tandem_of
-from .slots import SlotTime, tour_slots
+from ..enums import RequestStatus
+from ..models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
+from ..permissions import institution_of, tandem_of
+from .occupancy import Cause, Occupancy, occupancy
+from .slots import SlotTime
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,17 @@ class Party:
         return self.tandem is not None
 
     @property
+    def ids(self) -> dict:
+        """The party as the answers of an ``Occupancy`` take it."""
+        return {"tandem_id": self.pk} if self.tandem else {"institution_id": self.pk}
+
+    def occupancy(self, tour: Tour, *, slots: list[SlotTime] | None = None) -> Occupancy:
+        """Who is busy when, read for this party only."""
+        if self.tandem:
+            return occupancy(tour, slots=slots, tandem_ids=[self.pk])
+        return occupancy(tour, slots=slots, institution_ids=[self.pk])
+
+    @property
     def lookup(self) -> dict:
         """Filter for rows that carry a tandem and an institution (blocked slots, meetings…)."""
         return {"tandem": self.tandem} if self.tandem else {"institution": self.institution}
@@ -51,14 +63,6 @@ def party_of(user: User) -> Party | None:
     return Party(institution=institution) if institution is not None else None
 
 
-def scheduled_meetings(party: Party, tour: Tour) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(tour=tour, status=MeetingStatus.SCHEDULED, **party.lookup)
-
-
-def overlaps(slot: SlotTime, starts_at, ends_at) -> bool:
-    return slot.starts_at < ends_at and slot.ends_at > starts_at
-
-
 @dataclass
 class GridRow:
     slot: SlotTime
@@ -67,22 +71,19 @@ class GridRow:
     sessions: list[Session] = field(default_factory=list)
 
 
-def availability_grid(user: User, party: Party, tour: Tour) -> list[list[GridRow]]:
+def availability_grid(party: Party, tour: Tour) -> list[list[GridRow]]:
     """The tour's slots day by day, with what the party already has in each of them."""
-    slots = tour_slots(tour)
-    blocked = set(
-        BlockedSlot.objects.filter(tour=tour, **party.lookup).values_list("starts_at", flat=True)
-    )
-    meetings = list(scheduled_meetings(party, tour).select_related("tandem", "institution"))
-    sessions = list(sessions_visible_to(user).filter(tour=tour))
+    occupied = party.occupancy(tour)
+    held = occupied.in_slots(**party.ids)
     days: defaultdict[int, list[GridRow]] = defaultdict(list)
-    for slot in slots:
+    for slot in occupied.slots:
+        engagements = held.get(slot.id, [])
         days[slot.day].append(
             GridRow(
                 slot=slot,
-                unavailable=slot.starts_at in blocked,
-                meeting=next((m for m in meetings if overlaps(slot, m.starts_at, m.ends_at)), None),
-                sessions=[s for s in sessions if overlaps(slot, s.starts_at, s.ends_at)],
+                unavailable=any(e.cause == Cause.UNAVAILABLE for e in engagements),
+                meeting=next((e.meeting for e in engagements if e.meeting), None),
+                sessions=[e.session for e in engagements if e.session],
             )
         )
     return [days[day] for day in sorted(days)]

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 
 from ..enums import RequestStatus
 from ..models import Institution, MeetingRequest, Tandem, Tour
-from .slots import SlotTime, busy_slots, tour_slots
+from .occupancy import occupancy
+from .slots import SlotTime
 
 
 def with_details(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
@@ -47,7 +48,5 @@ def recommendation_candidates(tandem: Tandem) -> list[Institution]:
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:
     """The tour's slots in which neither side is busy: what the request forms offer."""
-    slots = tour_slots(tour)
-    busy = busy_slots(tour, slots)
-    taken = busy.tandem(tandem_id) | busy.institution(institution_id)
-    return [s for s in slots if s.id not in taken]
+    occupied = occupancy(tour, tandem_ids=[tandem_id], institution_ids=[institution_id])
+    return occupied.free(tandem_id=tandem_id, institution_id=institution_id)

@@ -1,12 +1,11 @@
-"""The tour's slots, cut from each day's meeting window, and who is busy in them."""
+"""The tour's slots, cut from each day's meeting window (who is busy in them: ``occupancy``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..enums import MeetingStatus
-from ..models import BlockedSlot, Meeting, Session, Tour
+from ..models import Session, Tour
 
 
 @dataclass(frozen=True)
@@ -41,24 +40,6 @@ def tour_slots(tour: Tour) -> list[SlotTime]:
     return slots
 
 
-@dataclass
-class Busy:
-    """Who is taken when: the slots each tandem and institution cannot use for a new meeting."""
-
-    by_tandem: dict[int, set[str]]
-    by_institution: dict[int, set[str]]
-
-    def tandem(self, tandem_id: int) -> set[str]:
-        return self.by_tandem.setdefault(tandem_id, set())
-
-    def institution(self, institution_id: int) -> set[str]:
-        return self.by_institution.setdefault(institution_id, set())
-
-
-def _overlapping(slots: list[SlotTime], start: datetime, end: datetime) -> list[str]:
-    return [s.id for s in slots if s.starts_at < end and s.ends_at > start]
-
-
 def published_sessions(tour: Tour):
     """The tour's published sessions, ready for ``session_parties``."""
     return Session.objects.filter(tour=tour, is_published=True).prefetch_related(
@@ -75,39 +56,6 @@ def session_parties(session: Session) -> tuple[set[int], set[int]]:
     if session.host_id:
         institution_ids.add(session.host_id)
     return tandem_ids, institution_ids
-
-
-def busy_slots(
-    tour: Tour, slots: list[SlotTime], *, exclude_request_ids: frozenset[int] = frozenset()
-) -> Busy:
-    """Slots blocked by unavailability, published sessions and scheduled meetings.
-
-    Meetings of ``exclude_request_ids`` are left out so a caller can treat them as movable.
-    """
-    busy = Busy({}, {})
-    for blocked in BlockedSlot.objects.filter(tour=tour):
-        ids = _overlapping(slots, blocked.starts_at, blocked.starts_at + timedelta(minutes=1))
-        target = (
-            busy.tandem(blocked.tandem_id)
-            if blocked.tandem_id
-            else busy.institution(blocked.institution_id)
-        )
-        target.update(ids)
-    for session in published_sessions(tour):
-        ids = _overlapping(slots, session.starts_at, session.ends_at)
-        tandem_ids, institution_ids = session_parties(session)
-        for tandem_id in tandem_ids:
-            busy.tandem(tandem_id).update(ids)
-        for institution_id in institution_ids:
-            busy.institution(institution_id).update(ids)
-    meetings = Meeting.objects.filter(tour=tour, status=MeetingStatus.SCHEDULED).exclude(
-        request_id__in=exclude_request_ids
-    )
-    for meeting in meetings.only("tandem_id", "institution_id", "starts_at", "ends_at"):
-        ids = _overlapping(slots, meeting.starts_at, meeting.ends_at)
-        busy.tandem(meeting.tandem_id).update(ids)
-        busy.institution(meeting.institution_id).update(ids)
-    return busy
 
 
 def slot_at(slots: list[SlotTime], start: datetime) -> SlotTime | None:

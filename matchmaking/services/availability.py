@@ -9,21 +9,22 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import BlockedSlot, Meeting, Tour, User
+from ..models import BlockedSlot, Tour, User
 from ..permissions import tours_of
-from ..selectors.availability import Party, overlaps, party_of, scheduled_meetings
-from ..selectors.slots import SlotTime, busy_slots, tour_slots
+from ..selectors.availability import Party, party_of
+from ..selectors.occupancy import Cause
+from ..selectors.slots import SlotTime, tour_slots
 from .audit import record_change
 from .errors import DomainError
 
 
-def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> list[Meeting]:
-    """Refuse to mark a slot unavailable while it holds one of the party's scheduled meetings;
-    returns those meetings."""
-    meetings = list(scheduled_meetings(party, tour).select_related("tandem", "institution"))
+def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> None:
+    """Refuse to mark a slot unavailable while it holds one of the party's scheduled meetings."""
+    held = party.occupancy(tour, slots=slots).in_slots(**party.ids)
     for slot in slots:
-        for meeting in meetings:
-            if overlaps(slot, meeting.starts_at, meeting.ends_at):
+        for engagement in held.get(slot.id, []):
+            if engagement.cause == Cause.MEETING:
+                meeting = engagement.meeting
                 other = meeting.institution if party.is_tandem else meeting.tandem
                 raise DomainError(
                     _(
@@ -39,7 +40,6 @@ def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> lis
                         ),
                     }
                 )
-    return meetings
 
 
 def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -> int:
@@ -69,7 +69,7 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
                 )
             )
         chosen = [slot for slot in slots if slot.id in wanted]
-        meetings = ensure_no_meeting_in(party, tour, chosen)
+        ensure_no_meeting_in(party, tour, chosen)
         starts = {slot.starts_at for slot in chosen}
         existing = BlockedSlot.objects.filter(tour=tour, **party.lookup)
         existing.exclude(starts_at__in=starts).delete()
@@ -78,10 +78,9 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
             BlockedSlot(tour=tour, starts_at=start, **party.lookup) for start in starts - kept
         )
         # The party's own meetings hold slots it can use, so they do not count as taken here.
-        busy = busy_slots(
-            tour, slots, exclude_request_ids=frozenset(m.request_id for m in meetings)
+        taken = party.occupancy(tour, slots=slots).busy(
+            **party.ids, causes={Cause.SESSION, Cause.UNAVAILABLE}
         )
-        taken = busy.tandem(party.pk) if party.is_tandem else busy.institution(party.pk)
         if slots and taken >= by_id.keys():
             raise DomainError(
                 _(

@@ -17,7 +17,8 @@ from .. import notifications
 from ..enums import MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, User
 from ..permissions import Side, is_organiser, side_of
-from ..selectors.slots import SlotTime, busy_slots, slot_at, tour_slots
+from ..selectors.occupancy import occupancy
+from ..selectors.slots import SlotTime, slot_at
 from .audit import record_change
 from .errors import DomainError
 from .placement import first_slot_for
@@ -30,14 +31,18 @@ def new_video_url() -> str:
 
 def _free_slot(request: MeetingRequest, start: datetime) -> SlotTime:
     """The slot at ``start`` if it is one of the tour's and free for both sides."""
-    slots = tour_slots(request.tour)
-    slot = slot_at(slots, start)
+    occupied = occupancy(
+        request.tour,
+        tandem_ids=[request.tandem_id],
+        institution_ids=[request.institution_id],
+        exclude_request_ids=[request.pk],
+    )
+    slot = slot_at(occupied.slots, start)
     if slot is None:
         raise DomainError(_("This time is not one of the tour's meeting slots."))
-    busy = busy_slots(request.tour, slots, exclude_request_ids=frozenset({request.pk}))
-    if slot.id in busy.tandem(request.tandem_id):
+    if slot.id in occupied.busy(tandem_id=request.tandem_id):
         raise DomainError(_("The tandem is not free at this time."))
-    if slot.id in busy.institution(request.institution_id):
+    if slot.id in occupied.busy(institution_id=request.institution_id):
         raise DomainError(_("The institution is not free at this time."))
     return slot
 

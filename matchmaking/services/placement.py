@@ -7,7 +7,8 @@ from datetime import datetime
 
 from ..models import MeetingRequest, Tour
 from ..scheduling import Instance, Participant, Reason, Request, Slot, earliest_slot
-from ..selectors.slots import SlotTime, busy_slots, tour_slots
+from ..selectors.occupancy import occupancy
+from ..selectors.slots import SlotTime
 
 
 def tandem_key(tandem_id: int) -> str:
@@ -32,22 +33,28 @@ def build_instance(
     current meeting, which becomes a locked placement; every other meeting of the tour only makes
     its parties busy."""
     locked = locked or {}
-    slots = tour_slots(tour)
+    occupied = occupancy(
+        tour,
+        tandem_ids={r.tandem_id for r in requests},
+        institution_ids={r.institution_id for r in requests},
+        exclude_request_ids=[r.pk for r in requests],
+    )
+    slots = occupied.slots
     slots_by_id = {s.id: s for s in slots}
     by_start = {s.starts_at: s.id for s in slots}
-    request_ids = frozenset(r.pk for r in requests)
-    busy = busy_slots(tour, slots, exclude_request_ids=request_ids)
     all_ids = frozenset(slots_by_id)
     participants: dict[str, Participant] = {}
     scheduling_requests = []
     for request in requests:
         tandem, institution = tandem_key(request.tandem_id), institution_key(request.institution_id)
         participants.setdefault(
-            tandem, Participant(tandem, all_ids - busy.tandem(request.tandem_id))
+            tandem, Participant(tandem, all_ids - occupied.busy(tandem_id=request.tandem_id))
         )
         participants.setdefault(
             institution,
-            Participant(institution, all_ids - busy.institution(request.institution_id)),
+            Participant(
+                institution, all_ids - occupied.busy(institution_id=request.institution_id)
+            ),
         )
         preferred = tuple(
             by_start[p.starts_at] for p in request.preferred_slots.all() if p.starts_at in by_start

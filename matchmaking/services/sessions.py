@@ -3,17 +3,17 @@ their calendar entries updated (SEQUENCE rises)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import MeetingStatus
-from ..models import Meeting, Session, User
+from ..models import Meeting, Session, Tour, User
 from ..permissions import is_organiser
+from ..selectors.occupancy import occupancy
 from ..selectors.slots import session_parties
 from .audit import record_change
 from .errors import DomainError
@@ -33,25 +33,16 @@ def _lock(session: Session) -> Session:
 
 def meetings_in_the_way(
     *,
-    tour_id: int,
+    tour: Tour,
     starts_at: datetime,
     ends_at: datetime,
-    tandem_ids: Iterable[int],
-    institution_ids: Iterable[int],
+    tandem_ids: Collection[int],
+    institution_ids: Collection[int],
 ) -> list[Meeting]:
     """Scheduled meetings of these parties that overlap the time: a published session there
     would put somebody in a meeting and a session at once."""
-    return list(
-        Meeting.objects.filter(
-            tour_id=tour_id,
-            status=MeetingStatus.SCHEDULED,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .filter(Q(tandem_id__in=list(tandem_ids)) | Q(institution_id__in=list(institution_ids)))
-        .select_related("tandem", "institution")
-        .order_by("starts_at")
-    )
+    occupied = occupancy(tour, tandem_ids=tandem_ids, institution_ids=institution_ids)
+    return occupied.meetings_between(starts_at, ends_at)
 
 
 def clash_message(meetings: list[Meeting]) -> str:
@@ -71,7 +62,7 @@ def publish_session(*, actor: User, session: Session) -> Session:
             raise DomainError(_("This session is already published."))
         tandem_ids, institution_ids = session_parties(session)
         clashes = meetings_in_the_way(
-            tour_id=session.tour_id,
+            tour=session.tour,
             starts_at=session.starts_at,
             ends_at=session.ends_at,
             tandem_ids=tandem_ids,

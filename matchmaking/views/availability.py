@@ -57,7 +57,7 @@ def availability(request):
     if tour is not None:
         days = [
             [(show_time(row.slot.starts_at, zones), row) for row in day]
-            for day in availability_grid(request.user, party, tour)
+            for day in availability_grid(party, tour)
         ]
     context = {
         "party": party,

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from matchmaking.enums import RequestStatus
 from matchmaking.models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
 from matchmaking.roles import ORGANISERS_GROUP
-from matchmaking.selectors.slots import busy_slots, slot_at, tour_slots
+from matchmaking.selectors.occupancy import occupancy
+from matchmaking.selectors.slots import slot_at, tour_slots
 from matchmaking.services.availability import set_availability
 from matchmaking.services.requests import accept_request
 
@@ -31,9 +32,8 @@ def _accepted_without_meeting(tour: Tour) -> tuple[MeetingRequest, str]:
     partner = request.institution.representatives.first().user
     tandem_member = request.tandem.members.first().user
     slots = tour_slots(tour)
-    busy = busy_slots(tour, slots)
-    taken = busy.tandem(request.tandem_id) | busy.institution(request.institution_id)
-    free = [slot for slot in slots if slot.id not in taken][-1]
+    occupied = occupancy(tour)
+    free = occupied.free(tandem_id=request.tandem_id, institution_id=request.institution_id)[-1]
     set_availability(actor=partner, tour=tour, unavailable={s.id for s in slots if s.id != free.id})
     set_availability(actor=tandem_member, tour=tour, unavailable={free.id})
     accept_request(actor=partner, request=request)

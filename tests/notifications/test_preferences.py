@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matchmaking.enums import Direction
@@ -10,6 +12,8 @@ from matchmaking.notifications.preferences import muted_preferences
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
 from matchmaking.services.preferences import mute
+
+from .. import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,17 @@ def test_the_account_preferences_page_links_to_the_e_mail_preferences(client, pe
     client.force_login(people.alice)
     response = client.get(reverse("preferences"))
     assert reverse("notification_preferences").encode() in response.content
+
+
+def test_the_preferences_of_all_recipients_are_read_in_one_query(people):
+    colleagues = [
+        factories.RepresentativeFactory(institution=people.institution).user for _ in range(4)
+    ]
+    for person in colleagues[:2]:
+        mute(user=person, preference="request_updates")
+    with CaptureQueriesContext(connection) as context:
+        ask(people)
+    reads = [q["sql"] for q in context if "notificationpreference" in q["sql"]]
+    assert len(reads) == 1
+    told = set(OutboxMessage.objects.values_list("email", flat=True))
+    assert told == {people.chen.email, *(p.email for p in colleagues[2:])}
