@@ -16,6 +16,7 @@ from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
 from matchmaking.notifications.links import portal_url
 from matchmaking.notifications.mime import build_email
 from matchmaking.notifications.outbox import enqueue
+from matchmaking.notifications.preferences import PREFERENCES
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
@@ -263,3 +264,17 @@ def test_every_kind_renders_text_and_html_in_each_language(people, language):
             assert "16:00" in built.body and "16:00" in html
         optional = notifications.preference_of(kind) is not None
         assert ("List-Unsubscribe" in built.extra_headers) == optional
+
+
+def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
+    for kind in notifications.KINDS.values():
+        assert kind.preference in (None, *PREFERENCES), kind.name
+    always = {k.name for k in notifications.KINDS.values() if k.preference is None}
+    assert always == {
+        "meeting_scheduled",
+        "meeting_moved",
+        "meeting_cancelled",
+        "session_changed",
+        "session_cancelled",
+        "invitation",
+    }
