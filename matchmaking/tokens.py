@@ -18,14 +18,12 @@ class BadToken(Exception):
     """The token was not made by us, or not for this purpose."""
 
 
-def _load(token: str, salt: str) -> dict:
+def _read(token: str, salt: str, id_key: str, text_key: str) -> tuple[int, str]:
     try:
         data = signing.loads(token, salt=salt)
-    except signing.BadSignature as exc:
+        return int(data[id_key]), str(data[text_key])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise BadToken from exc
-    if not isinstance(data, dict):
-        raise BadToken
-    return data
 
 
 def invitation_token(invitation) -> str:
@@ -34,11 +32,7 @@ def invitation_token(invitation) -> str:
 
 def read_invitation_token(token: str) -> tuple[int, str]:
     """The invitation's id and the nonce the link was made with."""
-    data = _load(token, INVITATION_SALT)
-    try:
-        return int(data["i"]), str(data["n"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadToken from exc
+    return _read(token, INVITATION_SALT, "i", "n")
 
 
 def unsubscribe_token(user, preference: str) -> str:
@@ -47,8 +41,4 @@ def unsubscribe_token(user, preference: str) -> str:
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
     """The user's id and the preference the link switches off."""
-    data = _load(token, UNSUBSCRIBE_SALT)
-    try:
-        return int(data["u"]), str(data["p"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadToken from exc
+    return _read(token, UNSUBSCRIBE_SALT, "u", "p")
