@@ -49,11 +49,6 @@ class Party:
         """Filter for rows that carry a tandem and an institution (blocked slots, meetings…)."""
         return {"tandem": self.tandem} if self.tandem else {"institution": self.institution}
 
-    def lock(self) -> None:
-        """Row lock, so two people of one tandem or institution saving at once take turns."""
-        model = Tandem if self.tandem else Institution
-        model.objects.select_for_update().filter(pk=self.pk).exists()
-
 
 def party_of(user: User) -> Party | None:
     tandem = tandem_of(user)

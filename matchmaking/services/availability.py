@@ -9,13 +9,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import BlockedSlot, Tour, User
+from ..models import BlockedSlot, Institution, Tandem, Tour, User
 from ..permissions import tours_of
 from ..selectors.availability import Party, party_of
 from ..selectors.occupancy import Cause
 from ..selectors.slots import SlotTime, tour_slots
 from .audit import record_change
 from .errors import DomainError
+
+
+def _lock(party: Party) -> None:
+    """Row lock, so two people of one tandem or institution saving at once take turns."""
+    model = Tandem if party.is_tandem else Institution
+    model.objects.select_for_update().filter(pk=party.pk).exists()
 
 
 def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> None:
@@ -58,7 +64,7 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
         raise DomainError(_("You do not take part in this tour."))
     wanted = set(unavailable)
     with transaction.atomic():
-        party.lock()
+        _lock(party)
         slots = tour_slots(tour)
         by_id = {slot.id: slot for slot in slots}
         if wanted - by_id.keys():

@@ -14,7 +14,6 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,14 +26,13 @@ from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
+from ..tokens import BadToken, ExpiredToken, plan_token, read_plan_token
 from ..windows import break_problem, window_problem
 from .errors import DomainError
 from .meetings import move_meeting, schedule_meeting
 from .placement import TourInstance, build_instance, institution_key, tandem_key
 
 # A plan shown on a page is confirmed minutes later; after this it is better made afresh.
-PLAN_MAX_AGE_SECONDS = 60 * 60
-_SIGNING_SALT = "matchmaking.schedule-plan"
 
 
 @dataclass(frozen=True)
@@ -103,15 +101,15 @@ class SchedulePlan:
             for item in data[key]:
                 for name in ("starts_at", "ends_at", "previous_start"):
                     item[name] = item[name] and item[name].isoformat()
-        return signing.dumps(data, salt=_SIGNING_SALT, compress=True)
+        return plan_token(data)
 
     @classmethod
     def from_token(cls, token: str) -> SchedulePlan:
         try:
-            data = signing.loads(token, salt=_SIGNING_SALT, max_age=PLAN_MAX_AGE_SECONDS)
-        except signing.SignatureExpired as exc:
+            data = read_plan_token(token)
+        except ExpiredToken as exc:
             raise DomainError(_("This plan is more than an hour old; please plan again.")) from exc
-        except signing.BadSignature as exc:
+        except BadToken as exc:
             raise DomainError(_("This plan could not be read; please plan again.")) from exc
         try:
             return cls(
