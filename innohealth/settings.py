@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "matchmaking.context_processors.viewer_zones",
+                "matchmaking.context_processors.tour_switcher",
             ],
         },
     },

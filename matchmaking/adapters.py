@@ -2,18 +2,18 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 from django.utils import translation
 
-from .permissions import institution_of, is_organiser, tandem_of
+from .permissions import current_tour, is_organiser, role_in
 
 
 def landing_url(user) -> str:
-    """Each role's own first page after login."""
+    """Each role's own first page after login: the role the person has in the tour they work
+    in (the one chosen in the tour switcher, or their newest open one)."""
     if is_organiser(user):
         return reverse("admin:index")
-    if tandem_of(user):
-        return reverse("tandem_dashboard")
-    if institution_of(user):
-        return reverse("partner_dashboard")
-    return reverse("home")
+    role = role_in(user, current_tour(user))
+    if role is None:
+        return reverse("home")
+    return reverse("tandem_dashboard" if role.tandem_id else "partner_dashboard")
 
 
 class AccountAdapter(DefaultAccountAdapter):

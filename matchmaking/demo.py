@@ -37,6 +37,7 @@ from .services.requests import accept_request, request_meeting
 
 DEMO_PASSWORD = "innohealth-demo-2027"  # noqa: S105 - published in README for the demo
 TOUR_SLUG = "innohealth-china"
+NEXT_TOUR_SLUG = "innohealth-china-2028"
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 FIRST_DAY = date(2027, 3, 22)  # a week before Europe's change to summer time
 
@@ -498,6 +499,49 @@ def _user(email: str, name: str, *, language: str, time_zone: str, **flags) -> U
     return user
 
 
+def _next_edition(returning_partner: Institution) -> Tour:
+    """The 2028 edition in preparation: a returning researcher joins a new tandem, and a partner
+    of 2027 comes back with its representative (who sees it once it opens)."""
+    tour, _ = Tour.objects.update_or_create(
+        slug=NEXT_TOUR_SLUG,
+        defaults={
+            "name": "InnoHealth China 2028 — Matchmaking Tour",
+            "description": "The next edition, in preparation.",
+            "status": TourStatus.DRAFT,
+            "slot_minutes": 30,
+        },
+    )
+    tandem, _ = Tandem.objects.update_or_create(
+        tour=tour,
+        slug="neurobridge",
+        defaults={
+            "name": "NeuroBridge (demo)",
+            "project_title": "Speech markers for early dementia screening",
+            "summary": "A fictional tandem of the demo's next edition.",
+            "research_organisation": "Fictional Institute for Digital Neurology",
+            "company": "NeuroBridge Demo GmbH",
+        },
+    )
+    returning = User.objects.get(email="researcher1@tandem.example")
+    newcomer = _user(
+        "entrepreneur7@tandem.example",
+        "Nora Neumann (demo)",
+        language="de",
+        time_zone="Europe/Berlin",
+    )
+    for user, role in ((returning, MemberRole.RESEARCHER), (newcomer, MemberRole.ENTREPRENEUR)):
+        TandemMember.objects.update_or_create(
+            user=user, tour=tour, defaults={"tandem": tandem, "role": role}
+        )
+    returning_partner.tours.add(tour)
+    Representative.objects.update_or_create(
+        user=User.objects.get(email=f"{returning_partner.slug}@partner.example"),
+        tour=tour,
+        defaults={"institution": returning_partner, "position": "International office"},
+    )
+    return tour
+
+
 @transaction.atomic
 def load_demo() -> Tour:
     """Create or update the demo tour; running it again leaves the same rows."""
@@ -553,6 +597,7 @@ def load_demo() -> Tour:
         )
         Representative.objects.update_or_create(
             user=representative,
+            tour=tour,
             defaults={"institution": institution, "position": "International office"},
         )
     speakers = {}
@@ -599,7 +644,7 @@ def load_demo() -> Tour:
                 f"{role}{number}@tandem.example", person, language="de", time_zone="Europe/Berlin"
             )
             TandemMember.objects.update_or_create(
-                user=user, defaults={"tandem": tandem, "role": role}
+                user=user, tour=tour, defaults={"tandem": tandem, "role": role}
             )
     for (
         day,
@@ -649,6 +694,7 @@ def load_demo() -> Tour:
         )
         if accepted:
             accept_request(actor=partner_side if from_tandem else tandem_side, request=request)
+    _next_edition(institutions["bgi"])
     organiser = _user(
         "organiser@innohealth.example",
         "Demo Organiser",

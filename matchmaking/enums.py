@@ -41,6 +41,14 @@ class MemberRole(models.TextChoices):
     ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
 
 
+class TourRole(models.TextChoices):
+    """The one role a person has in a tour: one of the two tandem roles, or a partner's."""
+
+    RESEARCHER = "researcher", _("Researcher")
+    ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
+    REPRESENTATIVE = "representative", _("Partner representative")
+
+
 class SessionKind(models.TextChoices):
     KEYNOTE = "keynote", _("Keynote")
     PRESENTATION = "presentation", _("Presentation")

@@ -8,7 +8,16 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .enums import Direction, TourStatus
-from .models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
+from .models import (
+    Institution,
+    Meeting,
+    MeetingRequest,
+    Participation,
+    Session,
+    Tandem,
+    Tour,
+    User,
+)
 from .roles import ORGANISERS_GROUP
 
 
@@ -28,27 +37,83 @@ def is_organiser(user: User) -> bool:
     return user._is_organiser
 
 
-def tandem_of(user: User) -> Tandem | None:
+def roles_of(user: User) -> dict[int, Participation]:
+    """The person's role in each tour they take part in, by tour id: one query, kept on the user
+    object for the rest of the request. A partner's role in a tour still being drafted does not
+    count yet; a tandem prepares its profile before the tour opens."""
     if not user.is_authenticated:
-        return None
-    membership = getattr(user, "tandem_membership", None)
-    return membership.tandem if membership else None
+        return {}
+    if not hasattr(user, "_roles"):
+        rows = Participation.objects.filter(user=user).select_related(
+            "tour", "tandem__tour", "institution"
+        )
+        user._roles = {
+            p.tour_id: p
+            for p in rows
+            if p.tandem_id is not None or p.tour.status != TourStatus.DRAFT
+        }
+    return user._roles
 
 
-def institution_of(user: User) -> Institution | None:
+def role_in(user: User, tour: Tour | int | None) -> Participation | None:
+    """The person's one role in this tour, or None."""
+    tour_id = tour.pk if isinstance(tour, Tour) else tour
+    return roles_of(user).get(tour_id) if tour_id is not None else None
+
+
+def tandem_of(user: User, tour: Tour | int | None) -> Tandem | None:
+    role = role_in(user, tour)
+    return role.tandem if role is not None else None
+
+
+def institution_of(user: User, tour: Tour | int | None) -> Institution | None:
+    role = role_in(user, tour)
+    return role.institution if role is not None else None
+
+
+def tours_of(user: User) -> QuerySet[Tour]:
+    """The tours the user takes part in (every tour for an organiser)."""
+    if is_organiser(user):
+        return Tour.objects.all()
+    return Tour.objects.filter(pk__in=list(roles_of(user)))
+
+
+def current_tour(user: User) -> Tour | None:
+    """The tour the person works in now: the one chosen in the tour switcher while they still
+    take part in it, else their newest tour open for requests, else their newest tour. For an
+    organiser any tour can be chosen; by default the newest that is not a draft."""
     if not user.is_authenticated:
         return None
-    representative = getattr(user, "representative", None)
-    return representative.institution if representative else None
+    if not hasattr(user, "_current_tour"):
+        user._current_tour = _current_tour(user)
+    return user._current_tour
+
+
+def _current_tour(user: User) -> Tour | None:
+    if is_organiser(user):
+        if user.chosen_tour_id is not None:
+            return user.chosen_tour
+        return Tour.objects.exclude(status=TourStatus.DRAFT).order_by("-created_at").first()
+    roles = roles_of(user)
+    if user.chosen_tour_id in roles:
+        return roles[user.chosen_tour_id].tour
+    return preferred_tour([role.tour for role in roles.values()])
+
+
+def preferred_tour(tours: list[Tour]) -> Tour | None:
+    """Of several tours, the one a person most likely means: open for requests, then newest."""
+    return max(tours, key=lambda t: (t.accepts_requests, t.created_at), default=None)
 
 
 def side_of(user: User, request: MeetingRequest | Meeting) -> Side | None:
-    """The side the user acts for on this request, or None if it does not concern them."""
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem is not None and tandem.pk == request.tandem_id:
+    """The side the user acts for on this request, or None if it does not concern them. Only
+    the user's role in the request's own tour counts."""
+    role = role_in(user, request.tour_id)
+    if role is not None and role.tandem_id is not None and role.tandem_id == request.tandem_id:
         return Side.TANDEM
-    if institution is not None and institution.pk == request.institution_id:
-        return Side.INSTITUTION
+    if role is not None and role.institution_id is not None:
+        if role.institution_id == request.institution_id:
+            return Side.INSTITUTION
     if is_organiser(user):
         return Side.ORGANISER
     return None
@@ -62,96 +127,100 @@ def receiver_side(request: MeetingRequest) -> Side:
     return Side.INSTITUTION if request.direction == Direction.TANDEM_TO_INSTITUTION else Side.TANDEM
 
 
-def requests_visible_to(user: User) -> QuerySet[MeetingRequest]:
+def _of_party(user: User, tour: Tour | None, model) -> QuerySet:
+    """The rows of the tour that belong to the user's party there: its tandem's or its
+    institution's (requests, meetings). An organiser sees every tour's, or the given tour's."""
     if is_organiser(user):
-        return MeetingRequest.objects.all()
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem:
-        return MeetingRequest.objects.filter(tandem=tandem)
-    if institution:
-        return MeetingRequest.objects.filter(institution=institution)
-    return MeetingRequest.objects.none()
+        return model.objects.filter(tour=tour) if tour is not None else model.objects.all()
+    role = role_in(user, tour)
+    if role is None:
+        return model.objects.none()
+    if role.tandem_id is not None:
+        return model.objects.filter(tour=tour, tandem_id=role.tandem_id)
+    return model.objects.filter(tour=tour, institution_id=role.institution_id)
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
-    if is_organiser(user):
-        return Meeting.objects.all()
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem:
-        return Meeting.objects.filter(tandem=tandem)
-    if institution:
-        return Meeting.objects.filter(institution=institution)
-    return Meeting.objects.none()
+def requests_visible_to(user: User, tour: Tour | None) -> QuerySet[MeetingRequest]:
+    return _of_party(user, tour, MeetingRequest)
 
 
-def get_request_for_user(user: User, pk: int) -> MeetingRequest:
-    """The request if it concerns the user; 404 otherwise, so ids of others reveal nothing."""
-    visible = requests_visible_to(user).select_related("tandem", "institution", "tour")
-    return get_object_or_404(visible, pk=pk)
+def meetings_visible_to(user: User, tour: Tour | None) -> QuerySet[Meeting]:
+    return _of_party(user, tour, Meeting)
 
 
-def get_meeting_for_user(user: User, pk: int) -> Meeting:
-    visible = meetings_visible_to(user).select_related("tandem", "institution", "tour")
-    return get_object_or_404(visible, pk=pk)
+def _for_organiser_anywhere(user: User, tour: Tour | None) -> Tour | None:
+    # Organisers open any tour's objects from the admin; everybody else only the current tour's.
+    return None if is_organiser(user) else tour
 
 
-def tours_of(user: User) -> QuerySet[Tour]:
-    """The tours the user takes part in (every tour for an organiser); drafts stay hidden."""
-    if is_organiser(user):
-        return Tour.objects.all()
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem:
-        return Tour.objects.filter(pk=tandem.tour_id)
-    if institution:
-        return Tour.objects.filter(institutions=institution).exclude(status=TourStatus.DRAFT)
-    return Tour.objects.none()
+def get_request_for_user(user: User, pk: int, tour: Tour | None) -> MeetingRequest:
+    """The request if it concerns the user's party in the tour; 404 otherwise, so ids of others
+    and of other tours reveal nothing."""
+    visible = requests_visible_to(user, _for_organiser_anywhere(user, tour))
+    return get_object_or_404(visible.select_related("tandem", "institution", "tour"), pk=pk)
 
 
-def institutions_visible_to(user: User) -> QuerySet[Institution]:
+def get_meeting_for_user(user: User, pk: int, tour: Tour | None) -> Meeting:
+    visible = meetings_visible_to(user, _for_organiser_anywhere(user, tour))
+    return get_object_or_404(visible.select_related("tandem", "institution", "tour"), pk=pk)
+
+
+def institutions_visible_to(user: User, tour: Tour | None) -> QuerySet[Institution]:
     """Partner profiles are for the people of the same tour: tandems looking for partners, and
     representatives seeing who else takes part."""
     if is_organiser(user):
         return Institution.objects.all()
-    return Institution.objects.filter(tours__in=tours_of(user)).distinct()
+    if role_in(user, tour) is None:
+        return Institution.objects.none()
+    return Institution.objects.filter(tours=tour)
 
 
-def tandems_visible_to(user: User) -> QuerySet[Tandem]:
-    """A tandem member sees its own tandem; a representative the tandems of its tours."""
+def tandems_visible_to(user: User, tour: Tour | None) -> QuerySet[Tandem]:
+    """A tandem member sees their own tandem; a representative the tandems of the tour."""
     if is_organiser(user):
-        return Tandem.objects.all()
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem:
-        return Tandem.objects.filter(pk=tandem.pk)
-    if institution:
-        return Tandem.objects.filter(tour__in=tours_of(user))
-    return Tandem.objects.none()
+        return Tandem.objects.filter(tour=tour) if tour is not None else Tandem.objects.all()
+    role = role_in(user, tour)
+    if role is None:
+        return Tandem.objects.none()
+    if role.tandem_id is not None:
+        return Tandem.objects.filter(pk=role.tandem_id)
+    return Tandem.objects.filter(tour=tour)
 
 
-def sessions_visible_to(user: User) -> QuerySet[Session]:
-    """The published sessions the user takes part in (their own agenda)."""
+def sessions_visible_to(user: User, tour: Tour | None) -> QuerySet[Session]:
+    """The tour's published sessions the user takes part in (their own agenda)."""
     published = Session.objects.filter(is_published=True)
     if is_organiser(user):
-        return published
-    tandem, institution = tandem_of(user), institution_of(user)
-    if tandem:
-        return published.filter(tandems=tandem)
-    if institution:
-        return published.filter(
-            Q(institutions=institution) | Q(host=institution) | Q(speakers__institution=institution)
-        ).distinct()
-    return Session.objects.none()
+        return published.filter(tour=tour) if tour is not None else published
+    role = role_in(user, tour)
+    if role is None:
+        return Session.objects.none()
+    published = published.filter(tour=tour)
+    if role.tandem_id is not None:
+        return published.filter(tandems=role.tandem_id)
+    institution = role.institution_id
+    return published.filter(
+        Q(institutions=institution) | Q(host=institution) | Q(speakers__institution=institution)
+    ).distinct()
 
 
-def get_institution_for_user(user: User, pk: int) -> Institution:
-    return get_object_or_404(institutions_visible_to(user), pk=pk)
+def get_institution_for_user(user: User, pk: int, tour: Tour | None) -> Institution:
+    return get_object_or_404(institutions_visible_to(user, tour), pk=pk)
 
 
-def get_tandem_for_user(user: User, pk: int) -> Tandem:
-    return get_object_or_404(tandems_visible_to(user).select_related("tour"), pk=pk)
+def get_tandem_for_user(user: User, pk: int, tour: Tour | None) -> Tandem:
+    visible = tandems_visible_to(user, _for_organiser_anywhere(user, tour))
+    return get_object_or_404(visible.select_related("tour"), pk=pk)
 
 
-def get_session_for_user(user: User, pk: int) -> Session:
-    return get_object_or_404(sessions_visible_to(user), pk=pk)
+def get_session_for_user(user: User, pk: int, tour: Tour | None) -> Session:
+    return get_object_or_404(sessions_visible_to(user, _for_organiser_anywhere(user, tour)), pk=pk)
+
+
+def represents(user: User, institution: Institution) -> bool:
+    """Whether the person represents the institution in any of their tours: its profile is the
+    same in every tour, so any of its representatives may keep it up to date."""
+    return any(role.institution_id == institution.pk for role in roles_of(user).values())
 
 
 def can_replace_video_link(user: User, meeting: Meeting) -> bool:

@@ -38,9 +38,9 @@ def zones_for(user: User, tour: Tour | None) -> ViewerZones:
     partner_zone = tour.partner_time_zone if tour else "Asia/Shanghai"
     if not user.is_authenticated:
         own, other = tandem_zone, partner_zone
-    elif tandem_of(user) is not None:
+    elif tandem_of(user, tour) is not None:
         own, other = user.time_zone, partner_zone
-    elif institution_of(user) is not None:
+    elif institution_of(user, tour) is not None:
         own, other = user.time_zone, tandem_zone
     else:
         own = user.time_zone

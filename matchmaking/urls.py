@@ -50,5 +50,6 @@ urlpatterns = [
         name="notifications_unsubscribe",
     ),
     path("language/", account.switch_language, name="switch_language"),
+    path("tour/", account.switch_tour, name="switch_tour"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -103,12 +103,24 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
             obj.tours.add(*extracted)
 
 
+def a_tour_of(institution: Institution) -> Tour:
+    """The institution's newest tour; an institution in no tour joins a new one."""
+    tour = institution.tours.order_by("-created_at").first()
+    if tour is None:
+        tour = TourFactory()
+        institution.tours.add(tour)
+    return tour
+
+
 class RepresentativeFactory(factory.django.DjangoModelFactory):
+    """A representative in one tour: by default the institution's newest."""
+
     class Meta:
         model = Representative
 
     user = factory.SubFactory(UserFactory, language="zh-hans", time_zone="Asia/Shanghai")
     institution = factory.SubFactory(InstitutionFactory)
+    tour = factory.LazyAttribute(lambda o: a_tour_of(o.institution))
 
 
 class TandemFactory(factory.django.DjangoModelFactory):

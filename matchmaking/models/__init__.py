@@ -2,12 +2,13 @@ from .accounts import User, UserManager
 from .audit import AuditRecord
 from .breaks import WindowBreak
 from .calendar_feed import CalendarFeed
-from .institutions import Institution, Representative
+from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .requests import Meeting, MeetingRequest, PreferredSlot
+from .participation import Participation, Representative, TandemMember
 from .sessions import Session, Speaker, Supporter
-from .tandems import Tandem, TandemMember
+from .tandems import Tandem
 from .topics import Topic
 from .tours import BlockedSlot, Tour, TourDay
 
@@ -25,6 +26,7 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "OutboxStatus",
+    "Participation",
     "PreferredSlot",
     "Representative",
     "Session",

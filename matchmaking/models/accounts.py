@@ -43,6 +43,17 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
     )
+    # The tour switcher's choice, kept on the profile so it holds on every device and for the
+    # calendar feed; ignored once the person no longer takes part in that tour.
+    chosen_tour = models.ForeignKey(
+        "matchmaking.Tour",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("chosen tour"),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

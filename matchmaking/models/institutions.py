@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,22 +31,3 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Representative(models.Model):
-    """A person who speaks for an institution on the portal."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representative"
-    )
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="representatives"
-    )
-    position = models.CharField(_("position"), max_length=120, blank=True)
-
-    class Meta:
-        verbose_name = _("representative")
-        verbose_name_plural = _("representatives")
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.institution})"

@@ -55,6 +55,17 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("institution"),
     )
+    # A person takes part per tour: the role is given in this tour (a tandem's own tour, or one
+    # of the tours the institution joins).
+    tour = models.ForeignKey(
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("tour"),
+        help_text=_("For a partner representative; a tandem member joins the tandem's tour."),
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
@@ -112,6 +123,10 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="representative") | Q(institution__isnull=False),
                 name="representative_invitation_names_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="organiser") | Q(tour__isnull=False),
+                name="role_invitation_names_tour",
             ),
         ]
 

@@ -1,9 +1,5 @@
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from ..enums import MemberRole
 
 
 class Tandem(models.Model):
@@ -31,32 +27,10 @@ class Tandem(models.Model):
         verbose_name_plural = _("tandems")
         constraints = [
             models.UniqueConstraint(fields=["tour", "slug"], name="tandem_slug_unique_in_tour"),
+            # The target of the participations' (tandem, tour) reference: a member's tour is
+            # always their tandem's (see Participation).
+            models.UniqueConstraint(fields=["id", "tour"], name="tandem_id_with_tour"),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-
-class TandemMember(models.Model):
-    """One of the two people of a tandem: one researcher and one entrepreneur."""
-
-    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="members")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tandem_membership"
-    )
-    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
-
-    class Meta:
-        ordering = ["tandem", "role"]
-        verbose_name = _("tandem member")
-        verbose_name_plural = _("tandem members")
-        constraints = [
-            # One member per role and only two roles: a tandem can never have a third member.
-            models.UniqueConstraint(fields=["tandem", "role"], name="one_member_per_role"),
-            models.CheckConstraint(
-                condition=Q(role__in=MemberRole.values), name="tandem_member_role_is_known"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}"

@@ -54,7 +54,10 @@ def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> ic
         event.add("location", meeting.video_url)
         event.add("url", meeting.video_url)
     people = [m.user for m in meeting.tandem.members.all()]
-    people += [r.user for r in meeting.institution.representatives.all()]
+    # The institution's representatives in the meeting's tour, not those of its other tours.
+    people += [
+        r.user for r in meeting.institution.representatives.all() if r.tour_id == meeting.tour_id
+    ]
     _add_people(event, people)
     is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import BlockedSlot, Institution, Tandem, Tour, User
-from ..permissions import tours_of
+from ..permissions import roles_of
 from ..selectors.availability import Party, party_of
 from ..selectors.occupancy import Cause
 from ..selectors.slots import SlotTime, tour_slots
@@ -55,13 +55,13 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
     Refused, with nothing saved, when an id is not a slot of the tour, when a slot holds one of
     the party's scheduled meetings, or when no slot at all would be left for meetings.
     """
-    party = party_of(actor)
+    party = party_of(actor, tour)
+    if party is None and roles_of(actor):
+        raise DomainError(_("You do not take part in this tour."))
     if party is None:
         raise DomainError(
             _("Only tandem members and partner representatives mark slots unavailable.")
         )
-    if not tours_of(actor).filter(pk=tour.pk).exists():
-        raise DomainError(_("You do not take part in this tour."))
     wanted = set(unavailable)
     with transaction.atomic():
         _lock(party)

@@ -25,15 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import Language
+from ..enums import Language, MemberRole
 from ..models import (
     Institution,
     Invitation,
     InvitationRole,
     InvitationStatus,
+    Participation,
     Representative,
     Tandem,
     TandemMember,
+    Tour,
     User,
 )
 from ..permissions import is_organiser
@@ -65,35 +67,71 @@ def _ensure_organiser(actor: User) -> None:
         raise DomainError(_("Only organisers can do this."))
 
 
-def _role_conflict(
-    user: User, role: str, tandem: Tandem | None, institution: Institution | None
+def _role_words(role: Participation) -> str:
+    if role.tandem_id is not None:
+        return _("a member of the tandem %(tandem)s") % {"tandem": role.tandem}
+    return _("a representative of %(institution)s") % {"institution": role.institution}
+
+
+def _same_role(role: Participation, kind: str, tandem: Tandem | None, institution) -> bool:
+    if kind in TANDEM_ROLES:
+        return role.tandem_id == getattr(tandem, "pk", None) and role.role == kind
+    return role.institution_id == getattr(institution, "pk", None)
+
+
+def _role_problem(
+    *,
+    email: str,
+    role: str,
+    tour: Tour,
+    tandem: Tandem | None,
+    institution: Institution | None,
+    user: User | None,
 ) -> str:
-    """Why an existing account cannot take this role, or ''."""
-    membership = getattr(user, "tandem_membership", None)
-    representative = getattr(user, "representative", None)
+    """Why this role cannot be given in this tour, or ''. A person has one role per tour (their
+    roles in other tours do not matter) and a tandem one researcher and one entrepreneur."""
+    if role == InvitationRole.REPRESENTATIVE and not institution.tours.filter(pk=tour.pk).exists():
+        return _("%(institution)s does not take part in %(tour)s.") % {
+            "institution": institution,
+            "tour": tour,
+        }
+    existing = Participation.objects.filter(user=user, tour=tour).first() if user else None
+    if existing is not None and not _same_role(existing, role, tandem, institution):
+        return _("%(email)s already takes part in %(tour)s as %(role)s.") % {
+            "email": email,
+            "tour": tour,
+            "role": _role_words(existing),
+        }
     if role in TANDEM_ROLES:
-        if membership and membership.tandem_id != tandem.pk:
-            return _("%(email)s is already a member of the tandem %(tandem)s.") % {
-                "email": user.email,
-                "tandem": membership.tandem,
+        holder = tandem.members.filter(role=role).exclude(user=user).select_related("user")
+        holder = holder.first()
+        if holder is not None:
+            return _("The tandem %(tandem)s already has a %(role)s: %(person)s.") % {
+                "tandem": tandem,
+                "role": MemberRole(role).label.lower(),
+                "person": holder.user,
             }
-        if representative:
-            return _("%(email)s already represents %(institution)s.") % {
-                "email": user.email,
-                "institution": representative.institution,
-            }
-    if role == InvitationRole.REPRESENTATIVE:
-        if representative and representative.institution_id != institution.pk:
-            return _("%(email)s already represents %(institution)s.") % {
-                "email": user.email,
-                "institution": representative.institution,
-            }
-        if membership:
-            return _("%(email)s is already a member of the tandem %(tandem)s.") % {
-                "email": user.email,
-                "tandem": membership.tandem,
+        invited = Invitation.objects.filter(
+            tandem=tandem, role=role, status=InvitationStatus.OPEN
+        ).exclude(email__iexact=email)
+        if invited.exists():
+            return _("The %(role)s of the tandem %(tandem)s is already invited.") % {
+                "tandem": tandem,
+                "role": MemberRole(role).label.lower(),
             }
     return ""
+
+
+def tour_of_invitation(
+    role: str, tandem: Tandem | None, institution: Institution | None, tour: Tour | None
+) -> Tour | None:
+    """A tandem member joins the tandem's tour; a representative the tour given, or by default
+    the institution's newest."""
+    if role in TANDEM_ROLES and tandem is not None:
+        return tandem.tour
+    if role == InvitationRole.REPRESENTATIVE and institution is not None and tour is None:
+        return institution.tours.order_by("-created_at").first()
+    return tour if role == InvitationRole.REPRESENTATIVE else None
 
 
 def check_invitation(
@@ -103,6 +141,7 @@ def check_invitation(
     tandem: Tandem | None,
     institution: Institution | None,
     language: str,
+    tour: Tour | None = None,
 ) -> str:
     """The first reason this invitation cannot be made, or ''."""
     try:
@@ -119,8 +158,19 @@ def check_invitation(
         return _("Unknown language “%(language)s”.") % {"language": language}
     if Invitation.objects.filter(email__iexact=email, status=InvitationStatus.OPEN).exists():
         return _("%(email)s already has an open invitation.") % {"email": email}
-    user = User.objects.filter(email__iexact=email).first()
-    return _role_conflict(user, role, tandem, institution) if user else ""
+    if role == InvitationRole.ORGANISER:
+        return ""
+    tour = tour_of_invitation(role, tandem, institution, tour)
+    if tour is None:
+        return _("%(institution)s takes part in no tour yet.") % {"institution": institution}
+    return _role_problem(
+        email=email,
+        role=role,
+        tour=tour,
+        tandem=tandem,
+        institution=institution,
+        user=User.objects.filter(email__iexact=email).first(),
+    )
 
 
 def create_invitation(
@@ -133,6 +183,7 @@ def create_invitation(
     institution: Institution | None = None,
     language: str = Language.ENGLISH,
     time_zone: str = "",
+    tour: Tour | None = None,
 ) -> Invitation:
     """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit."""
     _ensure_organiser(actor)
@@ -141,7 +192,12 @@ def create_invitation(
     if not name:
         raise DomainError(_("Please give the person's name."))
     problem = check_invitation(
-        email=email, role=role, tandem=tandem, institution=institution, language=language
+        email=email,
+        role=role,
+        tandem=tandem,
+        institution=institution,
+        language=language,
+        tour=tour,
     )
     if problem:
         raise DomainError(problem)
@@ -155,6 +211,7 @@ def create_invitation(
                 role=role,
                 tandem=tandem if role in TANDEM_ROLES else None,
                 institution=institution if role == InvitationRole.REPRESENTATIVE else None,
+                tour=tour_of_invitation(role, tandem, institution, tour),
                 language=language,
                 time_zone=time_zone,
                 nonce=secrets.token_hex(16),
@@ -235,21 +292,31 @@ def ensure_usable(invitation: Invitation, nonce: str) -> None:
 
 
 def _give_role(user: User, invitation: Invitation) -> None:
-    problem = _role_conflict(user, invitation.role, invitation.tandem, invitation.institution)
-    if problem:
-        raise DomainError(problem)
-    if invitation.role in TANDEM_ROLES:
-        TandemMember.objects.update_or_create(
-            user=user, defaults={"tandem": invitation.tandem, "role": invitation.role}
-        )
-    elif invitation.role == InvitationRole.REPRESENTATIVE:
-        Representative.objects.update_or_create(
-            user=user, defaults={"institution": invitation.institution}
-        )
-    else:
+    """Link the role to the account, in the invitation's tour; roles in other tours stay."""
+    if invitation.role == InvitationRole.ORGANISER:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+        return
+    tour = Tour.objects.select_for_update().get(pk=invitation.tour_id)
+    problem = _role_problem(
+        email=user.email,
+        role=invitation.role,
+        tour=tour,
+        tandem=invitation.tandem,
+        institution=invitation.institution,
+        user=user,
+    )
+    if problem:
+        raise DomainError(problem)
+    if invitation.role in TANDEM_ROLES:
+        TandemMember.objects.get_or_create(
+            user=user, tour=tour, defaults={"tandem": invitation.tandem, "role": invitation.role}
+        )
+    else:
+        Representative.objects.get_or_create(
+            user=user, tour=tour, defaults={"institution": invitation.institution}
+        )
 
 
 def accept_invitation(*, token: str, password: str | None = None) -> User:

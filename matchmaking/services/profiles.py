@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..enums import Language, Seeking
-from ..models import Institution, Tandem, Topic, User
-from ..permissions import institution_of, is_organiser, tandem_of
+from ..models import Institution, Tandem, Topic, Tour, User
+from ..permissions import is_organiser, represents, tandem_of, tours_of
 from .audit import record_change
 from .errors import DomainError
 
@@ -48,7 +48,7 @@ def update_tandem_profile(
     *, actor: User, tandem: Tandem, fields: dict, topics: list[Topic], seeks: list[str]
 ) -> Tandem:
     """A member edits their own tandem's profile (organisers use the admin site)."""
-    own = tandem_of(actor)
+    own = tandem_of(actor, tandem.tour_id)
     if (own is None or own.pk != tandem.pk) and not is_organiser(actor):
         raise DomainError(_("You can only edit your own tandem's profile."))
     unknown = set(fields) - set(TANDEM_TEXT_FIELDS)
@@ -68,8 +68,7 @@ def update_institution_profile(
     *, actor: User, institution: Institution, fields: dict, topics: list[Topic]
 ) -> Institution:
     """Any representative of the institution may keep its profile up to date."""
-    own = institution_of(actor)
-    if (own is None or own.pk != institution.pk) and not is_organiser(actor):
+    if not represents(actor, institution) and not is_organiser(actor):
         raise DomainError(_("You can only edit your own institution's profile."))
     if set(fields) - set(INSTITUTION_TEXT_FIELDS):
         raise DomainError(_("Some of the submitted values are not allowed."))
@@ -104,3 +103,14 @@ def set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+def choose_tour(*, user: User, tour: Tour) -> Tour:
+    """The tour switcher: the tour the person works in from now on, on every device."""
+    if not tours_of(user).filter(pk=tour.pk).exists():
+        raise DomainError(_("You do not take part in this tour."))
+    if user.chosen_tour_id != tour.pk:
+        user.chosen_tour = tour
+        user.save(update_fields=["chosen_tour"])
+    user._current_tour = tour
+    return tour

@@ -1,11 +1,16 @@
 """A person's own settings: language and time zone."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from ..enums import Language
 from ..forms import PreferencesForm
+from ..permissions import tours_of
+from ..services.profiles import choose_tour
 from ..services.profiles import set_language as remember_language
 from ..services.profiles import update_preferences
 from .forms_page import form_page
@@ -40,3 +45,16 @@ def switch_language(request):
     if request.method == "POST" and request.user.is_authenticated and language in Language.values:
         remember_language(user=request.user, language=language)
     return set_language(request)
+
+
+@login_required
+@require_POST
+def switch_tour(request):
+    """The tour switcher in the header: from now on every page shows the chosen tour, and the
+    person lands on their role's page in it (a page of the other tour may not exist here)."""
+    tour = tours_of(request.user).filter(slug=request.POST.get("tour", "")).first()
+    if tour is None:
+        messages.error(request, _("You do not take part in this tour."))
+    else:
+        choose_tour(user=request.user, tour=tour)
+    return redirect("dashboard")

@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..permissions import tours_of
+from ..permissions import current_tour, tours_of
 from ..selectors.availability import availability_grid, party_of, waiting_requests
 from ..services import DomainError
 from ..services.availability import set_availability
@@ -17,23 +16,23 @@ from ..timezones import show_time, zones_for
 
 @login_required
 def availability(request):
-    party = party_of(request.user)
+    tour = current_tour(request.user)
+    # The form names the tour it was shown for: a switch in another tab meanwhile must not send
+    # its ticks to another tour.
+    slug = request.POST.get("tour")
+    if slug and slug != getattr(tour, "slug", None):
+        tour = tours_of(request.user).filter(slug=slug).first()
+        if tour is None:
+            raise Http404
+    party = party_of(request.user, tour)
     if party is None:
         messages.info(
             request,
             _("Organisers manage unavailable slots in the admin site (Unavailable slots)."),
         )
         return redirect("dashboard")
-    tours = list(tours_of(request.user))
-    slug = request.POST.get("tour") or request.GET.get("tour")
-    if slug:
-        tour = next((t for t in tours if t.slug == slug), None)
-        if tour is None:
-            raise Http404
-    else:
-        tour = tours[0] if tours else None
     status = 200
-    if tour is not None and request.method == "POST":
+    if request.method == "POST":
         try:
             count = set_availability(
                 actor=request.user, tour=tour, unavailable=request.POST.getlist("unavailable")
@@ -51,20 +50,16 @@ def availability(request):
                 )
                 % {"count": count},
             )
-            return redirect(f"{reverse('availability')}?tour={tour.slug}")
-    days = []
+            return redirect("availability")
     zones = zones_for(request.user, tour)
-    if tour is not None:
-        days = [
-            [(show_time(row.slot.starts_at, zones), row) for row in day]
-            for day in availability_grid(party, tour)
-        ]
     context = {
         "party": party,
         "tour": tour,
-        "tours": tours,
         "zones": zones,
-        "days": days,
-        "waiting": waiting_requests(party, tour) if tour is not None else [],
+        "days": [
+            [(show_time(row.slot.starts_at, zones), row) for row in day]
+            for day in availability_grid(party, tour)
+        ],
+        "waiting": waiting_requests(party, tour),
     }
     return render(request, "matchmaking/availability.html", context, status=status)

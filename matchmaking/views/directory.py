@@ -9,7 +9,12 @@ from .. import selectors
 from ..enums import OPEN_REQUEST_STATUSES
 from ..forms import DirectoryForm
 from ..models import Topic
-from ..permissions import get_institution_for_user, requests_visible_to, tandem_of, tours_of
+from ..permissions import (
+    current_tour,
+    get_institution_for_user,
+    requests_visible_to,
+    tandem_of,
+)
 from .requests import request_form
 
 PAGE_SIZE = 25
@@ -17,8 +22,8 @@ PAGE_SIZE = 25
 
 @login_required
 def institution_list(request):
-    tour = selectors.tour_for(request.user)
-    if tour is None or not tours_of(request.user).filter(pk=tour.pk).exists():
+    tour = current_tour(request.user)
+    if tour is None:
         raise PermissionDenied
     form = DirectoryForm(
         request.GET or None, cities=selectors.cities(tour), topics=list(Topic.objects.all())
@@ -44,12 +49,13 @@ def institution_list(request):
 
 @login_required
 def institution_detail(request, pk: int):
-    institution = get_institution_for_user(request.user, pk)
-    tandem = tandem_of(request.user)
+    tour = current_tour(request.user)
+    institution = get_institution_for_user(request.user, pk, tour)
+    tandem = tandem_of(request.user, tour)
     context = {"institution": institution, "tandem": tandem}
     if tandem is not None:
         context["open_request"] = (
-            requests_visible_to(request.user)
+            requests_visible_to(request.user, tour)
             .filter(institution=institution, status__in=OPEN_REQUEST_STATUSES)
             .first()
         )

@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..enums import Direction, RequestStatus
 from ..forms import InstitutionProfileForm
-from ..permissions import get_tandem_for_user, requests_visible_to, tandems_visible_to
+from ..permissions import (
+    current_tour,
+    get_tandem_for_user,
+    requests_visible_to,
+    tandems_visible_to,
+)
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
 from .forms_page import form_page
@@ -17,7 +22,8 @@ from .requests import ask
 @representative_required
 def dashboard(request, institution):
     """Every representative of the institution sees all of its requests."""
-    requests = requests_visible_to(request.user)
+    tour = current_tour(request.user)
+    requests = requests_visible_to(request.user, tour)
     incoming = requests.filter(
         direction=Direction.TANDEM_TO_INSTITUTION, status=RequestStatus.PENDING
     )
@@ -27,15 +33,16 @@ def dashboard(request, institution):
         "request_groups": selectors.requests_by_status(
             requests.exclude(pk__in=incoming.values("pk"))
         ),
-        "meetings": selectors.upcoming_meetings(request.user, timezone.now()),
-        "sessions": selectors.my_sessions(request.user),
+        "meetings": selectors.upcoming_meetings(request.user, tour, timezone.now()),
+        "sessions": selectors.my_sessions(request.user, tour),
     }
     return render(request, "matchmaking/partner_dashboard.html", context)
 
 
 @representative_required
 def tandem_list(request, institution):
-    tandems = tandems_visible_to(request.user).select_related("tour").prefetch_related("topics")
+    tour = current_tour(request.user)
+    tandems = tandems_visible_to(request.user, tour).select_related("tour").prefetch_related("topics")
     return render(
         request,
         "matchmaking/tandem_list.html",
@@ -46,7 +53,7 @@ def tandem_list(request, institution):
 @representative_required
 def tandem_detail(request, institution, pk: int):
     """A tandem's profile; the partner can ask it for a meeting from here."""
-    tandem = get_tandem_for_user(request.user, pk)
+    tandem = get_tandem_for_user(request.user, pk, current_tour(request.user))
     return ask(
         request,
         tandem=tandem,

@@ -13,7 +13,14 @@ from .. import selectors
 from ..enums import RequestStatus
 from ..forms import DeclineForm, MeetingRequestForm, accept_form, propose_form
 from ..models import Institution, MeetingRequest, Tandem
-from ..permissions import Side, get_request_for_user, receiver_side, requester_side, side_of
+from ..permissions import (
+    Side,
+    current_tour,
+    get_request_for_user,
+    receiver_side,
+    requester_side,
+    side_of,
+)
 from ..services import DomainError
 from ..services import requests as request_services
 from ..timezones import zones_for
@@ -107,12 +114,12 @@ def _page(request, meeting_request, *, status=200, data=None, bound=""):
 
 @login_required
 def request_detail(request, pk: int):
-    return _page(request, get_request_for_user(request.user, pk))
+    return _page(request, get_request_for_user(request.user, pk, current_tour(request.user)))
 
 
 def _act(request, pk: int, bound: str, action):
     """Run one answer on a request; bad input or a refused change re-renders the page."""
-    meeting_request = get_request_for_user(request.user, pk)
+    meeting_request = get_request_for_user(request.user, pk, current_tour(request.user))
     forms = _answer_forms(request, meeting_request, request.POST, bound)
     form = forms.get(f"{bound}_form")
     if form is not None and not form.is_valid():

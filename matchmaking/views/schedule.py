@@ -14,8 +14,10 @@ from ..models import CalendarFeed
 from ..notifications.calendar import build_calendar, meeting_event, session_event
 from ..permissions import (
     can_replace_video_link,
+    current_tour,
     get_meeting_for_user,
     get_session_for_user,
+    meetings_visible_to,
     sessions_visible_to,
 )
 from ..services import DomainError
@@ -31,7 +33,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=200):
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    items = selectors.schedule_for(request.user)
+    items = selectors.schedule_for(request.user, current_tour(request.user))
     context = {
         "items": items,
         "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
@@ -55,15 +57,15 @@ def my_schedule(request):
 
 @login_required
 def meeting_ics(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
-    meeting = selectors.meetings_for_calendar(request.user).get(pk=meeting.pk)
+    meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
+    meeting = selectors.meetings_for_calendar(meeting.tour).get(pk=meeting.pk)
     event = meeting_event(meeting, zone=request.user.time_zone)
     return _ics(build_calendar([event]), f"meeting-{meeting.pk}.ics")
 
 
 @login_required
 def session_ics(request, pk: int):
-    session = get_session_for_user(request.user, pk)
+    session = get_session_for_user(request.user, pk, current_tour(request.user))
     return _ics(
         build_calendar([session_event(session, zone=request.user.time_zone)]),
         f"session-{session.pk}.ics",
@@ -71,18 +73,19 @@ def session_ics(request, pk: int):
 
 
 def calendar_feed(request, token: str):
-    """The feed calendar applications fetch without a login: the secret token is the key."""
+    """The feed calendar applications fetch without a login: the secret token is the key. It
+    holds the tour the person works in (the tour switcher's choice), like their schedule."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
     user = feed.user
+    tour = current_tour(user)
+    meetings = meetings_visible_to(user, tour).filter(status__in=selectors.SHOWN_MEETING_STATUSES)
     events = [
         meeting_event(m, zone=user.time_zone)
-        for m in selectors.meetings_for_calendar(user).filter(
-            status__in=selectors.SHOWN_MEETING_STATUSES
-        )
+        for m in selectors.meetings_for_calendar(tour).filter(pk__in=meetings.values("pk"))
     ]
-    events += [session_event(s, zone=user.time_zone) for s in sessions_visible_to(user)]
+    events += [session_event(s, zone=user.time_zone) for s in sessions_visible_to(user, tour)]
     return _ics(build_calendar(events), "innohealth.ics")
 
 
@@ -107,7 +110,7 @@ def revoke_feed(request):
 @login_required
 @require_POST
 def change_video_link(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
     form = VideoLinkForm(request.POST)
     if form.is_valid():
         try:

@@ -19,9 +19,11 @@ from .requests import ask
 def dashboard(request, tandem):
     context = {
         "tandem": tandem,
-        "request_groups": selectors.requests_by_status(requests_visible_to(request.user)),
-        "meetings": selectors.upcoming_meetings(request.user, timezone.now()),
-        "sessions": selectors.my_sessions(request.user),
+        "request_groups": selectors.requests_by_status(
+            requests_visible_to(request.user, tandem.tour)
+        ),
+        "meetings": selectors.upcoming_meetings(request.user, tandem.tour, timezone.now()),
+        "sessions": selectors.my_sessions(request.user, tandem.tour),
         "recommendations": recommend(tandem, selectors.recommendation_candidates(tandem)),
     }
     return render(request, "matchmaking/tandem_dashboard.html", context)
@@ -29,7 +31,7 @@ def dashboard(request, tandem):
 
 @tandem_member_required
 def request_meeting(request, tandem, pk: int):
-    institution = get_institution_for_user(request.user, pk)
+    institution = get_institution_for_user(request.user, pk, tandem.tour)
     return ask(
         request,
         tandem=tandem,
