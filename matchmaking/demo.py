@@ -517,7 +517,9 @@ def _next_edition(returning_partner: Institution) -> Tour:
         defaults={
             "name": "NeuroBridge (demo)",
             "project_title": "Speech markers for early dementia screening",
-            "summary": "A fictional tandem of the demo's next edition.",
+            "summary": "Speech markers for early dementia screening. A fictional tandem.",
+            "summary_de": "Sprachmarker für die Früherkennung von Demenz. Ein fiktives Tandem.",
+            "summary_zh": "用语音标志物进行早期痴呆筛查（演示用虚构团队）",
             "research_organisation": "Fictional Institute for Digital Neurology",
             "company": "NeuroBridge Demo GmbH",
         },

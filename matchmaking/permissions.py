@@ -109,11 +109,11 @@ def side_of(user: User, request: MeetingRequest | Meeting) -> Side | None:
     """The side the user acts for on this request, or None if it does not concern them. Only
     the user's role in the request's own tour counts."""
     role = role_in(user, request.tour_id)
-    if role is not None and role.tandem_id is not None and role.tandem_id == request.tandem_id:
+    # A role names either a tandem or an institution, the request both.
+    if role is not None and role.tandem_id == request.tandem_id:
         return Side.TANDEM
-    if role is not None and role.institution_id is not None:
-        if role.institution_id == request.institution_id:
-            return Side.INSTITUTION
+    if role is not None and role.institution_id == request.institution_id:
+        return Side.INSTITUTION
     if is_organiser(user):
         return Side.ORGANISER
     return None

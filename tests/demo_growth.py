@@ -41,7 +41,7 @@ def _copy_institutions(tour: Tour, originals: list[Institution], k: int) -> dict
         rep = _user(
             f"{old.slug}-{k}@partner.example", language="zh-hans", time_zone="Asia/Shanghai"
         )
-        Representative.objects.create(user=rep, institution=new)
+        Representative.objects.create(user=rep, institution=new, tour=tour)
         copies[old.pk] = new
     return copies
 

@@ -16,8 +16,9 @@ def test_load_demo_twice_gives_the_same_rows():
     first = counts()
     call_command("load_demo")
     assert counts() == first
-    assert first["matchmaking.Tandem"] == 6
-    assert first["matchmaking.TandemMember"] == 12
+    # The 2027 tour's six tandems, and one of the 2028 edition in preparation.
+    assert first["matchmaking.Tandem"] == 7
+    assert first["matchmaking.TandemMember"] == 14
     assert first["matchmaking.TourDay"] == 4
     assert first["matchmaking.Speaker"] == 4
     assert first["matchmaking.Supporter"] == 13

@@ -5,8 +5,8 @@ from .calendar_feed import CalendarFeed
 from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
-from .requests import Meeting, MeetingRequest, PreferredSlot
 from .participation import Participation, Representative, TandemMember
+from .requests import Meeting, MeetingRequest, PreferredSlot
 from .sessions import Session, Speaker, Supporter
 from .tandems import Tandem
 from .topics import Topic

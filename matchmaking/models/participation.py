@@ -94,16 +94,19 @@ class Participation(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.tandem or self.institution}"
 
     def save(self, *args, **kwargs):
-        # A member's tour is their tandem's; the database refuses any other.
-        if self.tandem_id is not None:
-            self.tour_id = self.tandem.tour_id
+        self._take_tandem_tour()
         super().save(*args, **kwargs)
+
+    def _take_tandem_tour(self) -> None:
+        # A member's tour is their tandem's; the database refuses any other. The tandem may be
+        # new and unsaved (the admin's tandem page with its members).
+        if self.tandem is not None:
+            self.tour = self.tandem.tour
 
     def clean(self) -> None:
         # The admin's forms leave the derived tour out, so the database's rules on it are
         # checked here, with a message instead of an error page.
-        if self.tandem_id is not None:
-            self.tour_id = self.tandem.tour_id
+        self._take_tandem_tour()
         if self.tour_id is None or self.user_id is None:
             return
         if (

@@ -10,9 +10,8 @@ from django.views.i18n import set_language
 from ..enums import Language
 from ..forms import PreferencesForm
 from ..permissions import tours_of
-from ..services.profiles import choose_tour
+from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
-from ..services.profiles import update_preferences
 from .forms_page import form_page
 
 

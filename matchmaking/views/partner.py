@@ -42,7 +42,9 @@ def dashboard(request, institution):
 @representative_required
 def tandem_list(request, institution):
     tour = current_tour(request.user)
-    tandems = tandems_visible_to(request.user, tour).select_related("tour").prefetch_related("topics")
+    tandems = (
+        tandems_visible_to(request.user, tour).select_related("tour").prefetch_related("topics")
+    )
     return render(
         request,
         "matchmaking/tandem_list.html",

@@ -40,6 +40,7 @@ def test_both_sides_see_the_meeting_in_their_own_zone_on_their_schedule(
     tandem = factories.TandemFactory(tour=tour)
     member = factories.TandemMemberFactory(tandem=tandem, user__time_zone="Europe/Berlin").user
     people.institution.tours.add(tour)
+    factories.RepresentativeFactory(user=people.chen, institution=people.institution, tour=tour)
     request = ask(people, tandem=tandem, by=member)
     accept_request(actor=people.chen, request=request, start=berlin(first_day.day, 9))
 
