@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import Language, MemberRole
+from ..enums import Language
 from ..models import (
     Institution,
     Invitation,
@@ -103,22 +103,25 @@ def _role_problem(
             "role": _role_words(existing),
         }
     if role in TANDEM_ROLES:
-        holder = tandem.members.filter(role=role).exclude(user=user).select_related("user")
-        holder = holder.first()
+        researcher = role == InvitationRole.RESEARCHER
+        holder = tandem.members.filter(role=role).exclude(user=user).select_related("user").first()
         if holder is not None:
-            return _("The tandem %(tandem)s already has a %(role)s: %(person)s.") % {
-                "tandem": tandem,
-                "role": MemberRole(role).label.lower(),
-                "person": holder.user,
-            }
+            filled = (
+                _("The tandem %(tandem)s already has a researcher: %(person)s.")
+                if researcher
+                else _("The tandem %(tandem)s already has an entrepreneur: %(person)s.")
+            )
+            return filled % {"tandem": tandem, "person": holder.user}
         invited = Invitation.objects.filter(
             tandem=tandem, role=role, status=InvitationStatus.OPEN
         ).exclude(email__iexact=email)
         if invited.exists():
-            return _("The %(role)s of the tandem %(tandem)s is already invited.") % {
-                "tandem": tandem,
-                "role": MemberRole(role).label.lower(),
-            }
+            pending = (
+                _("The researcher of the tandem %(tandem)s is already invited.")
+                if researcher
+                else _("The entrepreneur of the tandem %(tandem)s is already invited.")
+            )
+            return pending % {"tandem": tandem}
     return ""
 
 

@@ -25,6 +25,7 @@ from matchmaking.models import (
 from matchmaking.services import DomainError, outbox
 from matchmaking.services import invitations as services
 from matchmaking.tokens import invitation_token
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Ein-langes-Passwort-2027"
@@ -284,3 +285,89 @@ def test_organisers_invite_resend_and_revoke_in_the_admin(client, people):
     assert refused.status_code == 200
     assert "as a member of the tandem LungScan" in refused.content.decode()
     assert not TandemMember.objects.filter(user__email="mia@tandem.example").exists()
+
+
+# --- tours are editions ---------------------------------------------------------------------
+
+
+def test_a_researcher_of_one_tour_joins_a_tandem_of_the_next_with_the_same_account(client, people):
+    next_tour = factories.TourFactory(name="Tour 2028")
+    tandem_2028 = factories.TandemFactory(tour=next_tour, name="NeuroBridge")
+    invitation = invite(
+        people,
+        email=people.alice.email,
+        name="Alice",
+        role=InvitationRole.RESEARCHER,
+        tandem=tandem_2028,
+        institution=None,
+    )
+    assert invitation.tour == next_tour
+    response = client.post(link_path(invitation))
+    assert response.status_code == 302 and response.url == reverse("tandem_dashboard")
+    roles = {m.tour: m.tandem for m in TandemMember.objects.filter(user=people.alice)}
+    assert roles == {people.tour: people.tandem, next_tour: tandem_2028}
+
+
+def test_an_existing_account_becomes_a_representative_in_a_new_tour(client, people):
+    """Alice, a tandem member of the first tour, represents BGI Group in the next one."""
+    next_tour = factories.TourFactory(name="Tour 2028")
+    people.institution.tours.add(next_tour)
+    invitation = invite(people, email=people.alice.email, name="Alice", tour=next_tour)
+    response = client.post(link_path(invitation))
+    assert response.status_code == 302 and response.url == reverse("partner_dashboard")
+    assert Representative.objects.get(user=people.alice).tour == next_tour
+    assert TandemMember.objects.get(user=people.alice).tour == people.tour
+
+
+def test_an_invitation_into_a_second_role_in_one_tour_is_refused_with_its_reason(people):
+    with pytest.raises(DomainError) as refused:
+        invite(people, email=people.alice.email, name="Alice")
+    assert str(refused.value) == (
+        f"alice@tandem.example already takes part in {people.tour.name} as a member of the "
+        "tandem CardioSense."
+    )
+    elsewhere = factories.TourFactory(name="Elsewhere")
+    with pytest.raises(DomainError, match="BGI Group does not take part in Elsewhere"):
+        invite(people, tour=elsewhere)
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_into_a_filled_tandem_role_is_refused_when_sent(people):
+    with pytest.raises(DomainError) as refused:
+        invite(
+            people,
+            email="new@tandem.example",
+            role=InvitationRole.RESEARCHER,
+            tandem=people.tandem,
+            institution=None,
+        )
+    assert "The tandem CardioSense already has a researcher" in str(refused.value)
+    invite(
+        people,
+        email="first@tandem.example",
+        role=InvitationRole.ENTREPRENEUR,
+        tandem=people.other_tandem,
+    )
+    with pytest.raises(DomainError, match="entrepreneur of the tandem LungScan is already invited"):
+        invite(
+            people,
+            email="second@tandem.example",
+            role=InvitationRole.ENTREPRENEUR,
+            tandem=people.other_tandem,
+        )
+
+
+def test_a_role_filled_after_the_invitation_is_refused_on_accepting(client, people):
+    invitation = invite(
+        people,
+        email="late@tandem.example",
+        role=InvitationRole.ENTREPRENEUR,
+        tandem=people.other_tandem,
+    )
+    factories.TandemMemberFactory(tandem=people.other_tandem, role="entrepreneur")
+    response = client.post(
+        link_path(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 410
+    assert "The tandem LungScan already has an entrepreneur" in response.content.decode()
+    assert not User.objects.filter(email="late@tandem.example").exists()

@@ -42,6 +42,7 @@ def _counts(client) -> dict:
 def test_main_pages_run_the_same_number_of_queries_with_ten_times_the_data(client):
     call_command("load_demo")
     tour = Tour.objects.get(slug="innohealth-china")
+
     def sizes():
         # The demo's other edition (2028) does not grow.
         rows = [Tandem, MeetingRequest, Meeting, Session]
