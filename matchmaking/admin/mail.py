@@ -22,7 +22,7 @@ class InvitationForm(ActorForm):
 
     class Meta:
         model = Invitation
-        fields = ["email", "name", "role", "tandem", "institution", "language", "time_zone"]
+        fields = ["email", "name", "role", "tandem", "institution", "tour", "language", "time_zone"]
 
     def clean(self):
         data = super().clean()
@@ -32,7 +32,9 @@ class InvitationForm(ActorForm):
             self.instance = invitation_services.create_invitation(actor=self.actor, **data)
         except DomainError as exc:
             raise ValidationError(str(exc)) from exc
-        return data
+        # The form's values are copied onto the saved invitation next: keep the tour the
+        # service chose (the tandem's, or the institution's newest).
+        return {**data, "tour": self.instance.tour}
 
 
 class InvitationStateFilter(admin.SimpleListFilter):
@@ -69,10 +71,19 @@ class ImportForm(forms.Form):
 @admin.register(Invitation)
 class InvitationAdmin(ActorFormAdmin):
     form = InvitationForm
-    list_display = ["email", "name", "role", "tandem", "institution", "language", "state_label"]
-    list_filter = [InvitationStateFilter, "role", "language"]
+    list_display = [
+        "email",
+        "name",
+        "role",
+        "tandem",
+        "institution",
+        "tour",
+        "language",
+        "state_label",
+    ]
+    list_filter = [InvitationStateFilter, "role", "tour", "language"]
     search_fields = ["email", "name", "tandem__name", "institution__name"]
-    list_select_related = ["tandem", "institution", "message"]
+    list_select_related = ["tandem", "institution", "tour", "message"]
     autocomplete_fields = ["tandem", "institution"]
     readonly_fields = ["state_label", "expires_at", "accepted_at", "user", "last_error"]
     actions = ["resend", "revoke"]

@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import MemberRole
-from ..models import Institution, Representative, Tandem, TandemMember, Topic, User
+from ..models import (
+    Institution,
+    Participation,
+    Representative,
+    Tandem,
+    TandemMember,
+    Topic,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -18,9 +26,24 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email",)
 
 
+class ParticipationInline(admin.TabularInline):
+    """The person's role in each tour, at a glance; roles are given on the tandem's or the
+    institution's page (or by invitation)."""
+
+    model = Participation
+    fields = ["tour", "role", "tandem", "institution", "position"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
+    inlines = [ParticipationInline]
     ordering = ["email"]
     list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
@@ -52,7 +75,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class RepresentativeInline(admin.TabularInline):
+    """A representative speaks for the institution in one of the tours it joins."""
+
     model = Representative
+    fields = ["user", "tour", "position"]
     extra = 1
     autocomplete_fields = ["user"]
 
@@ -73,6 +99,7 @@ class TandemMemberFormSet(forms.BaseInlineFormSet):
 
 class TandemMemberInline(admin.TabularInline):
     model = TandemMember
+    fields = ["user", "role"]
     formset = TandemMemberFormSet
     extra = 2
     max_num = 2
@@ -108,8 +135,9 @@ class TandemAdmin(admin.ModelAdmin):
 
 @admin.register(Representative)
 class RepresentativeAdmin(admin.ModelAdmin):
-    list_display = ["user", "institution", "position"]
-    list_filter = ["institution__kind"]
+    fields = ["user", "institution", "tour", "position"]
+    list_display = ["user", "institution", "tour", "position"]
+    list_filter = ["tour", "institution__kind"]
     search_fields = [
         "user__email",
         "user__display_name",
@@ -121,6 +149,7 @@ class RepresentativeAdmin(admin.ModelAdmin):
 
 @admin.register(TandemMember)
 class TandemMemberAdmin(admin.ModelAdmin):
+    fields = ["user", "tandem", "role"]
     list_display = ["user", "tandem", "role"]
     list_filter = ["role", "tandem__tour"]
     search_fields = ["user__email", "user__display_name", "tandem__name"]

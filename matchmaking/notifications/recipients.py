@@ -3,23 +3,32 @@ acted (None when an organiser's batch or the system acted without a side)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from ..models import Meeting, MeetingRequest, Session, User
 from ..permissions import Side, receiver_side, side_of
 from ..selectors.slots import session_parties
 
 
 def tandem_people(tandem_id: int) -> list[User]:
-    return list(User.objects.filter(tandem_membership__tandem_id=tandem_id, is_active=True))
+    return list(User.objects.filter(participations__tandem_id=tandem_id, is_active=True))
 
 
-def institution_people(institution_id: int) -> list[User]:
-    return list(User.objects.filter(representative__institution_id=institution_id, is_active=True))
+def institution_people(institution_id: int, tour_id: int) -> list[User]:
+    """The institution's representatives in that tour (not those of its other tours)."""
+    return list(
+        User.objects.filter(
+            participations__institution_id=institution_id,
+            participations__tour_id=tour_id,
+            is_active=True,
+        )
+    )
 
 
 def side_people(request: MeetingRequest | Meeting, side: Side) -> list[User]:
     if side == Side.TANDEM:
         return tandem_people(request.tandem_id)
-    return institution_people(request.institution_id)
+    return institution_people(request.institution_id, request.tour_id)
 
 
 def receivers(request: MeetingRequest, actor: User | None = None) -> list[User]:
@@ -28,7 +37,9 @@ def receivers(request: MeetingRequest, actor: User | None = None) -> list[User]:
 
 
 def both_sides(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
-    return tandem_people(request.tandem_id) + institution_people(request.institution_id)
+    return tandem_people(request.tandem_id) + institution_people(
+        request.institution_id, request.tour_id
+    )
 
 
 def other_side(request: MeetingRequest, actor: User | None = None) -> list[User]:
@@ -45,6 +56,11 @@ def session_people(session: Session, actor: User | None = None) -> list[User]:
     """Everyone the session keeps busy: its tandems, participating and host institutions, and
     the institutions of its speakers."""
     tandem_ids, institution_ids = session_parties(session)
-    people = User.objects.filter(tandem_membership__tandem_id__in=tandem_ids)
-    people |= User.objects.filter(representative__institution_id__in=institution_ids)
+    people = User.objects.filter(
+        Q(participations__tandem_id__in=tandem_ids)
+        | Q(
+            participations__institution_id__in=institution_ids,
+            participations__tour_id=session.tour_id,
+        )
+    )
     return list(people.filter(is_active=True).distinct())

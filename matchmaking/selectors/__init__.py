@@ -19,7 +19,7 @@ from .schedule import (
     schedule_for,
     upcoming_meetings,
 )
-from .tours import current_tour, programme, public_page, tour_for
+from .tours import current_tour, programme, public_page
 
 __all__ = [
     "SHOWN_MEETING_STATUSES",
@@ -34,7 +34,6 @@ __all__ = [
     "recommendation_candidates",
     "requests_by_status",
     "schedule_for",
-    "tour_for",
     "upcoming_meetings",
     "with_details",
 ]

@@ -50,11 +50,12 @@ class Party:
         return {"tandem": self.tandem} if self.tandem else {"institution": self.institution}
 
 
-def party_of(user: User) -> Party | None:
-    tandem = tandem_of(user)
+def party_of(user: User, tour: Tour | None) -> Party | None:
+    """The party the person speaks for in the tour."""
+    tandem = tandem_of(user, tour)
     if tandem is not None:
         return Party(tandem=tandem)
-    institution = institution_of(user)
+    institution = institution_of(user, tour)
     return Party(institution=institution) if institution is not None else None
 
 

@@ -5,27 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from ..enums import MeetingStatus
-from ..models import Meeting, Session, User
+from ..models import Meeting, Participation, Session, Tour, User
 from ..permissions import meetings_visible_to, sessions_visible_to
 
 SHOWN_MEETING_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
 
 
-def upcoming_meetings(user: User, now: datetime) -> list[Meeting]:
+def upcoming_meetings(user: User, tour: Tour, now: datetime) -> list[Meeting]:
     return list(
-        meetings_visible_to(user)
+        meetings_visible_to(user, tour)
         .filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
         .select_related("tandem", "institution")
         .order_by("starts_at")
     )
 
 
-def my_sessions(user: User) -> list[Session]:
-    return list(sessions_visible_to(user).select_related("host").order_by("starts_at"))
+def my_sessions(user: User, tour: Tour) -> list[Session]:
+    return list(sessions_visible_to(user, tour).select_related("host").order_by("starts_at"))
 
 
 @dataclass
@@ -39,8 +39,8 @@ class ScheduleItem:
     detail: Meeting | Session
 
 
-def schedule_for(user: User) -> list[ScheduleItem]:
-    """Meetings and sessions of the user in time order."""
+def schedule_for(user: User, tour: Tour | None) -> list[ScheduleItem]:
+    """Meetings and sessions of the user in the tour, in time order."""
     items = [
         ScheduleItem(
             "meeting",
@@ -51,7 +51,7 @@ def schedule_for(user: User) -> list[ScheduleItem]:
             reverse("meeting_ics", args=[m.pk]),
             m,
         )
-        for m in meetings_visible_to(user)
+        for m in meetings_visible_to(user, tour)
         .filter(status__in=SHOWN_MEETING_STATUSES)
         .select_related("tandem", "institution")
     ]
@@ -65,15 +65,22 @@ def schedule_for(user: User) -> list[ScheduleItem]:
             reverse("session_ics", args=[s.pk]),
             s,
         )
-        for s in sessions_visible_to(user)
+        for s in sessions_visible_to(user, tour)
     ]
     return sorted(items, key=lambda item: (item.starts_at, item.kind, item.title))
 
 
-def meetings_for_calendar(user: User) -> QuerySet[Meeting]:
-    """Every meeting with what its calendar entry needs: the message and all attendees."""
+def meetings_for_calendar(tour: Tour) -> QuerySet[Meeting]:
+    """The tour's meetings with what a calendar entry needs: the message and all attendees
+    (the institution's representatives in this tour only)."""
     return (
-        meetings_visible_to(user)
+        Meeting.objects.filter(tour=tour)
         .select_related("request", "tandem", "institution")
-        .prefetch_related("tandem__members__user", "institution__representatives__user")
+        .prefetch_related(
+            "tandem__members__user",
+            Prefetch(
+                "institution__representatives",
+                queryset=Participation.objects.filter(tour=tour).select_related("user"),
+            ),
+        )
     )

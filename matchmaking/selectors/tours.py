@@ -6,27 +6,13 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ..enums import TourStatus
-from ..models import Session, Tour, User
-from ..permissions import institution_of, tandem_of
+from ..models import Session, Tour
 from ..timezones import ViewerZones
 
 
 def current_tour() -> Tour | None:
     """The tour the public page presents: the newest one that is not a draft."""
     return Tour.objects.exclude(status=TourStatus.DRAFT).order_by("-created_at").first()
-
-
-def tour_for(user: User) -> Tour | None:
-    """The tour a person works in: their tandem's, their institution's newest, or the public one."""
-    tandem = tandem_of(user)
-    if tandem is not None:
-        return tandem.tour
-    institution = institution_of(user)
-    if institution is not None:
-        tour = institution.tours.exclude(status=TourStatus.DRAFT).order_by("-created_at").first()
-        if tour is not None:
-            return tour
-    return current_tour()
 
 
 @dataclass
