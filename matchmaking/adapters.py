@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .permissions import current_tour, is_organiser, role_in
+from .services.account_log import password_saved_by_allauth
 
 
 def landing_url(user) -> str:
@@ -32,3 +33,8 @@ class AccountAdapter(DefaultAccountAdapter):
             with translation.override(user.language):
                 return super().add_message(request, *args, **kwargs)
         return super().add_message(request, *args, **kwargs)
+
+    def set_password(self, user, password) -> None:
+        # allauth's own signal, sent next, logs the change with the way it was made.
+        with password_saved_by_allauth():
+            super().set_password(user, password)

@@ -9,6 +9,7 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import roles, tasks  # noqa: F401
+        from .services import account_log  # noqa: F401 — connects the signals that log accounts
 
         # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
         # name, which runs in-process when tasks are eager (no Redis) only if it is registered.

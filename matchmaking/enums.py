@@ -84,6 +84,49 @@ class MeetingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+class LogAction(models.TextChoices):
+    """What an entry of the activity log records; its details are in the entry's data."""
+
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    # meeting requests
+    REQUEST = "request", _("Meeting requested")
+    PROPOSE_TIME = "propose_time", _("Other time proposed")
+    CONFIRM_TIME = "confirm_time", _("Proposed time confirmed")
+    ACCEPT = "accept", _("Accepted")
+    DECLINE = "decline", _("Declined")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    EXPIRE = "expire", _("Expired")
+    CANCEL = "cancel", _("Cancelled")
+    UNSCHEDULED = "unscheduled", _("No meeting time found")
+    # meetings
+    SCHEDULE = "schedule", _("Meeting scheduled")
+    MOVE = "move", _("Meeting moved")
+    HELD = "held", _("Marked as held")
+    NO_SHOW = "no_show", _("Marked as no-show")
+    VIDEO_LINK = "video_link", _("Video link changed")
+    # tours and sessions
+    STATUS = "status", _("Status changed")
+    PUBLISH = "publish", _("Published")
+    UNPUBLISH = "unpublish", _("Withdrawn from the programme")
+    # profiles and availability
+    EDIT_PROFILE = "edit_profile", _("Profile edited")
+    SET_AVAILABILITY = "set_availability", _("Availability set")
+    # invitations, calendar feeds, e-mails
+    INVITE = "invite", _("Invited")
+    RESEND = "resend", _("Sent again")
+    REVOKE = "revoke", _("Revoked")
+    ISSUE = "issue", _("Issued")
+    RETRY = "retry", _("Sending retried")
+    # people
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    PASSWORD_SET = "password_set", _("Password set")
+    PASSWORD_RESET = "password_reset", _("Password reset by e-mail link")
+    GROUPS = "groups", _("Groups changed")
+    PERMISSIONS = "permissions", _("Permissions changed")
+
+
 REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
     RequestStatus.PENDING: frozenset(
         {

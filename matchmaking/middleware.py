@@ -2,6 +2,8 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from .services.activity import acting_as
+
 
 class UserPreferencesMiddleware:
     """Show a logged-in person the portal in the language and time zone of their profile."""
@@ -21,3 +23,14 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class ActingUserMiddleware:
+    """Changes logged through model signals during a request name the person logged in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(lambda: getattr(request, "user", None)):
+            return self.get_response(request)

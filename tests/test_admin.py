@@ -61,7 +61,7 @@ def test_every_admin_page_is_refused_to_a_partner(client, demo):
 
 
 def test_an_admin_action_goes_through_the_service(client, demo):
-    from matchmaking.models import AuditRecord, MeetingRequest, User
+    from matchmaking.models import ActivityLog, MeetingRequest, User
 
     client.force_login(User.objects.get(email="organiser@innohealth.example"))
     pending = MeetingRequest.objects.filter(status="pending")
@@ -75,7 +75,7 @@ def test_an_admin_action_goes_through_the_service(client, demo):
     assert pending.count() > 1
     assert f"{pending.count()} requests declined" in text
     assert "can no longer be declined" in text
-    assert AuditRecord.objects.filter(action="decline").count() == 2
+    assert ActivityLog.objects.filter(action="decline").count() == 2
     assert MeetingRequest.objects.get(pk=accepted.pk).status == "accepted"
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import AuditRecord, Meeting
+from matchmaking.models import ActivityLog, Meeting
 from matchmaking.services import DomainError
 from matchmaking.services import meetings as services
 from matchmaking.services.requests import accept_request
@@ -29,9 +29,8 @@ def test_either_side_or_an_organiser_cancels(people, meeting, person):
     assert meeting.status == MeetingStatus.CANCELLED
     assert meeting.request.status == RequestStatus.CANCELLED
     assert meeting.sequence == 1
-    assert AuditRecord.objects.filter(
-        entity="meeting", entity_id=meeting.pk, to_status="cancelled"
-    ).exists()
+    entry = ActivityLog.objects.about(meeting).get(action="cancel")
+    assert entry.data["status"] == {"from": "scheduled", "to": "cancelled"}
 
 
 @pytest.mark.parametrize("person", ["bob", "olga"])

@@ -1,10 +1,10 @@
 """Every transition of a meeting request: allowed from the right state by the right side,
-refused otherwise, and each accepted change leaves exactly one audit record."""
+refused otherwise, and each accepted change leaves exactly one entry in the activity log."""
 
 import pytest
 
 from matchmaking.enums import Direction, RequestStatus
-from matchmaking.models import AuditRecord, Meeting, MeetingRequest
+from matchmaking.models import ActivityLog, Meeting, MeetingRequest
 from matchmaking.services import DomainError
 from matchmaking.services import requests as services
 
@@ -52,25 +52,20 @@ def test_transition_table(people, state, action, person):
     request = make_request(people, status=state)
     actor = getattr(people, person)
     who, states = ALLOWED[action]
-    audits_before = AuditRecord.objects.filter(
-        entity="meeting_request", entity_id=request.pk
-    ).count()
+    entries_before = ActivityLog.objects.about(request).count()
     if person in who and state in states:
         ACTIONS[action](actor, request)
         request.refresh_from_db()
         assert request.status == TARGET[action]
-        record = AuditRecord.objects.filter(
-            entity="meeting_request", entity_id=request.pk, to_status=TARGET[action]
-        ).get()
-        assert record.from_status == state
-        assert record.actor == actor
+        entry = ActivityLog.objects.about(request).get(data__status__to=TARGET[action])
+        assert entry.data["status"] == {"from": state, "to": TARGET[action]}
+        assert entry.actor == actor
     else:
         with pytest.raises(DomainError):
             ACTIONS[action](actor, request)
         request.refresh_from_db()
         assert request.status == state
-        after = AuditRecord.objects.filter(entity="meeting_request", entity_id=request.pk).count()
-        assert after == audits_before
+        assert ActivityLog.objects.about(request).count() == entries_before
 
 
 def test_a_request_from_the_institution_is_accepted_by_the_tandem(people):
@@ -87,9 +82,10 @@ def test_accepting_places_the_meeting_in_the_earliest_free_slot(people):
     services.accept_request(actor=people.chen, request=request)
     meeting = Meeting.objects.get(request=request)
     assert meeting.starts_at == people.tour.days.order_by("date").first().window_start
-    assert AuditRecord.objects.filter(
-        entity="meeting", entity_id=meeting.pk, to_status="scheduled"
-    ).exists()
+    assert ActivityLog.objects.about(meeting).get(action="schedule").data["status"] == {
+        "from": None,
+        "to": "scheduled",
+    }
 
 
 def test_accepting_at_a_taken_time_changes_nothing(people):
@@ -136,7 +132,7 @@ def test_request_meeting_checks_its_input(people):
     with pytest.raises(DomainError, match="already an open meeting request"):
         ask()
     assert MeetingRequest.objects.count() == 1
-    assert AuditRecord.objects.filter(entity="meeting_request", action="request").count() == 1
+    assert ActivityLog.objects.filter(action="request").count() == 1
 
 
 def test_a_proposed_time_is_confirmed_by_the_requester(people):
@@ -174,7 +170,8 @@ def test_expiry_only_after_the_tours_period(people):
     services.expire_request(request=request, now=request.created_at + timedelta(days=7))
     request.refresh_from_db()
     assert request.status == RequestStatus.EXPIRED
-    assert AuditRecord.objects.get(entity_id=request.pk, action="expire").actor is None
+    entry = ActivityLog.objects.about(request).get(action="expire")
+    assert entry.actor is None and entry.who == "system"
 
 
 def test_no_slot_leaves_the_request_accepted_with_a_reason(people):

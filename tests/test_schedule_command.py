@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from matchmaking.models import AuditRecord, Meeting
+from matchmaking.models import ActivityLog, Meeting
 
 from . import factories
 
@@ -49,8 +49,8 @@ def test_yes_saves_without_asking(people, waiting, monkeypatch):
     output = run("--tour", people.tour.slug, "--time-limit", "5", "--yes")
     assert "Saved: 2 new meetings" in output
     assert Meeting.objects.filter(request__in=waiting).count() == 2
-    # The command line acts as the system: audited without a person.
-    assert AuditRecord.objects.filter(entity="meeting", action="schedule", actor=None).count() == 2
+    # The command line acts as the system: logged without a person.
+    assert ActivityLog.objects.filter(action="schedule", actor=None, actor_name="").count() == 2
 
 
 @pytest.mark.parametrize(("answer", "saved"), [("y", 2), ("no", 0), ("", 0)])

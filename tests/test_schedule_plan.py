@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import AuditRecord, BlockedSlot, Meeting, MeetingRequest, OutboxMessage
+from matchmaking.models import ActivityLog, BlockedSlot, Meeting, MeetingRequest, OutboxMessage
 from matchmaking.scheduling import Reason
 from matchmaking.selectors.slots import tour_slots
 from matchmaking.services import DomainError
@@ -98,7 +98,7 @@ def test_apply_places_every_planned_meeting_without_double_booking(people):
     assert_nobody_double_booked(tour)
     for planned in plan.new:
         assert Meeting.objects.get(request_id=planned.request_id).starts_at == planned.starts_at
-    assert AuditRecord.objects.filter(entity="meeting", action="schedule").count() == 15
+    assert ActivityLog.objects.filter(action="schedule").count() == 15
     left = MeetingRequest.objects.filter(pk__in=[r.pk for r in requests], meeting__isnull=True)
     assert {r.unscheduled_reason for r in left} == {Reason.COMMON_SLOTS_TAKEN.value}
 
@@ -130,7 +130,10 @@ def test_moves_only_when_allowed_and_then_through_the_move_service(people):
     meeting.refresh_from_db()
     assert meeting.starts_at == plan.moves[0].starts_at and meeting.sequence == 1
     assert Meeting.objects.get(request=waiting).starts_at == slots[0].starts_at
-    assert AuditRecord.objects.filter(entity="meeting", action="move", entity_id=meeting.pk)
+    assert ActivityLog.objects.about(meeting).get(action="move").data["starts_at"] == {
+        "from": slots[0].starts_at.isoformat().replace("+00:00", "Z"),
+        "to": meeting.starts_at.isoformat().replace("+00:00", "Z"),
+    }
     assert_nobody_double_booked(tour)
     # Both changes are notified through the outbox, as for a change made by hand; the move
     # names the time the meeting really had before.

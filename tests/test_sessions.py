@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from matchmaking.models import AuditRecord, Meeting, OutboxMessage, Session
+from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Session
 from matchmaking.services import DomainError
 from matchmaking.services import sessions as session_services
 from matchmaking.services.requests import accept_request
@@ -43,9 +43,9 @@ def test_publishing_tells_the_participants_and_is_audited(people):
     session_services.publish_session(actor=people.otto, session=session)
     session.refresh_from_db()
     assert (session.is_published, session.sequence) == (True, 1)
-    assert AuditRecord.objects.filter(
-        entity="session", entity_id=session.pk, action="publish"
-    ).exists()
+    entry = ActivityLog.objects.about(session).get(action="publish")
+    assert entry.data == {"is_published": {"from": False, "to": True}}
+    assert entry.actor == people.otto
     assert set(
         OutboxMessage.objects.filter(kind="session_changed").values_list("email", flat=True)
     ) == {

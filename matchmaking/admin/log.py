@@ -1,14 +1,13 @@
-"""The history of changes, read-only for organisers."""
+"""The activity log, read-only for everybody: nobody changes or deletes history."""
 
 from django.contrib import admin
 
-from ..models import AuditRecord
+from ..models import ActivityLog
 from .base import ReadOnlyAdmin
 
 
-@admin.register(AuditRecord)
-class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["at", "entity", "entity_id", "action", "from_status", "to_status", "actor"]
-    list_filter = ["entity", "action", "to_status"]
-    search_fields = ["entity_id", "note", "actor__email"]
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "object_repr", "content_type", "action", "actor_name"]
+    list_filter = ["action", "content_type"]
     date_hierarchy = "at"

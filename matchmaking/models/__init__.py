@@ -1,5 +1,5 @@
 from .accounts import User, UserManager
-from .audit import AuditRecord
+from .activity import ActivityLog
 from .breaks import WindowBreak
 from .calendar_feed import CalendarFeed
 from .institutions import Institution
@@ -13,7 +13,7 @@ from .topics import Topic
 from .tours import BlockedSlot, Tour, TourDay
 
 __all__ = [
-    "AuditRecord",
+    "ActivityLog",
     "BlockedSlot",
     "CalendarFeed",
     "Institution",

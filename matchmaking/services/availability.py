@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ..enums import LogAction
 from ..models import BlockedSlot, Institution, Tandem, Tour, User
 from ..permissions import roles_of
 from ..selectors.availability import Party, party_of
 from ..selectors.occupancy import Cause
 from ..selectors.slots import SlotTime, tour_slots
-from .audit import record_change
+from .activity import log_action
 from .errors import DomainError
 
 
@@ -95,13 +96,10 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
                     "was saved."
                 )
             )
-        record_change(
+        log_action(
             actor=actor,
-            entity="tandem" if party.is_tandem else "institution",
-            entity_id=party.pk,
-            action="set_availability",
-            from_status="",
-            to_status="",
-            note=f"{len(starts)} unavailable slots in tour {tour.slug}",
+            obj=party.tandem or party.institution,
+            action=LogAction.SET_AVAILABILITY,
+            data={"tour": tour.slug, "unavailable_slots": len(starts)},
         )
     return len(starts)

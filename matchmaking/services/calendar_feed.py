@@ -6,8 +6,9 @@ import secrets
 
 from django.db import transaction
 
+from ..enums import LogAction
 from ..models import CalendarFeed, User
-from .audit import record_change
+from .activity import log_action
 
 
 def issue_calendar_token(*, user: User) -> CalendarFeed:
@@ -15,26 +16,12 @@ def issue_calendar_token(*, user: User) -> CalendarFeed:
     with transaction.atomic():
         CalendarFeed.objects.filter(user=user).delete()
         feed = CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
-        record_change(
-            actor=user,
-            entity="calendar_feed",
-            entity_id=feed.pk,
-            action="issue",
-            from_status="",
-            to_status="active",
-        )
+        log_action(actor=user, obj=feed, action=LogAction.ISSUE)
     return feed
 
 
 def revoke_calendar_token(*, user: User) -> None:
     with transaction.atomic():
         for feed in CalendarFeed.objects.select_for_update().filter(user=user):
-            record_change(
-                actor=user,
-                entity="calendar_feed",
-                entity_id=feed.pk,
-                action="revoke",
-                from_status="active",
-                to_status="revoked",
-            )
+            log_action(actor=user, obj=feed, action=LogAction.REVOKE)
             feed.delete()

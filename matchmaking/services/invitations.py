@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import Language
+from ..enums import Language, LogAction
 from ..models import (
     Institution,
     Invitation,
@@ -41,7 +41,7 @@ from ..models import (
 from ..permissions import is_organiser
 from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
-from .audit import record_change
+from .activity import acting_as, from_to, log_action
 from .errors import DomainError
 
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
@@ -51,14 +51,12 @@ class InvalidInvitationToken(Exception):
     """The token was not made by us: answered with 404."""
 
 
-def _audit(invitation: Invitation, actor: User | None, action: str, from_status: str) -> None:
-    record_change(
+def _log(invitation: Invitation, actor: User | None, action: LogAction, from_status: str | None):
+    log_action(
         actor=actor,
-        entity="invitation",
-        entity_id=invitation.pk,
+        obj=invitation,
         action=action,
-        from_status=from_status,
-        to_status=invitation.status,
+        data={"status": from_to(from_status, invitation.status)},
     )
 
 
@@ -223,7 +221,7 @@ def create_invitation(
             )
             invitation.message = notifications.invitation(invitation)
             invitation.save(update_fields=["message"])
-            _audit(invitation, actor, "invite", "")
+            _log(invitation, actor, LogAction.INVITE, None)
     except IntegrityError as exc:
         raise DomainError(
             _("%(email)s already has an open invitation.") % {"email": email}
@@ -249,7 +247,7 @@ def resend_invitation(*, actor: User, invitation: Invitation) -> Invitation:
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
         invitation.message = notifications.invitation(invitation)
         invitation.save(update_fields=["nonce", "expires_at", "message"])
-        _audit(invitation, actor, "resend", invitation.status)
+        _log(invitation, actor, LogAction.RESEND, invitation.status)
     return invitation
 
 
@@ -261,7 +259,7 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
             raise DomainError(_("Only an open invitation can be revoked."))
         invitation.status = InvitationStatus.REVOKED
         invitation.save(update_fields=["status"])
-        _audit(invitation, actor, "revoke", InvitationStatus.OPEN)
+        _log(invitation, actor, LogAction.REVOKE, InvitationStatus.OPEN)
     return invitation
 
 
@@ -330,7 +328,8 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         ensure_usable(invitation, read_invitation_token(token)[1])
         user = User.objects.filter(email__iexact=invitation.email).first()
-        if user is None:
+        created = user is None
+        if created:
             if not password:
                 raise DomainError(_("Please choose a password."))
             user = User.objects.create_user(
@@ -340,10 +339,12 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
                 language=invitation.language,
                 time_zone=invitation.time_zone,
             )
-        elif password:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-        _give_role(user, invitation)
+        # Following the link proves who the person is: the changes to their account are theirs.
+        with acting_as(lambda: user):
+            if password and not created:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            _give_role(user, invitation)
         EmailAddress.objects.filter(Q(user=user) & ~Q(email__iexact=invitation.email)).update(
             primary=False
         )
@@ -356,7 +357,7 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
         invitation.accepted_at = timezone.now()
         invitation.user = user
         invitation.save(update_fields=["status", "accepted_at", "user"])
-        _audit(invitation, user, "accept", InvitationStatus.OPEN)
+        _log(invitation, user, LogAction.ACCEPT, InvitationStatus.OPEN)
     return user
 
 

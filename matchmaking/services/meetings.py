@@ -1,6 +1,6 @@
 """Meetings: place an accepted request in a slot, move, cancel, mark held or no-show.
 
-Each transition: guard (who, from which state) → row lock in a transaction → save → audit record.
+Each transition: guard (who, from which state) → row lock in a transaction → save → activity log.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import MeetingStatus, RequestStatus
+from ..enums import LogAction, MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, User
 from ..permissions import Side, is_organiser, side_of
 from ..selectors.occupancy import occupancy
 from ..selectors.slots import SlotTime, slot_at
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 from .placement import first_slot_for
 from .transitions import change_request_status, ensure_meeting_transition
@@ -47,18 +47,6 @@ def _free_slot(request: MeetingRequest, start: datetime) -> SlotTime:
     return slot
 
 
-def _audit(meeting: Meeting, actor: User | None, action: str, from_status: str, note: str = ""):
-    record_change(
-        actor=actor,
-        entity="meeting",
-        entity_id=meeting.pk,
-        action=action,
-        from_status=from_status,
-        to_status=meeting.status,
-        note=note,
-    )
-
-
 def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTime) -> Meeting:
     try:
         with transaction.atomic():
@@ -78,7 +66,12 @@ def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTi
     if request.unscheduled_reason:
         request.unscheduled_reason = ""
         request.save(update_fields=["unscheduled_reason"])
-    _audit(meeting, actor, "schedule", "")
+    log_action(
+        actor=actor,
+        obj=meeting,
+        action=LogAction.SCHEDULE,
+        data={"status": from_to(None, meeting.status), "starts_at": meeting.starts_at},
+    )
     notifications.meeting_scheduled(meeting)
     return meeting
 
@@ -94,15 +87,7 @@ def place_accepted_request(
         return _create_meeting(actor=actor, request=request, slot=found)
     request.unscheduled_reason = found.value
     request.save(update_fields=["unscheduled_reason"])
-    record_change(
-        actor=actor,
-        entity="meeting_request",
-        entity_id=request.pk,
-        action="unscheduled",
-        from_status=request.status,
-        to_status=request.status,
-        note=found.value,
-    )
+    log_action(actor=actor, obj=request, action=LogAction.UNSCHEDULED, data={"reason": found.value})
     return None
 
 
@@ -148,18 +133,28 @@ def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = 
             raise DomainError(
                 _("Somebody took this slot a moment ago; please choose another.")
             ) from exc
-        _audit(meeting, actor, "move", MeetingStatus.SCHEDULED, note=slot.starts_at.isoformat())
+        log_action(
+            actor=actor,
+            obj=meeting,
+            action=LogAction.MOVE,
+            data={"starts_at": from_to(previous_start, meeting.starts_at)},
+        )
         notifications.meeting_moved(meeting, previous_start)
     return meeting
 
 
-def _set_status(meeting: Meeting, *, actor: User, to: str, action: str, note: str = "") -> None:
+def _set_status(
+    meeting: Meeting, *, actor: User, to: str, action: LogAction, note: str = ""
+) -> None:
     from_status = meeting.status
     ensure_meeting_transition(from_status, to)
     meeting.status = to
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
-    _audit(meeting, actor, action, from_status, note)
+    data = {"status": from_to(from_status, to)}
+    if note:
+        data["note"] = note
+    log_action(actor=actor, obj=meeting, action=action, data=data)
 
 
 def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
@@ -168,16 +163,18 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         meeting = _lock(meeting)
         if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
             raise DomainError(_("You cannot do this for this meeting."))
-        _set_status(meeting, actor=actor, to=MeetingStatus.CANCELLED, action="cancel", note=reason)
+        _set_status(
+            meeting, actor=actor, to=MeetingStatus.CANCELLED, action=LogAction.CANCEL, note=reason
+        )
         notifications.meeting_cancelled(meeting)
         request = MeetingRequest.objects.select_for_update().get(pk=meeting.request_id)
         change_request_status(
-            request, actor=actor, to=RequestStatus.CANCELLED, action="cancel", note=reason
+            request, actor=actor, to=RequestStatus.CANCELLED, action=LogAction.CANCEL, note=reason
         )
     return meeting
 
 
-def _mark(meeting: Meeting, *, actor: User, to: str, action: str) -> Meeting:
+def _mark(meeting: Meeting, *, actor: User, to: str, action: LogAction) -> Meeting:
     _ensure_organiser(actor)
     with transaction.atomic():
         meeting = _lock(meeting)
@@ -188,8 +185,8 @@ def _mark(meeting: Meeting, *, actor: User, to: str, action: str) -> Meeting:
 
 
 def mark_meeting_held(*, actor: User, meeting: Meeting) -> Meeting:
-    return _mark(meeting, actor=actor, to=MeetingStatus.HELD, action="held")
+    return _mark(meeting, actor=actor, to=MeetingStatus.HELD, action=LogAction.HELD)
 
 
 def mark_meeting_no_show(*, actor: User, meeting: Meeting) -> Meeting:
-    return _mark(meeting, actor=actor, to=MeetingStatus.NO_SHOW, action="no_show")
+    return _mark(meeting, actor=actor, to=MeetingStatus.NO_SHOW, action=LogAction.NO_SHOW)

@@ -22,12 +22,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..enums import LogAction
 from ..models import OutboxMessage, OutboxStatus, User
 from ..notifications.kinds import is_obsolete
 from ..notifications.mime import build_email
 from ..notifications.outbox import publish
 from ..permissions import is_organiser
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 
 logger = logging.getLogger("matchmaking.outbox")
@@ -128,13 +129,11 @@ def retry_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
         message.attempts = 0
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["status", "attempts", "next_attempt_at"])
-        record_change(
+        log_action(
             actor=actor,
-            entity="outbox_message",
-            entity_id=message.pk,
-            action="retry",
-            from_status=from_status,
-            to_status=message.status,
+            obj=message,
+            action=LogAction.RETRY,
+            data={"status": from_to(from_status, message.status)},
         )
         transaction.on_commit(partial(publish, message.pk))
     return message

@@ -7,10 +7,10 @@ import zoneinfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..enums import Language, Seeking
+from ..enums import Language, LogAction, Seeking
 from ..models import Institution, Tandem, Topic, Tour, User
 from ..permissions import is_organiser, represents, tandem_of, tours_of
-from .audit import record_change
+from .activity import log_action
 from .errors import DomainError
 
 TANDEM_TEXT_FIELDS = ("project_title", "summary", "summary_zh", "summary_de")
@@ -25,7 +25,7 @@ INSTITUTION_TEXT_FIELDS = (
 )
 
 
-def _save(obj, *, actor: User, entity: str, fields: dict, topics: list[Topic] | None) -> None:
+def _save(obj, *, actor: User, fields: dict, topics: list[Topic] | None) -> None:
     with transaction.atomic():
         for name, value in fields.items():
             setattr(obj, name, value)
@@ -33,14 +33,8 @@ def _save(obj, *, actor: User, entity: str, fields: dict, topics: list[Topic] | 
         obj.save(update_fields=list(fields))
         if topics is not None:
             obj.topics.set(topics)
-        record_change(
-            actor=actor,
-            entity=entity,
-            entity_id=obj.pk,
-            action="edit_profile",
-            from_status="",
-            to_status="",
-            note=", ".join(sorted(fields)),
+        log_action(
+            actor=actor, obj=obj, action=LogAction.EDIT_PROFILE, data={"fields": sorted(fields)}
         )
 
 
@@ -57,7 +51,6 @@ def update_tandem_profile(
     _save(
         tandem,
         actor=actor,
-        entity="tandem",
         fields={**fields, "seeks": list(dict.fromkeys(seeks))},
         topics=topics,
     )
@@ -72,7 +65,7 @@ def update_institution_profile(
         raise DomainError(_("You can only edit your own institution's profile."))
     if set(fields) - set(INSTITUTION_TEXT_FIELDS):
         raise DomainError(_("Some of the submitted values are not allowed."))
-    _save(institution, actor=actor, entity="institution", fields=fields, topics=topics)
+    _save(institution, actor=actor, fields=fields, topics=topics)
     return institution
 
 

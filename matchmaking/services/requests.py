@@ -1,6 +1,6 @@
 """Meeting requests: ask, accept, propose another time, decline, withdraw, expire, cancel.
 
-Each transition: guard (who, from which state) → row lock in a transaction → save → audit record.
+Each transition: guard (who, from which state) → row lock in a transaction → save → activity log.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import MeetingStatus, RequestStatus
+from ..enums import LogAction, MeetingStatus, RequestStatus
 from ..models import Institution, MeetingRequest, PreferredSlot, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
 from ..selectors.slots import slot_at, tour_slots
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 from .meetings import cancel_meeting, place_accepted_request
 from .transitions import change_request_status
@@ -88,13 +88,11 @@ def request_meeting(
                 PreferredSlot(request=request, starts_at=start, rank=rank)
                 for rank, start in enumerate(preferred_starts, start=1)
             )
-            record_change(
+            log_action(
                 actor=actor,
-                entity="meeting_request",
-                entity_id=request.pk,
-                action="request",
-                from_status="",
-                to_status=RequestStatus.PENDING,
+                obj=request,
+                action=LogAction.REQUEST,
+                data={"status": from_to(None, RequestStatus.PENDING)},
             )
             notifications.request_received(request)
     except IntegrityError as exc:
@@ -114,7 +112,9 @@ def accept_request(
     with transaction.atomic():
         request = _lock(request)
         _ensure_side(actor, request, receiver_side(request))
-        change_request_status(request, actor=actor, to=RequestStatus.ACCEPTED, action="accept")
+        change_request_status(
+            request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.ACCEPT
+        )
         place_accepted_request(actor=actor, request=request, start=start)
         notifications.request_accepted(request, actor)
     return request
@@ -129,17 +129,14 @@ def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> Me
             raise DomainError(_("Only a pending request can get a new time proposal."))
         if slot_at(tour_slots(request.tour), start) is None:
             raise DomainError(_("The proposed time is not one of the tour's meeting slots."))
-        request.proposed_start = start
+        previous, request.proposed_start = request.proposed_start, start
         request.acted_by, request.acted_at = actor, timezone.now()
         request.save(update_fields=["proposed_start", "acted_by", "acted_at"])
-        record_change(
+        log_action(
             actor=actor,
-            entity="meeting_request",
-            entity_id=request.pk,
-            action="propose_time",
-            from_status=request.status,
-            to_status=request.status,
-            note=start.isoformat(),
+            obj=request,
+            action=LogAction.PROPOSE_TIME,
+            data={"proposed_start": from_to(previous, request.proposed_start)},
         )
     return request
 
@@ -152,7 +149,7 @@ def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingReq
         if request.proposed_start is None:
             raise DomainError(_("The other side has not proposed another time."))
         change_request_status(
-            request, actor=actor, to=RequestStatus.ACCEPTED, action="confirm_time"
+            request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.CONFIRM_TIME
         )
         place_accepted_request(actor=actor, request=request, start=request.proposed_start)
         notifications.request_accepted(request, actor)
@@ -172,7 +169,7 @@ def decline_request(*, actor: User, request: MeetingRequest, reason: str = "") -
         _ensure_side(actor, request, *allowed)
         request.decline_reason = reason
         change_request_status(
-            request, actor=actor, to=RequestStatus.DECLINED, action="decline", note=reason
+            request, actor=actor, to=RequestStatus.DECLINED, action=LogAction.DECLINE, note=reason
         )
         notifications.request_declined(request, actor)
     return request
@@ -182,7 +179,9 @@ def withdraw_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
     with transaction.atomic():
         request = _lock(request)
         _ensure_side(actor, request, requester_side(request))
-        change_request_status(request, actor=actor, to=RequestStatus.WITHDRAWN, action="withdraw")
+        change_request_status(
+            request, actor=actor, to=RequestStatus.WITHDRAWN, action=LogAction.WITHDRAW
+        )
         notifications.request_withdrawn(request, actor)
     return request
 
@@ -194,7 +193,9 @@ def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> M
         request = _lock(request)
         if request.created_at + timedelta(days=request.tour.request_expiry_days) > now:
             raise DomainError(_("This request has not reached its expiry date yet."))
-        change_request_status(request, actor=None, to=RequestStatus.EXPIRED, action="expire")
+        change_request_status(
+            request, actor=None, to=RequestStatus.EXPIRED, action=LogAction.EXPIRE
+        )
         notifications.request_expired(request)
     return request
 
@@ -210,7 +211,11 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
             request.refresh_from_db()
         else:
             change_request_status(
-                request, actor=actor, to=RequestStatus.CANCELLED, action="cancel", note=reason
+                request,
+                actor=actor,
+                to=RequestStatus.CANCELLED,
+                action=LogAction.CANCEL,
+                note=reason,
             )
             notifications.request_cancelled(request, actor)
     return request

@@ -11,11 +11,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .. import notifications
+from ..enums import LogAction
 from ..models import Meeting, Session, Tour, User
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
 from ..selectors.slots import session_parties
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 
 # Changes participants must hear about; a new description or capacity is no reason to e-mail.
@@ -73,13 +74,11 @@ def publish_session(*, actor: User, session: Session) -> Session:
         session.is_published = True
         session.sequence += 1
         session.save(update_fields=["is_published", "sequence"])
-        record_change(
+        log_action(
             actor=actor,
-            entity="session",
-            entity_id=session.pk,
-            action="publish",
-            from_status="withdrawn",
-            to_status="published",
+            obj=session,
+            action=LogAction.PUBLISH,
+            data={"is_published": from_to(False, True)},
         )
         notifications.session_changed(session)
     return session
@@ -98,14 +97,8 @@ def announce_session_change(
             return False
         Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
         session.refresh_from_db(fields=["sequence"])
-        record_change(
-            actor=actor,
-            entity="session",
-            entity_id=session.pk,
-            action="change",
-            from_status="published",
-            to_status="published",
-            note=", ".join(sorted(changed)),
+        log_action(
+            actor=actor, obj=session, action=LogAction.CHANGE, data={"announced": sorted(changed)}
         )
         notifications.session_changed(session)
     return True
@@ -121,13 +114,11 @@ def cancel_session(*, actor: User, session: Session) -> Session:
         session.is_published = False
         session.sequence += 1
         session.save(update_fields=["is_published", "sequence"])
-        record_change(
+        log_action(
             actor=actor,
-            entity="session",
-            entity_id=session.pk,
-            action="cancel",
-            from_status="published",
-            to_status="withdrawn",
+            obj=session,
+            action=LogAction.UNPUBLISH,
+            data={"is_published": from_to(True, False)},
         )
         notifications.session_cancelled(session)
     return session

@@ -3,9 +3,15 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..enums import MEETING_TRANSITIONS, REQUEST_TRANSITIONS, MeetingStatus, RequestStatus
+from ..enums import (
+    MEETING_TRANSITIONS,
+    REQUEST_TRANSITIONS,
+    LogAction,
+    MeetingStatus,
+    RequestStatus,
+)
 from ..models import MeetingRequest, User
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 
 
@@ -32,9 +38,10 @@ def ensure_meeting_transition(current: str, target: str) -> None:
 
 
 def change_request_status(
-    request: MeetingRequest, *, actor: User | None, to: str, action: str, note: str = ""
+    request: MeetingRequest, *, actor: User | None, to: str, action: LogAction, note: str = ""
 ) -> None:
-    """Move a locked request to ``to``, remember who acted, and write the audit record."""
+    """Move a locked request to ``to``, remember who acted, and log it (with the reason given,
+    if any)."""
     from_status = request.status
     ensure_request_transition(from_status, to)
     request.status = to
@@ -43,12 +50,7 @@ def change_request_status(
     request.save(
         update_fields=["status", "acted_by", "acted_at", "decline_reason", "proposed_start"]
     )
-    record_change(
-        actor=actor,
-        entity="meeting_request",
-        entity_id=request.pk,
-        action=action,
-        from_status=from_status,
-        to_status=to,
-        note=note,
-    )
+    data = {"status": from_to(from_status, to)}
+    if note:
+        data["note"] = note
+    log_action(actor=actor, obj=request, action=action, data=data)

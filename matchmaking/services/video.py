@@ -8,10 +8,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..enums import MeetingStatus
+from ..enums import LogAction, MeetingStatus
 from ..models import Meeting, User
 from ..permissions import can_replace_video_link
-from .audit import record_change
+from .activity import from_to, log_action
 from .errors import DomainError
 
 VIDEO_URL_MAX_LENGTH = 200
@@ -33,16 +33,13 @@ def replace_video_link(*, actor: User, meeting: Meeting, url: str) -> Meeting:
             raise DomainError(_("Only the partner side can change the video link."))
         if meeting.status != MeetingStatus.SCHEDULED:
             raise DomainError(_("Only a scheduled meeting can get another video link."))
-        meeting.video_url = url
+        previous, meeting.video_url = meeting.video_url, url
         meeting.sequence += 1
         meeting.save(update_fields=["video_url", "sequence", "updated_at"])
-        record_change(
+        log_action(
             actor=actor,
-            entity="meeting",
-            entity_id=meeting.pk,
-            action="video_link",
-            from_status=meeting.status,
-            to_status=meeting.status,
-            note=url,
+            obj=meeting,
+            action=LogAction.VIDEO_LINK,
+            data={"video_url": from_to(previous, url)},
         )
     return meeting

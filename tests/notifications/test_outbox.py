@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innohealth.celery import app
-from matchmaking.models import AuditRecord, OutboxMessage, OutboxStatus
+from matchmaking.models import ActivityLog, OutboxMessage, OutboxStatus
 from matchmaking.notifications.outbox import enqueue
 from matchmaking.services import DomainError, outbox
 
@@ -108,7 +108,7 @@ def test_organisers_see_the_outbox_and_retry_a_failed_e_mail(client, people, row
     client.post(changelist, {"action": "retry", "_selected_action": [row.pk]})
     row.refresh_from_db()
     assert row.status == OutboxStatus.PENDING and row.attempts == 0
-    assert AuditRecord.objects.filter(entity="outbox_message", action="retry").exists()
+    assert ActivityLog.objects.about(row).filter(action="retry").exists()
     assert outbox.send_message(row.pk) == "sent"
     with pytest.raises(DomainError, match="Only a failed or skipped"):
         outbox.retry_message(actor=people.otto, message=row)

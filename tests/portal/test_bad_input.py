@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.enums import RequestStatus
-from matchmaking.models import AuditRecord, MeetingRequest, PreferredSlot
+from matchmaking.models import ActivityLog, MeetingRequest, PreferredSlot
 
 from .conftest import berlin, slot_value
 
@@ -17,7 +17,7 @@ def _state():
             MeetingRequest.objects.values_list("pk", "status", "proposed_start", "decline_reason")
         ),
         PreferredSlot.objects.count(),
-        AuditRecord.objects.count(),
+        ActivityLog.objects.count(),
     )
 
 

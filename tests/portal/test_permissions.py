@@ -4,7 +4,7 @@ data, and nothing changes."""
 import pytest
 from django.urls import reverse
 
-from matchmaking.models import AuditRecord, Meeting, MeetingRequest
+from matchmaking.models import ActivityLog, Meeting, MeetingRequest
 from tests import factories
 
 from .conftest import berlin, slot_value
@@ -61,7 +61,7 @@ def _snapshot():
     return (
         sorted(MeetingRequest.objects.values_list("pk", "status", "proposed_start", "message")),
         sorted(Meeting.objects.values_list("pk", "status", "video_url", "sequence")),
-        AuditRecord.objects.count(),
+        ActivityLog.objects.count(),
     )
 
 

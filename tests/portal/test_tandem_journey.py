@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.enums import InstitutionKind, RequestStatus, Seeking
-from matchmaking.models import AuditRecord, MeetingRequest
+from matchmaking.models import ActivityLog, MeetingRequest
 from matchmaking.selectors.recommendations import recommend
 from matchmaking.services.requests import decline_request
 from tests import factories
@@ -142,7 +142,7 @@ def test_a_tandem_withdraws_a_pending_request(client, people, ask):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.WITHDRAWN
-    assert AuditRecord.objects.filter(action="withdraw", actor=people.anton).exists()
+    assert ActivityLog.objects.about(request).filter(action="withdraw", actor=people.anton).exists()
 
 
 def test_a_tandem_edits_its_profile(client, people, topics):

@@ -4,7 +4,7 @@ with a service that works in China; only the two sides and organisers see it."""
 import pytest
 from django.urls import reverse
 
-from matchmaking.models import AuditRecord
+from matchmaking.models import ActivityLog
 from matchmaking.services import DomainError
 from matchmaking.services.requests import accept_request
 from matchmaking.services.video import replace_video_link
@@ -30,11 +30,13 @@ def test_the_partner_replaces_the_link_and_the_calendar_sequence_rises(client, p
         reverse("meeting_video", args=[meeting.pk]), {"url": "https://meeting.example.cn/r/123"}
     )
     assert response.status_code == 302
-    before = meeting.sequence
+    before, old_url = meeting.sequence, meeting.video_url
     meeting.refresh_from_db()
     assert meeting.video_url == "https://meeting.example.cn/r/123"
     assert meeting.sequence == before + 1
-    assert AuditRecord.objects.filter(entity="meeting", action="video_link").exists()
+    entry = ActivityLog.objects.about(meeting).get(action="video_link")
+    assert entry.data == {"video_url": {"from": old_url, "to": "https://meeting.example.cn/r/123"}}
+    assert entry.actor == people.chen and entry.actor_name == f"{people.chen} <{people.chen.email}>"
 
 
 def test_the_tandem_cannot_replace_the_link(client, people, meeting):
