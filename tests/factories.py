@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
@@ -40,7 +40,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(
                 user=obj, email=obj.email, verified=extracted is not False, primary=True
             )
-        obj.save()
 
 
 class OrganiserFactory(UserFactory):
