@@ -2,19 +2,26 @@
 tours, sessions, meetings and requests, read back as the history of their object."""
 
 import re
+import zoneinfo
+from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from matchmaking.enums import LogAction
-from matchmaking.models import ActivityLog, User
+from matchmaking.enums import Direction, LogAction, TourStatus
+from matchmaking.models import ActivityLog, Meeting, User
 from matchmaking.roles import ORGANISERS_GROUP
 from matchmaking.services.activity import acting_as
+from matchmaking.services.requests import accept_request
 
 from . import factories
+from .notifications.test_messages import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +30,13 @@ NEW_PASSWORD = "another-long-password-7"
 
 def history(obj, action):
     return list(ActivityLog.objects.about(obj).filter(action=action))
+
+
+@pytest.fixture
+def meeting(people):
+    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+    accept_request(actor=people.chen, request=request)
+    return Meeting.objects.get(request=request)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +179,191 @@ def test_the_history_outlives_the_person_who_acted(people):
     (entry,) = history(people.alice, LogAction.CHANGE)
     assert entry.actor is None
     assert entry.actor_name == name and entry.who == name
+
+
+# --- in the admin ---------------------------------------------------------------------------
+
+
+def change_in_admin(client, obj, **changes):
+    url = reverse(f"admin:matchmaking_{obj._meta.model_name}_change", args=[obj.pk])
+    data = {**admin_form_data(client.get(url)), **changes}
+    data = {name: value for name, value in data.items() if value is not False}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def history_page(client, obj) -> str:
+    meta = obj._meta
+    response = client.get(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_tours_status_changed_in_the_admin_is_its_own_entry_on_its_history(client, people):
+    tour = factories.TourFactory(days=0, status=TourStatus.OPEN)
+    client.force_login(people.otto)
+    change_in_admin(client, tour, status=TourStatus.RUNNING, name="Tour of spring")
+    (status,) = history(tour, LogAction.STATUS)
+    assert status.data == {"status": {"from": "open", "to": "running"}}
+    assert status.actor == people.otto
+    (change,) = history(tour, LogAction.CHANGE)
+    assert change.data["fields"]["name"]["to"] == "Tour of spring"
+    page = history_page(client, tour)
+    assert "Status changed" in page and "Open for requests → Running" in page
+    assert people.otto.email in page
+    assert not LogEntry.objects.exists()  # one log: Django's own admin log stays empty
+
+
+def test_a_session_published_with_the_checkbox_is_logged_as_published(client, people):
+    session = factories.SessionFactory(tour=people.tour, is_published=False)
+    client.force_login(people.otto)
+    change_in_admin(client, session, is_published="on")
+    (entry,) = history(session, LogAction.PUBLISH)
+    assert entry.data == {"is_published": {"from": False, "to": True}}
+    assert "Published" in history_page(client, session)
+
+
+def test_a_video_link_changed_in_the_admin_goes_through_the_service(client, people, meeting):
+    client.force_login(people.otto)
+    old = meeting.video_url
+    change_in_admin(client, meeting, video_url="https://meeting.example.cn/r/9")
+    (entry,) = history(meeting, LogAction.VIDEO_LINK)
+    assert entry.data == {"video_url": {"from": old, "to": "https://meeting.example.cn/r/9"}}
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1  # the service raised it, so calendars update
+    page = history_page(client, meeting)
+    assert "Video link changed" in page and "https://meeting.example.cn/r/9" in page
+
+
+def test_a_refused_video_link_keeps_the_move_made_with_it_undone(client, people, meeting):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_meeting_change", args=[meeting.pk])
+    data = admin_form_data(client.get(url))
+    later = meeting.starts_at + timedelta(minutes=30)
+    local = timezone.localtime(later, zoneinfo.ZoneInfo(people.otto.time_zone))
+    data["starts_at_0"], data["starts_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+    data["video_url"] = "http://not-https.example/x"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    start = meeting.starts_at
+    meeting.refresh_from_db()
+    assert meeting.starts_at == start
+    assert history(meeting, LogAction.MOVE) == []
+
+
+@pytest.mark.parametrize("kind", ["user", "request", "invitation", "institution"])
+def test_the_history_page_shows_each_kind_of_object_its_entries(client, people, kind):
+    from matchmaking.services.invitations import create_invitation
+    from matchmaking.services.profiles import update_institution_profile
+    from matchmaking.services.requests import request_meeting
+
+    if kind == "user":
+        obj = people.alice
+        with acting_as(lambda: people.otto):
+            obj.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+        expected = ["Groups changed", f"— → {ORGANISERS_GROUP}"]
+    elif kind == "request":
+        obj = request_meeting(
+            actor=people.alice,
+            tandem=people.tandem,
+            institution=people.institution,
+            direction=Direction.TANDEM_TO_INSTITUTION,
+            message="Hello",
+        )
+        expected = ["Meeting requested", "— → Pending", people.alice.email]
+    elif kind == "invitation":
+        obj = create_invitation(
+            actor=people.otto,
+            email="new@partner.example",
+            name="New",
+            role="representative",
+            institution=people.institution,
+        )
+        expected = ["Invited", people.otto.email]
+    else:
+        obj = people.institution
+        update_institution_profile(
+            actor=people.chen, institution=obj, fields={"city": "Shenzhen"}, topics=[]
+        )
+        expected = ["Profile edited", "City: Beijing → Shenzhen"]
+    client.force_login(people.otto)
+    page = history_page(client, obj)
+    for text in expected:
+        assert text in page
+
+
+def test_every_admin_page_logs_its_changes_and_shows_the_history():
+    from django.contrib import admin
+
+    from matchmaking.admin.base import LoggedAdmin
+
+    assert all(isinstance(a, LoggedAdmin) for a in admin.site._registry.values())
+
+
+def test_a_deleted_object_keeps_its_history(client, people):
+    topic = factories.TopicFactory(name_en="Radiology")
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_topic_delete", args=[topic.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    entry = ActivityLog.objects.get(action=LogAction.DELETE)
+    assert (entry.object_repr, entry.actor) == ("Radiology", people.otto)
+
+
+# --- the log itself ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(email="root@innohealth.example", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize("who", ["otto", "superuser"])
+def test_nobody_changes_or_deletes_the_log_in_the_admin(client, people, superuser, who):
+    people.alice.is_active = False
+    people.alice.save()
+    entry = ActivityLog.objects.about(people.alice).get(action=LogAction.CHANGE)
+    client.force_login(people.otto if who == "otto" else superuser)
+    changelist = reverse("admin:matchmaking_activitylog_changelist")
+    listing = client.get(changelist)
+    assert listing.status_code == 200
+    assert "delete_selected" not in listing.content.decode()
+    page = client.get(reverse("admin:matchmaking_activitylog_change", args=[entry.pk]))
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert "<div>Active: yes → no</div>" in page.content.decode()
+    delete = reverse("admin:matchmaking_activitylog_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    change = reverse("admin:matchmaking_activitylog_change", args=[entry.pk])
+    assert client.post(change, {"action": "delete"}).status_code == 403
+    client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
+    assert reverse("admin:matchmaking_activitylog_add")
+    assert client.get(reverse("admin:matchmaking_activitylog_add")).status_code == 403
+    assert ActivityLog.objects.filter(pk=entry.pk).exists()
+    entry.refresh_from_db()
+    assert entry.data == {"is_active": {"from": True, "to": False}}
+
+
+def test_the_log_is_filtered_and_searched(client, people):
+    people.alice.is_staff = True
+    people.alice.save()
+    client.force_login(people.otto)
+    changelist = reverse("admin:matchmaking_activitylog_changelist")
+    user_type = ContentType.objects.get_for_model(User)
+    for query in [
+        {"action": "change"},
+        {"content_type__id__exact": user_type.pk},
+        {"actor__id__exact": people.otto.pk},
+        {"at__gte": "2020-01-01"},
+        {"q": "alice"},
+        {"q": "%' OR 1=1 --" * 100},
+    ]:
+        response = client.get(changelist, query)
+        assert response.status_code == 200, query
+    found = client.get(changelist, {"q": people.alice.email, "action": "change"})
+    assert list(found.context["cl"].result_list) == list(
+        ActivityLog.objects.about(people.alice).filter(action="change")
+    )

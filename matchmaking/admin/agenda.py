@@ -11,11 +11,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from ..enums import LogAction
 from ..models import Session, Speaker, Supporter, Tour, TourDay, WindowBreak
 from ..permissions import is_organiser
 from ..services import sessions as session_services
 from . import scheduling
-from .base import service_action
+from .base import LoggedAdmin, service_action
 
 
 class TourDayInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class SupporterInline(admin.TabularInline):
 
 
 @admin.register(Tour)
-class TourAdmin(admin.ModelAdmin):
+class TourAdmin(LoggedAdmin):
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
     list_filter = ["status"]
     search_fields = ["name", "slug"]
@@ -37,6 +38,8 @@ class TourAdmin(admin.ModelAdmin):
     inlines = [TourDayInline, SupporterInline]
     # Links to the meeting grid and the schedule planner.
     change_form_template = "admin/matchmaking/tour/change_form.html"
+    # The status is still a field here, not yet a service; its change is logged on its own.
+    own_actions = {"status": lambda old, new: LogAction.STATUS}
     actions = ["plan_schedule"]
 
     def get_urls(self):
@@ -71,7 +74,7 @@ class WindowBreakInline(admin.TabularInline):
 
 
 @admin.register(TourDay)
-class TourDayAdmin(admin.ModelAdmin):
+class TourDayAdmin(LoggedAdmin):
     list_display = ["tour", "date", "window_start", "window_end"]
     list_filter = ["tour"]
     date_hierarchy = "date"
@@ -79,7 +82,7 @@ class TourDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(LoggedAdmin):
     list_display = ["name", "title", "position", "organisation", "tour", "order"]
     list_filter = ["tour"]
     search_fields = ["name", "organisation", "position"]
@@ -87,7 +90,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin):
+class SupporterAdmin(LoggedAdmin):
     list_display = ["name", "tour", "url", "order"]
     list_filter = ["tour"]
     search_fields = ["name"]
@@ -163,7 +166,7 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(LoggedAdmin):
     form = SessionForm
     list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
     list_display_links = ["title"]
@@ -175,6 +178,10 @@ class SessionAdmin(admin.ModelAdmin):
     exclude = ["speakers"]
     inlines = [SessionSpeakerInline]
     actions = ["publish", "unpublish"]
+    # The checkbox publishes without the service (the actions use it); logged as they would be.
+    own_actions = {
+        "is_published": lambda old, new: LogAction.PUBLISH if new else LogAction.UNPUBLISH
+    }
 
     publish = service_action(
         session_services.publish_session,

@@ -1,12 +1,109 @@
-"""What the admin modules share: actions and forms that call a service with the acting
-organiser, and a base for pages organisers may read but not change."""
+"""What the admin modules share: the base that logs every change made on the admin pages and
+shows each object's history, actions and forms that call a service with the acting organiser,
+and a base for pages organisers may read but not change."""
 
+from collections.abc import Callable
 from functools import partialmethod
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
+from django.db import models
 
+from ..enums import LogAction
+from ..models import ActivityLog
 from ..services import DomainError
+from ..services.activity import from_to, log_action
+from .history import describe
+
+
+def _shown(field: forms.Field, value: Any) -> Any:
+    """A form value as the log keeps it: related objects by name, everything else as it is."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return sorted(str(v) for v in value or [])
+    if isinstance(field, forms.ModelChoiceField):
+        if value is not None and not isinstance(value, models.Model):
+            value = field.queryset.filter(pk=value).first()
+        return str(value) if value is not None else None
+    if isinstance(field, forms.FileField):
+        return str(value or "")
+    return value
+
+
+class LoggedAdmin(admin.ModelAdmin):
+    """Changes made on the admin pages go to the activity log with their old and new values
+    (instead of Django's own admin log, which goes when the acting account is deleted), and the
+    History link of every change page shows the object's entries in that log."""
+
+    # Fields whose changes a service or a model signal already logs, with their meaning.
+    logged_elsewhere: frozenset[str] = frozenset()
+    # Fields whose change is an action of its own (a tour's status…): field → action(old, new).
+    own_actions: dict[str, Callable[[Any, Any], LogAction]] = {}
+    object_history_template = "admin/activity_history.html"
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        fields = {
+            name: from_to(
+                None if add else _shown(form.fields[name], form.initial.get(name)),
+                _shown(form.fields[name], form.cleaned_data.get(name)),
+            )
+            for name in form.changed_data
+            if name in form.fields and name not in self.logged_elsewhere
+        }
+        # Django describes the rows added, changed or deleted in the inlines.
+        related = [
+            part
+            for part in super().construct_change_message(request, form, formsets, add)
+            if "name" in next(iter(part.values()))
+        ]
+        return {"fields": fields, "related": related}
+
+    def _log_form(self, request, obj, message, action: LogAction) -> None:
+        fields = dict(message["fields"])
+        for name, action_of in self.own_actions.items():
+            if name in fields:
+                change = fields.pop(name)
+                log_action(
+                    actor=request.user,
+                    obj=obj,
+                    action=action_of(change["from"], change["to"]),
+                    data={name: change},
+                )
+        data = {
+            key: value
+            for key, value in (("fields", fields), ("related", message["related"]))
+            if value
+        }
+        if data or action == LogAction.CREATE:
+            log_action(actor=request.user, obj=obj, action=action, data=data)
+
+    def log_addition(self, request, obj, message):
+        self._log_form(request, obj, message, LogAction.CREATE)
+
+    def log_change(self, request, obj, message):
+        self._log_form(request, obj, message, LogAction.CHANGE)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:  # Django answers with its "does not exist" redirect
+            return super().history_view(request, object_id, extra_context)
+        entries = ActivityLog.objects.about(obj).select_related("content_type")
+        paginator = self.get_paginator(request, entries, 100)
+        page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
+        for entry in page:
+            entry.lines = describe(entry)
+        context = {
+            "action_list": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "pagination_required": paginator.num_pages > 1,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
 
 
 def service_action(service, keyword: str, *, description, done):
@@ -35,8 +132,14 @@ class ActorForm(forms.ModelForm):
         self.actor = actor
 
 
-class ActorFormAdmin(admin.ModelAdmin):
-    """Hands the acting organiser to an ``ActorForm``."""
+class ActorFormAdmin(LoggedAdmin):
+    """Hands the acting organiser to an ``ActorForm``, whose service logs what it did."""
+
+    def log_addition(self, request, obj, message):
+        pass  # the service that created it logged it
+
+    def log_change(self, request, obj, message):
+        pass  # changes are made by services, which log them
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -47,7 +150,7 @@ class ActorFormAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(LoggedAdmin):
     """Rows written only by the services (history, e-mails): organisers read them here."""
 
     def has_add_permission(self, request):

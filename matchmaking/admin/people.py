@@ -1,10 +1,14 @@
 """The organisers' admin for people: accounts, tandems and their members, institutions and
 their representatives, topics."""
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +22,7 @@ from ..models import (
     Topic,
     User,
 )
+from .base import LoggedAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -41,9 +46,24 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     inlines = [ParticipationInline]
+    # The account's signals log access and password changes by any path, this page included.
+    logged_elsewhere = frozenset(
+        {
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "password",
+            "password1",
+            "password2",
+            "usable_password",
+        }
+    )
     ordering = ["email"]
     list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
@@ -107,14 +127,14 @@ class TandemMemberInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LoggedAdmin):
     list_display = ["name_en", "name_de", "name_zh_hans", "slug"]
     search_fields = ["name_en", "name_de", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(LoggedAdmin):
     list_display = ["name", "name_zh", "kind", "city", "province"]
     list_filter = ["tours", "kind", "province", "topics"]
     search_fields = ["name", "name_zh", "city", "description", "description_zh"]
@@ -124,7 +144,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tandem)
-class TandemAdmin(admin.ModelAdmin):
+class TandemAdmin(LoggedAdmin):
     list_display = ["name", "project_title", "tour", "research_organisation", "company"]
     list_filter = ["tour", "topics"]
     search_fields = ["name", "project_title", "summary", "research_organisation", "company"]
@@ -134,7 +154,7 @@ class TandemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(LoggedAdmin):
     fields = ["user", "institution", "tour", "position"]
     list_display = ["user", "institution", "tour", "position"]
     list_filter = ["tour", "institution__kind"]
@@ -148,9 +168,25 @@ class RepresentativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TandemMember)
-class TandemMemberAdmin(admin.ModelAdmin):
+class TandemMemberAdmin(LoggedAdmin):
     fields = ["user", "tandem", "role"]
     list_display = ["user", "tandem", "role"]
     list_filter = ["role", "tandem__tour"]
     search_fields = ["user__email", "user__display_name", "tandem__name"]
     autocomplete_fields = ["user", "tandem"]
+
+
+# Groups and e-mail addresses come from Django and allauth; registered again so that their
+# changes go to the same log and their pages show its history.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(Group)
+class GroupAdmin(LoggedAdmin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(LoggedAdmin, AllauthEmailAddressAdmin):
+    pass

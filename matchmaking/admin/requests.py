@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -10,6 +11,7 @@ from ..reasons import unscheduled_reason_text
 from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
+from ..services.video import replace_video_link
 from .base import ActorForm, ActorFormAdmin, service_action
 
 
@@ -122,7 +124,8 @@ class MeetingRequestAdmin(ActorFormAdmin):
 
 
 class MeetingForm(ActorForm):
-    """Adding places an accepted request; changing the start moves it. Both through services."""
+    """Adding places an accepted request; changing the start moves it, changing the video link
+    replaces it. All through services."""
 
     class Meta:
         model = Meeting
@@ -137,11 +140,17 @@ class MeetingForm(ActorForm):
                 self.instance = meeting_services.schedule_meeting(
                     actor=self.actor, request=data["request"], start=data["starts_at"]
                 )
-            elif "starts_at" in self.changed_data:
-                meeting_services.move_meeting(
-                    actor=self.actor, meeting=self.instance, start=data["starts_at"]
-                )
-                self.instance.refresh_from_db()
+                return data
+            with transaction.atomic():  # both changes or neither
+                if "starts_at" in self.changed_data:
+                    meeting_services.move_meeting(
+                        actor=self.actor, meeting=self.instance, start=data["starts_at"]
+                    )
+                if "video_url" in self.changed_data:
+                    replace_video_link(
+                        actor=self.actor, meeting=self.instance, url=data["video_url"]
+                    )
+            self.instance.refresh_from_db()
         except DomainError as exc:
             raise ValidationError(str(exc)) from exc
         return data
@@ -163,9 +172,7 @@ class MeetingAdmin(ActorFormAdmin):
         return ["request"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        # Placement and moves were saved by the services; only the video link is edited here.
-        if change and "video_url" in form.changed_data:
-            Meeting.objects.filter(pk=obj.pk).update(video_url=form.cleaned_data["video_url"])
+        """The services saved it in the form's ``clean``."""
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -28,9 +28,10 @@ def from_to(old: Any, new: Any) -> dict[str, Any]:
     return {"from": old, "to": new}
 
 
-def actor_name(actor: User) -> str:
-    name = str(actor)
-    return actor.email if name == actor.email else f"{name} <{actor.email}>"
+def person_name(person: User) -> str:
+    """A person as the log remembers them: searchable by name and e-mail after they are gone."""
+    name = str(person)
+    return person.email if name == person.email else f"{name} <{person.email}>"
 
 
 def log_action(
@@ -52,10 +53,10 @@ def log_action(
     )
     return ActivityLog.objects.create(
         actor=person,
-        actor_name=actor_name(person) if person else "",
+        actor_name=person_name(person) if person else "",
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        object_repr=(person_name(obj) if isinstance(obj, User) else str(obj))[:200],
         action=action,
         data=data or {},
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..enums import Language, LogAction, Seeking
 from ..models import Institution, Tandem, Topic, Tour, User
 from ..permissions import is_organiser, represents, tandem_of, tours_of
-from .activity import log_action
+from .activity import from_to, log_action
 from .errors import DomainError
 
 TANDEM_TEXT_FIELDS = ("project_title", "summary", "summary_zh", "summary_de")
@@ -27,15 +27,17 @@ INSTITUTION_TEXT_FIELDS = (
 
 def _save(obj, *, actor: User, fields: dict, topics: list[Topic] | None) -> None:
     with transaction.atomic():
+        changes = {name: from_to(getattr(obj, name), value) for name, value in fields.items()}
         for name, value in fields.items():
             setattr(obj, name, value)
         obj.full_clean()
         obj.save(update_fields=list(fields))
         if topics is not None:
+            before = sorted(str(t) for t in obj.topics.all())
             obj.topics.set(topics)
-        log_action(
-            actor=actor, obj=obj, action=LogAction.EDIT_PROFILE, data={"fields": sorted(fields)}
-        )
+            changes["topics"] = from_to(before, sorted(str(t) for t in topics))
+        changes = {name: c for name, c in changes.items() if c["from"] != c["to"]}
+        log_action(actor=actor, obj=obj, action=LogAction.EDIT_PROFILE, data={"fields": changes})
 
 
 def update_tandem_profile(

@@ -1,0 +1,69 @@
+"""An activity log entry told in words: its data shown with the object's field names, choice
+labels and local times."""
+
+import json
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import ActivityLog
+
+# Keys of an entry's data that are not fields of its object.
+DATA_LABELS = {
+    "note": gettext_lazy("note"),
+    "reason": gettext_lazy("reason"),
+    "announced": gettext_lazy("changes announced to the participants"),
+    "tour": gettext_lazy("tour"),
+    "unavailable_slots": gettext_lazy("unavailable slots"),
+    "usable": gettext_lazy("password usable"),
+}
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _value(field: models.Field | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value(field, v) for v in value) or "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return str(value)
+
+
+def _line(model, name: str, value: Any) -> str:
+    field = _field(model, name)
+    label = capfirst(field.verbose_name if field else DATA_LABELS.get(name, name))
+    if isinstance(value, dict) and value.keys() == {"from", "to"}:
+        return f"{label}: {_value(field, value['from'])} → {_value(field, value['to'])}"
+    return f"{label}: {_value(field, value)}"
+
+
+def describe(entry: ActivityLog) -> list[str]:
+    model = entry.content_type.model_class()
+    lines = []
+    for key, value in entry.data.items():
+        if key == "fields":
+            lines += [_line(model, name, change) for name, change in value.items()]
+        elif key == "related":  # rows of inlines, in the words of Django's own admin log
+            lines.append(LogEntry(change_message=json.dumps(value)).get_change_message())
+        else:
+            lines.append(_line(model, key, value))
+    return lines
