@@ -357,7 +357,7 @@ def test_the_log_is_filtered_and_searched(client, people):
         {"action": "change"},
         {"content_type__id__exact": user_type.pk},
         {"actor__id__exact": people.otto.pk},
-        {"at__gte": "2020-01-01"},
+        {"at__year": timezone.now().year},
         {"q": "alice"},
         {"q": "%' OR 1=1 --" * 100},
     ]:

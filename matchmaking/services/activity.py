@@ -43,13 +43,9 @@ def log_action(
 ) -> ActivityLog:
     """Record that ``actor`` (None: the system) did ``action`` to ``obj``."""
     person = actor if actor is not None and actor.is_authenticated else None
+    # The data stays in the database: it may hold e-mail addresses, which logs should not.
     logger.info(
-        "%s #%s %s %s by %s",
-        obj._meta.model_name,
-        obj.pk,
-        action,
-        data or {},
-        person.pk if person else "system",
+        "%s #%s %s by %s", obj._meta.model_name, obj.pk, action, person.pk if person else "system"
     )
     return ActivityLog.objects.create(
         actor=person,
