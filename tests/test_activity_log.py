@@ -356,3 +356,26 @@ def test_the_log_is_filtered_and_searched(client, people):
     assert list(found.context["cl"].result_list) == list(
         ActivityLog.objects.about(people.alice).filter(action="change")
     )
+
+
+def test_a_person_added_in_the_admin_is_created_once_in_the_log(client, people):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_user_add")
+    data = admin_form_data(client.get(url))
+    response = client.post(
+        url, {**data, "email": "new@innohealth.example", "usable_password": "false"}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    new = User.objects.get(email="new@innohealth.example")
+    (entry,) = ActivityLog.objects.about(new)
+    assert (entry.action, entry.actor) == (LogAction.CREATE, people.otto)
+
+
+def test_the_admin_start_page_lists_my_recent_actions_from_the_log(client, people):
+    tour = factories.TourFactory(days=0, name="Spring tour")
+    client.force_login(people.otto)
+    change_in_admin(client, tour, status=TourStatus.RUNNING)
+    page = client.get(reverse("admin:index")).content.decode()
+    url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
+    assert f'<a href="{url}">Spring tour</a>' in page
+    assert "Status changed" in page

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -54,6 +55,15 @@ def _line(model, name: str, value: Any) -> str:
     if isinstance(value, dict) and value.keys() == {"from", "to"}:
         return f"{label}: {_value(field, value['from'])} → {_value(field, value['to'])}"
     return f"{label}: {_value(field, value)}"
+
+
+def admin_url(entry: ActivityLog) -> str | None:
+    """The admin page of the entry's object, if it has one."""
+    meta = entry.content_type
+    try:
+        return reverse(f"admin:{meta.app_label}_{meta.model}_change", args=[entry.object_id])
+    except NoReverseMatch:
+        return None
 
 
 def describe(entry: ActivityLog) -> list[str]:

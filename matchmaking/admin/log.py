@@ -2,13 +2,12 @@
 history."""
 
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ActivityLog
 from .base import ReadOnlyAdmin
-from .history import describe
+from .history import admin_url, describe
 
 
 @admin.register(ActivityLog)
@@ -36,9 +35,7 @@ class ActivityLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("object"))
     def object_link(self, entry: ActivityLog) -> str:
-        meta = entry.content_type
-        try:
-            url = reverse(f"admin:{meta.app_label}_{meta.model}_change", args=[entry.object_id])
-        except NoReverseMatch:
-            return entry.object_repr
-        return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+        url = admin_url(entry)
+        return (
+            format_html('<a href="{}">{}</a>', url, entry.object_repr) if url else entry.object_repr
+        )

@@ -87,6 +87,9 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
         ),
     ]
 
+    def log_addition(self, request, obj, message):
+        pass  # the account's signal logged its creation
+
     def get_readonly_fields(self, request, obj=None):
         # Organisers manage people but cannot hand out superuser rights or raw permissions.
         if request.user.is_superuser:
