@@ -1,7 +1,18 @@
-"""Reproducible scheduling instances shaped like a matchmaking tour.
+"""Reproducible scheduling instances shaped like a matchmaking tour, in several patterns.
 
-Availability comes in half-day blocks, each participant loses a few slots to agenda
-items (sessions), and institution popularity is heavy-tailed so a few are over-asked.
+Every shape is generated from a seed, so a figure can be reproduced and a second seed
+shows how much it depends on luck. The patterns:
+
+- popular institutions: institution popularity is Zipf-like (weight 1/(rank+5)), so a
+  few institutions are asked far beyond their capacity;
+- even: tandems ask institutions uniformly;
+- any-to-any: any participant may ask any other (not only tandem to institution), which
+  makes odd cycles and a fractional LP more likely;
+- half-day availability: each participant is free in half-day blocks, each with
+  probability 0.75 (`half_days=False`: whole days);
+- agenda holes: every participant loses 1–3 single slots to sessions; with `agenda`, each
+  day also has programme items of 2–3 consecutive slots that half of the participants
+  attend, and a lunch break that leaves a hole in the slot numbering.
 """
 
 from __future__ import annotations
@@ -14,78 +25,127 @@ from matchmaking.scheduling.greedy import Bookings, choose_slot
 
 
 @dataclass(frozen=True)
-class Size:
+class Shape:
     name: str
     tandems: int
     institutions: int
     requests: int
-    days: int
-    slots_per_day: int
-    # Zipf-like exponent of institution popularity; 0 spreads requests evenly.
-    popularity_skew: float
-    time_limit: float
-    seed: int
+    days: int = 2
+    slots_per_day: int = 16
+    # "popular" (Zipf-like institutions), "even" or "any-to-any".
+    pairs: str = "popular"
+    half_days: bool = True
+    agenda: bool = False
+    seeds: tuple[int, ...] = (1,)
+
+    @property
+    def participants(self) -> int:
+        return self.tandems + self.institutions
 
 
-SIZES = {
-    size.name: size
-    for size in (
-        Size("S", 6, 22, 70, 4, 6, 1.0, 0.8, seed=1),
-        Size("M", 300, 300, 2_000, 2, 16, 1.0, 10.0, seed=2),
-        Size("M-dense", 300, 300, 4_000, 2, 16, 0.0, 30.0, seed=3),
-        Size("L", 1_500, 1_500, 10_000, 2, 16, 1.0, 60.0, seed=4),
+SHAPES = {
+    shape.name: shape
+    for shape in (
+        Shape("S", 6, 22, 70, days=4, slots_per_day=6, seeds=(1, 21, 31)),
+        Shape("M", 300, 300, 2_000, seeds=(2, 22)),
+        Shape("M-dense", 300, 300, 4_000, pairs="even", seeds=(3, 23)),
+        Shape("M-any", 300, 300, 3_000, pairs="any-to-any", seeds=(7,)),
+        Shape("M-agenda", 300, 300, 2_000, agenda=True, seeds=(8,)),
+        Shape("M-days", 300, 300, 2_000, half_days=False, seeds=(9,)),
+        Shape("L", 1_500, 1_500, 10_000, seeds=(4, 24)),
+        Shape("2L", 3_000, 3_000, 20_000, seeds=(5, 25)),
     )
 }
 
-_BLOCK_AVAILABLE = 0.75  # chance a participant is free in a given half-day
-_SESSION_HOLES = (1, 3)  # slots each participant loses to agenda items
+_BLOCK_AVAILABLE = 0.75  # chance a participant is free in a given half-day (or day)
+_SESSION_HOLES = (1, 3)  # single slots each participant loses to sessions
 _POPULARITY_OFFSET = 5  # flattens the head of the Zipf curve a little
 _PREFERENCE_SHARE = 0.5  # requests that come with preferred slots
 _LOCKED_SHARE = 0.05  # requests already confirmed in a slot
+_PROGRAMME_ITEMS = 2  # per day, with `agenda`
+_PROGRAMME_LENGTH = (2, 3)  # consecutive slots
+_PROGRAMME_AUDIENCE = 0.5  # share of participants in each programme item
 
 
-def generate(size: Size) -> Instance:
-    rng = random.Random(size.seed)
-    slots = tuple(
-        Slot(id=f"d{day}s{index:02d}", day=day, index=index)
-        for day in range(size.days)
-        for index in range(size.slots_per_day)
-    )
-    tandems = [f"T{i:04d}" for i in range(size.tandems)]
-    institutions = [f"I{i:04d}" for i in range(size.institutions)]
+def generate(shape: Shape, seed: int) -> Instance:
+    rng = random.Random(seed)
+    slots = _slots(shape)
+    tandems = [f"T{i:04d}" for i in range(shape.tandems)]
+    institutions = [f"I{i:04d}" for i in range(shape.institutions)]
     participants = tuple(
-        Participant(id=pid, available=_availability(rng, size, slots))
+        Participant(id=pid, available=_availability(rng, shape, slots))
         for pid in tandems + institutions
     )
+    if shape.agenda:
+        participants = _programme(rng, shape, slots, participants)
     available = {p.id: p.available for p in participants}
-    pairs = _pairs(rng, size, tandems, institutions)
-    requests = tuple(_request(rng, i, pair, available, slots) for i, pair in enumerate(pairs))
+    pairs = _pairs(rng, shape, tandems, institutions)
+    requests = tuple(_request(rng, i, pair, available) for i, pair in enumerate(pairs))
     return _lock_some(rng, Instance(slots=slots, participants=participants, requests=requests))
 
 
-def _availability(rng: random.Random, size: Size, slots: tuple[Slot, ...]) -> frozenset[str]:
-    half = size.slots_per_day // 2
-    blocks = [(day, part) for day in range(size.days) for part in (0, 1)]
+def _slots(shape: Shape) -> tuple[Slot, ...]:
+    # With an agenda, lunch takes the middle slot of the day: its index is skipped.
+    lunch = shape.slots_per_day // 2 if shape.agenda else None
+    indexes = [i for i in range(shape.slots_per_day + (lunch is not None)) if i != lunch]
+    return tuple(
+        Slot(id=f"d{day}s{index:02d}", day=day, index=index)
+        for day in range(shape.days)
+        for index in indexes
+    )
+
+
+def _availability(rng: random.Random, shape: Shape, slots: tuple[Slot, ...]) -> frozenset[str]:
+    half = shape.slots_per_day // 2
+    parts = (0, 1) if shape.half_days else (0,)
+    blocks = [(day, part) for day in range(shape.days) for part in parts]
     chosen = {block for block in blocks if rng.random() < _BLOCK_AVAILABLE}
     if not chosen:
         chosen = {rng.choice(blocks)}
-    free = [s for s in slots if (s.day, min(s.index // half, 1)) in chosen]
+
+    def block(slot: Slot) -> tuple[int, int]:
+        return (slot.day, min(slot.index // half, 1) if shape.half_days else 0)
+
+    free = [s for s in slots if block(s) in chosen]
     holes = rng.randint(*_SESSION_HOLES)
     for slot in rng.sample(free, min(holes, len(free) - 1)):
         free.remove(slot)
     return frozenset(s.id for s in free)
 
 
+def _programme(
+    rng: random.Random,
+    shape: Shape,
+    slots: tuple[Slot, ...],
+    participants: tuple[Participant, ...],
+) -> tuple[Participant, ...]:
+    """Sessions of several slots that half of the participants attend."""
+    busy: dict[str, set[str]] = {p.id: set() for p in participants}
+    for day in range(shape.days):
+        day_slots = [s for s in slots if s.day == day]
+        for _ in range(_PROGRAMME_ITEMS):
+            length = rng.randint(*_PROGRAMME_LENGTH)
+            start = rng.randrange(len(day_slots) - length + 1)
+            taken = {s.id for s in day_slots[start : start + length]}
+            for participant in participants:
+                if rng.random() < _PROGRAMME_AUDIENCE:
+                    busy[participant.id] |= taken
+    # Everyone keeps at least one slot, as the portal requires.
+    return tuple(
+        replace(p, available=(p.available - busy[p.id]) or p.available) for p in participants
+    )
+
+
 def _pairs(
-    rng: random.Random, size: Size, tandems: list[str], institutions: list[str]
+    rng: random.Random, shape: Shape, tandems: list[str], institutions: list[str]
 ) -> list[tuple[str, str]]:
-    weights = [
-        1.0 / (rank + _POPULARITY_OFFSET) ** size.popularity_skew
-        for rank in range(len(institutions))
-    ]
+    if shape.pairs == "any-to-any":
+        return _any_pairs(rng, shape, tandems + institutions)
+    skew = 1.0 if shape.pairs == "popular" else 0.0
+    weights = [1.0 / (rank + _POPULARITY_OFFSET) ** skew for rank in range(len(institutions))]
     pairs: set[tuple[str, str]] = set()
     ordered = []
-    while len(ordered) < size.requests:
+    while len(ordered) < shape.requests:
         tandem = tandems[len(ordered) % len(tandems)] if rng.random() < 0.5 else rng.choice(tandems)
         institution = rng.choices(institutions, weights)[0]
         if (tandem, institution) not in pairs:
@@ -94,12 +154,19 @@ def _pairs(
     return ordered
 
 
+def _any_pairs(rng: random.Random, shape: Shape, people: list[str]) -> list[tuple[str, str]]:
+    seen: set[frozenset[str]] = set()
+    ordered = []
+    while len(ordered) < shape.requests:
+        pair = tuple(rng.sample(people, 2))
+        if frozenset(pair) not in seen:
+            seen.add(frozenset(pair))
+            ordered.append(pair)
+    return ordered
+
+
 def _request(
-    rng: random.Random,
-    number: int,
-    pair: tuple[str, str],
-    available: dict[str, frozenset[str]],
-    slots: tuple[Slot, ...],
+    rng: random.Random, number: int, pair: tuple[str, str], available: dict[str, frozenset[str]]
 ) -> Request:
     requester = pair[rng.randrange(2)]
     preferred: tuple[str, ...] = ()
@@ -111,7 +178,7 @@ def _request(
 
 def _lock_some(rng: random.Random, instance: Instance) -> Instance:
     """Confirm a few requests in their first free slot, as acceptance would have."""
-    bookings = Bookings()
+    bookings = Bookings(instance)
     requests = list(instance.requests)
     for position, request in enumerate(requests):
         if rng.random() >= _LOCKED_SHARE:

@@ -6,7 +6,16 @@ has no use for. See docs/scheduling.md for the model, the objectives and the JSO
 """
 
 from .greedy import earliest_slot, first_free
-from .model import Instance, InstanceError, Participant, Reason, Request, Result, Slot
+from .model import (
+    Instance,
+    InstanceError,
+    Participant,
+    Reason,
+    Request,
+    Result,
+    Slot,
+    instance_from_dict,
+)
 
 __all__ = [
     "Instance",
@@ -18,4 +27,5 @@ __all__ = [
     "Slot",
     "earliest_slot",
     "first_free",
+    "instance_from_dict",
 ]

@@ -26,29 +26,19 @@ class Options:
     fixed: dict[str, str]
     choices: dict[str, list[str]]
 
-    def by_participant_slot(self, instance: Instance) -> dict[tuple[str, str], list[str]]:
-        """Requests that could use each (participant, slot): at most one of them may."""
-        users: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
-        for request_id, slot_ids in self.choices.items():
-            parties = instance.request_by_id[request_id].parties
-            for slot_id in slot_ids:
-                for party in parties:
-                    users[(party, slot_id)].append(request_id)
-        return users
-
 
 def options(instance: Instance, *, allow_moves: bool = False) -> Options:
     fixed = {} if allow_moves else locked_meetings(instance)
-    held = {(party, slot_id) for r, slot_id in fixed.items() for party in _parties(instance, r)}
+    held: defaultdict[str, int] = defaultdict(int)
+    for request_id, slot_id in fixed.items():
+        for party in _parties(instance, request_id):
+            held[party] |= instance.slot_bit[slot_id]
     choices = {}
     for request in instance.requests:
-        if request.id in fixed:
-            continue
-        choices[request.id] = [
-            slot_id
-            for slot_id in instance.common_slots(request)
-            if all((party, slot_id) not in held for party in request.parties)
-        ]
+        if request.id not in fixed:
+            first, second = request.parties
+            free = instance.common_mask(request) & ~(held[first] | held[second])
+            choices[request.id] = instance.slots_in(free)
     return Options(fixed=fixed, choices=choices)
 
 
@@ -98,12 +88,14 @@ def lp_relaxation(instance: Instance, opts: Options, deadline: Deadline) -> Rela
     if not columns:
         return Relaxation(bound=len(opts.fixed), values={})
     fallback = Relaxation(bound=capacity_bound(instance, opts), values={})
+    if deadline.remaining() <= 0:
+        return fallback
     model = linear_solver_pb2.MPModelProto(maximize=True)
     model.variable.extend(
         [linear_solver_pb2.MPVariableProto(lower_bound=0, upper_bound=1, objective_coefficient=1)]
         * len(columns)
     )
-    for row in _constraint_rows(instance, opts, columns):
+    for row in _constraint_rows(instance, opts):
         model.constraint.add(
             var_index=row, coefficient=[1.0] * len(row), lower_bound=-math.inf, upper_bound=1
         )
@@ -150,17 +142,19 @@ def capacity_bound(instance: Instance, opts: Options) -> int:
     return bound + sum(1 for r, slot_ids in opts.choices.items() if slot_ids and r not in covered)
 
 
-def _constraint_rows(
-    instance: Instance, opts: Options, columns: list[tuple[str, str]]
-) -> list[list[int]]:
-    """Column lists of the "at most one" rows; single-column rows are implied by x <= 1."""
-    column_of = {column: i for i, column in enumerate(columns)}
-    rows = [
-        [column_of[(r, s)] for s in slot_ids]
-        for r, slot_ids in opts.choices.items()
-        if len(slot_ids) > 1
-    ]
-    for (_, slot_id), request_ids in opts.by_participant_slot(instance).items():
-        if len(request_ids) > 1:
-            rows.append([column_of[(r, slot_id)] for r in request_ids])
+def _constraint_rows(instance: Instance, opts: Options) -> list[list[int]]:
+    """Column lists of the "at most one" rows, columns numbered in the order of
+    `opts.choices`; single-column rows are implied by x <= 1."""
+    rows = []
+    sharing: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    column = 0
+    for request_id, slot_ids in opts.choices.items():
+        first, second = _parties(instance, request_id)
+        if len(slot_ids) > 1:
+            rows.append(list(range(column, column + len(slot_ids))))
+        for slot_id in slot_ids:
+            sharing[(first, slot_id)].append(column)
+            sharing[(second, slot_id)].append(column)
+            column += 1
+    rows += [columns for columns in sharing.values() if len(columns) > 1]
     return rows

@@ -9,27 +9,36 @@ from .model import Instance, Reason, Request, Result
 
 
 class Bookings:
-    """The slots in which each participant already has a meeting."""
+    """The slots in which each participant already has a meeting (bit masks of slot ranks)."""
 
-    def __init__(self) -> None:
-        self._busy: defaultdict[str, set[str]] = defaultdict(set)
+    def __init__(self, instance: Instance) -> None:
+        self._instance = instance
+        self._busy: defaultdict[str, int] = defaultdict(int)
 
     def book(self, request: Request, slot_id: str) -> None:
+        bit = self._instance.slot_bit[slot_id]
         for party in request.parties:
-            self._busy[party].add(slot_id)
+            self._busy[party] |= bit
 
     def is_free(self, request: Request, slot_id: str) -> bool:
-        return all(slot_id not in self._busy[party] for party in request.parties)
+        """Both sides are available in the slot and have no meeting in it."""
+        return bool(self.free_mask(request) & self._instance.slot_bit[slot_id])
+
+    def free_mask(self, request: Request) -> int:
+        """Slots both sides are available in and have no meeting in."""
+        first, second = request.parties
+        return self._instance.common_mask(request) & ~(self._busy[first] | self._busy[second])
 
 
 def choose_slot(instance: Instance, request: Request, bookings: Bookings) -> str | None:
     """The first preferred slot free for both sides, else the earliest such slot."""
-    common = instance.common_slots(request)
-    shared = set(common)
+    free = bookings.free_mask(request)
+    if not free:
+        return None
     for slot_id in request.preferred:
-        if slot_id in shared and bookings.is_free(request, slot_id):
+        if free & instance.slot_bit.get(slot_id, 0):
             return slot_id
-    return next((slot_id for slot_id in common if bookings.is_free(request, slot_id)), None)
+    return instance.slot_ids_in_order[(free & -free).bit_length() - 1]
 
 
 def reason_unplaced(instance: Instance, request: Request) -> Reason:
@@ -48,7 +57,7 @@ def earliest_slot(instance: Instance, request_id: str) -> str | Reason:
     call while a web request accepts a meeting.
     """
     request = instance.request_by_id[request_id]
-    bookings = Bookings()
+    bookings = Bookings(instance)
     parties = set(request.parties)
     for other in instance.requests:
         if other.locked is not None and other.id != request_id and parties & set(other.parties):
@@ -70,7 +79,7 @@ def fill(
     instance: Instance, placements: Mapping[str, str], order: Iterable[Request]
 ) -> dict[str, str]:
     """Give each unplaced request of `order` the first slot still free for both sides."""
-    bookings = Bookings()
+    bookings = Bookings(instance)
     for request_id, slot_id in placements.items():
         bookings.book(instance.request_by_id[request_id], slot_id)
     filled = dict(placements)

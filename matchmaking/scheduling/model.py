@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -106,6 +106,34 @@ class Instance:
         return {slot.id: rank for rank, slot in enumerate(ordered)}
 
     @cached_property
+    def slot_ids_in_order(self) -> tuple[str, ...]:
+        return tuple(sorted(self.slot_rank, key=self.slot_rank.__getitem__))
+
+    @cached_property
+    def slot_bit(self) -> dict[str, int]:
+        """Each slot as one bit, in time order: sets of slots become cheap integer masks."""
+        return {slot_id: 1 << rank for slot_id, rank in self.slot_rank.items()}
+
+    @cached_property
+    def available_mask(self) -> dict[str, int]:
+        bit = self.slot_bit
+        return {p.id: sum(bit[s] for s in p.available) for p in self.participants}
+
+    def slots_in(self, mask: int) -> list[str]:
+        """The slots of a mask, earliest first."""
+        ordered = self.slot_ids_in_order
+        found = []
+        while mask:
+            lowest = mask & -mask
+            found.append(ordered[lowest.bit_length() - 1])
+            mask ^= lowest
+        return found
+
+    def common_mask(self, request: Request) -> int:
+        first, second = request.parties
+        return self.available_mask[first] & self.available_mask[second]
+
+    @cached_property
     def requests_of(self) -> dict[str, tuple[Request, ...]]:
         by_participant: dict[str, list[Request]] = defaultdict(list)
         for request in self.requests:
@@ -117,9 +145,7 @@ class Instance:
         """Slots both parties are available in, earliest first."""
         common = self._common.get(request.id)
         if common is None:
-            first, second = (self.participant_by_id[pid].available for pid in request.parties)
-            common = tuple(sorted(first & second, key=self.slot_rank.__getitem__))
-            self._common[request.id] = common
+            common = self._common[request.id] = tuple(self.slots_in(self.common_mask(request)))
         return common
 
     @cached_property
@@ -137,6 +163,24 @@ class Instance:
             for party in request.parties
         )
 
+    def with_confirmed(self, placements: Mapping[str, str]) -> Instance:
+        """This instance with an earlier schedule's meetings locked where they still fit.
+
+        For re-planning after a change: a placement is kept when its request is still
+        there and not locked elsewhere, and both sides are still available and free in
+        its slot; every other request is placed afresh.
+        """
+        held = {(party, r.locked) for r in self.requests if r.locked for party in r.parties}
+        requests = []
+        for request in self.requests:
+            slot_id = placements.get(request.id)
+            keys = {(party, slot_id) for party in request.parties}
+            if request.locked is None and slot_id in self.common_slots(request) and not keys & held:
+                held |= keys
+                request = replace(request, locked=slot_id)
+            requests.append(request)
+        return replace(self, requests=tuple(requests))
+
     # -- validation ---------------------------------------------------------------------
 
     def validate(self) -> None:
@@ -146,6 +190,14 @@ class Instance:
         if not self.slots:
             raise InstanceError("The instance has no slots.")
         _no_duplicates("slot", (slot.id for slot in self.slots))
+        at: dict[tuple[int, int], str] = {}
+        for slot in self.slots:
+            other = at.setdefault(slot.order, slot.id)
+            if other != slot.id:
+                raise InstanceError(
+                    f"Slots {other!r} and {slot.id!r} are both day {slot.day}, index "
+                    f"{slot.index}: one time cannot be two slots."
+                )
         _no_duplicates("participant", (p.id for p in self.participants))
         _no_duplicates("request", (r.id for r in self.requests))
         for participant in self.participants:
@@ -194,27 +246,7 @@ class Instance:
                         f"{request.locked!r}: {other!r} and {request.id!r}."
                     )
 
-    # -- JSON ---------------------------------------------------------------------------
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Instance:
-        """Build an instance from the JSON format in docs/scheduling.md (not validated)."""
-        try:
-            return cls(
-                slots=tuple(
-                    Slot(id=str(s["id"]), day=int(s["day"]), index=int(s["index"]))
-                    for s in data["slots"]
-                ),
-                participants=tuple(
-                    Participant(id=str(p["id"]), available=frozenset(map(str, p["available"])))
-                    for p in data["participants"]
-                ),
-                requests=tuple(_request_from_dict(r) for r in data["requests"]),
-            )
-        except KeyError as missing:
-            raise InstanceError(f"Missing field {missing.args[0]!r} in the instance.") from None
-        except (TypeError, ValueError, AttributeError) as error:
-            raise InstanceError(f"Malformed instance: {error}.") from None
+    # -- JSON (reading: instance_from_dict below) ------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,23 +267,138 @@ class Instance:
         }
 
 
-def _request_from_dict(data: Mapping[str, Any]) -> Request:
-    parties = tuple(map(str, data["parties"]))
-    if len(parties) != 2:
-        raise InstanceError(f"Request {data['id']!r} must have exactly two parties.")
-    locked = data.get("locked")
-    return Request(
-        id=str(data["id"]),
-        parties=(parties[0], parties[1]),
-        preferred=tuple(map(str, data.get("preferred") or ())),
-        locked=None if locked is None else str(locked),
-    )
-
-
 def _no_duplicates(kind: str, ids: Iterable[str]) -> None:
     repeated = [pid for pid, count in Counter(ids).items() if count > 1]
     if repeated:
         raise InstanceError(f"Duplicate {kind} id {repeated[0]!r}.")
+
+
+# -- reading the JSON format -------------------------------------------------------------------------------
+
+# A tour lasts at most a year, and a day has at most 1,440 one-minute slots.
+MAX_DAY = 365
+MAX_INDEX = 1439
+_MAX_ID_LENGTH = 200
+
+
+def instance_from_dict(data: Any) -> Instance:
+    """Read the JSON format of docs/scheduling.md, strictly (not yet validated).
+
+    Anything but the documented shape is refused with an InstanceError naming the field:
+    unknown or missing fields, a fraction, a boolean or a text where a whole number
+    belongs, numbers out of range, ids that are not texts, lists that repeat an entry.
+    """
+    top = _object(data, "the instance", required=("slots", "participants", "requests"))
+    return Instance(
+        slots=tuple(_slot(item, f"slots[{i}]") for i, item in _items(top["slots"], "slots")),
+        participants=tuple(
+            _participant(item, f"participants[{i}]")
+            for i, item in _items(top["participants"], "participants")
+        ),
+        requests=tuple(
+            _request(item, f"requests[{i}]") for i, item in _items(top["requests"], "requests")
+        ),
+    )
+
+
+def _object(
+    data: Any, where: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        raise InstanceError(f"{where}: expected an object, got {_kind(data)}.")
+    for name in required:
+        if name not in data:
+            raise InstanceError(f"{where}: missing field {name!r}.")
+    unknown = sorted(set(data) - set(required) - set(optional), key=str)
+    if unknown:
+        raise InstanceError(
+            f"{where}: unknown field {unknown[0]!r} (expected {', '.join(required + optional)})."
+        )
+    return data
+
+
+def _items(data: Any, where: str) -> Iterable[tuple[int, Any]]:
+    if not isinstance(data, list):
+        raise InstanceError(f"{where}: expected a list, got {_kind(data)}.")
+    return enumerate(data)
+
+
+def _slot(data: Any, where: str) -> Slot:
+    item = _object(data, where, required=("id", "day", "index"))
+    return Slot(
+        id=_id(item["id"], f"{where}.id"),
+        day=_whole(item["day"], f"{where}.day", MAX_DAY),
+        index=_whole(item["index"], f"{where}.index", MAX_INDEX),
+    )
+
+
+def _participant(data: Any, where: str) -> Participant:
+    item = _object(data, where, required=("id", "available"))
+    return Participant(
+        id=_id(item["id"], f"{where}.id"),
+        available=frozenset(_ids(item["available"], f"{where}.available")),
+    )
+
+
+def _request(data: Any, where: str) -> Request:
+    item = _object(data, where, required=("id", "parties"), optional=("preferred", "locked"))
+    # The same participant twice is for validate() to explain.
+    parties = _ids(item["parties"], f"{where}.parties", unique=False)
+    if len(parties) != 2:
+        raise InstanceError(f"{where}.parties: expected two participants, got {len(parties)}.")
+    locked = item.get("locked")
+    return Request(
+        id=_id(item["id"], f"{where}.id"),
+        parties=(parties[0], parties[1]),
+        preferred=tuple(_ids(item.get("preferred") or [], f"{where}.preferred")),
+        locked=None if locked is None else _id(locked, f"{where}.locked"),
+    )
+
+
+def _id(data: Any, where: str) -> str:
+    if not isinstance(data, str) or not data.strip():
+        raise InstanceError(f"{where}: expected a non-empty text id, got {_kind(data)}.")
+    if len(data) > _MAX_ID_LENGTH:
+        raise InstanceError(f"{where}: an id has at most {_MAX_ID_LENGTH} characters.")
+    return data
+
+
+def _ids(data: Any, where: str, *, unique: bool = True) -> list[str]:
+    ids = [_id(item, f"{where}[{i}]") for i, item in _items(data, where)]
+    counts = Counter(ids)
+    repeated = next((i for i in ids if counts[i] > 1), None)
+    if unique and repeated is not None:
+        raise InstanceError(f"{where}: {repeated!r} is listed twice.")
+    return ids
+
+
+def _whole(data: Any, where: str, most: int) -> int:
+    # bool is an int in Python, but `true` is not a day.
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise InstanceError(f"{where}: expected a whole number, got {_kind(data)}.")
+    if not 0 <= data <= most:
+        shown = data if abs(data) < 10**12 else "a number that large"
+        raise InstanceError(f"{where}: expected a whole number from 0 to {most}, got {shown}.")
+    return data
+
+
+def _kind(data: Any) -> str:
+    """How a JSON value is described in a message, without echoing a huge value."""
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return f"the boolean {str(data).lower()}"
+    if isinstance(data, int):
+        return f"the number {data}" if abs(data) < 10**12 else "a very large number"
+    if isinstance(data, float):
+        return f"the number {data!r}"
+    if isinstance(data, str):
+        return f"the text {data[:40]!r}" + ("…" if len(data) > 40 else "")
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, dict):
+        return "an object"
+    return type(data).__name__
 
 
 @dataclass(frozen=True)

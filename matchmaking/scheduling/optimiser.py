@@ -177,7 +177,7 @@ def _rounded(instance: Instance, opts: Options, relaxation: Relaxation) -> Place
     """The LP solution's integral part where it fits around the locked meetings, filled
     up greedily. (With moves allowed the LP may put a locked request elsewhere.)"""
     placements = dict(opts.fixed)
-    bookings = Bookings()
+    bookings = Bookings(instance)
     for request_id, slot_id in placements.items():
         bookings.book(instance.request_by_id[request_id], slot_id)
     for request_id, slot_id in relaxation.integral_part().items():

@@ -1,7 +1,17 @@
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+
+from bench.instances import SHAPES, generate
+from matchmaking.scheduling import first_free
+from matchmaking.scheduling.greedy import result_for
+
+from .test_properties import assert_valid
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,3 +85,87 @@ def test_cli_invalid_instance(tmp_path):
     broken = {**INSTANCE, "requests": [{"id": "r", "parties": ["A", "A"]}]}
     message = bad_input(tmp_path, write(tmp_path, broken))
     assert "same participant 'A' on both sides" in message
+
+
+@pytest.mark.parametrize("limit", ["-1", "nan", "inf", "-inf", "1e9", "ten"])
+def test_cli_refuses_a_bad_time_limit(tmp_path, limit):
+    done = run(write(tmp_path, INSTANCE), "--time-limit", limit)
+    assert done.returncode == 2
+    assert "--time-limit" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"slots": [{"id": "s", "day": 1' + "0" * 5000 + "}]}", "not usable JSON"),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+        (
+            json.dumps(
+                {**INSTANCE, "slots": [*INSTANCE["slots"], {"id": "s3", "day": 0, "index": 1}]}
+            ),
+            "'s2' and 's3' are both day 0, index 1",
+        ),
+        (
+            json.dumps({**INSTANCE, "slots": [{"id": "s1", "day": 0.5, "index": 0}]}),
+            "slots[0].day: expected a whole number, got the number 0.5.",
+        ),
+    ],
+)
+def test_cli_explains_unusable_files(tmp_path, content, message):
+    path = tmp_path / "instance.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert message in bad_input(tmp_path, path)
+
+
+def test_cli_keeps_an_earlier_schedule_when_re_planning(tmp_path):
+    first = run(write(tmp_path, INSTANCE), "--time-limit", "2")
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(first.stdout)
+    # r2's meeting is cancelled (its request withdrawn) and a new request A-B is accepted.
+    changed = {
+        **INSTANCE,
+        "requests": [INSTANCE["requests"][0], {"id": "r4", "parties": ["A", "B"]}],
+    }
+    done = run(write(tmp_path, changed), "--keep", earlier, "--time-limit", "5")
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)
+    assert output["requests"]["r1"] == {"slot": "s2"}
+    assert output["requests"]["r4"] == {"slot": "s1"}
+    assert output["moved"] == []
+
+
+def test_cli_refuses_an_earlier_schedule_it_cannot_read(tmp_path):
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(json.dumps({"requests": {"r1": {"slot": 3}}}))
+    done = run(write(tmp_path, INSTANCE), "--keep", earlier)
+    assert done.returncode == 2
+    assert "requests['r1'].slot: expected a slot id" in done.stderr
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_ends_the_run_with_the_best_schedule_so_far(tmp_path, signal_number):
+    instance = generate(SHAPES["M"], seed=2)
+    path = write(tmp_path, instance.to_dict())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "matchmaking.scheduling", str(path), "--time-limit", "120"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Long enough for the run to be in the middle of its work, far from its limit.
+    time.sleep(5)
+    process.send_signal(signal_number)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3, stderr
+    output = json.loads(stdout)
+    assert output["interrupted"] is True
+    assert output["signal"] == signal.Signals(signal_number).name
+    assert output["runtime_seconds"] < 60
+    placements = {r: o["slot"] for r, o in output["requests"].items() if "slot" in o}
+    assert len(placements) == output["placed"] >= first_free(instance).placed
+    assert_valid(
+        instance, result_for(instance, placements, upper_bound=output["upper_bound"], optimal=False)
+    )
