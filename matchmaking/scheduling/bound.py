@@ -13,6 +13,7 @@ from .model import Instance
 
 # GLOP solves to ~1e-7; without this slack an LP optimum of exactly k could floor to k-1.
 _LP_TOLERANCE = 1e-6
+_ROWS_BETWEEN_CHECKS = 5_000
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def options(instance: Instance, *, allow_moves: bool = False) -> Options:
         if request.id not in fixed:
             first, second = request.parties
             free = instance.common_mask(request) & ~(held[first] | held[second])
-            choices[request.id] = instance.slots_in(free)
+            choices[request.id] = list(instance.slots_in(free))
     return Options(fixed=fixed, choices=choices)
 
 
@@ -77,25 +78,31 @@ class Relaxation:
         return {r: s for (r, s), value in self.values.items() if value > 1 - _LP_TOLERANCE}
 
 
-def lp_relaxation(instance: Instance, opts: Options, deadline: Deadline) -> Relaxation:
+def lp_relaxation(
+    instance: Instance, opts: Options, deadline: Deadline, *, fallback: int | None = None
+) -> Relaxation:
     """Fixed meetings plus the LP optimum over the choices (GLOP), rounded down.
 
     With moves allowed, locked requests are relaxed to "at most one slot" like the others,
     which can only raise the bound, so it stays valid. When the LP is not solved by the
-    deadline, the capacity bound stands in.
+    deadline, `fallback` (by default the capacity bound) stands in.
     """
     columns = [(r, s) for r, slot_ids in opts.choices.items() for s in slot_ids]
     if not columns:
         return Relaxation(bound=len(opts.fixed), values={})
-    fallback = Relaxation(bound=capacity_bound(instance, opts), values={})
-    if deadline.remaining() <= 0:
-        return fallback
+    if fallback is None:
+        fallback = capacity_bound(instance, opts)
+    unsolved = Relaxation(bound=fallback, values={})
+    rows = _constraint_rows(instance, opts)
     model = linear_solver_pb2.MPModelProto(maximize=True)
     model.variable.extend(
         [linear_solver_pb2.MPVariableProto(lower_bound=0, upper_bound=1, objective_coefficient=1)]
         * len(columns)
     )
-    for row in _constraint_rows(instance, opts):
+    for number, row in enumerate(rows):
+        # Building a large model takes seconds on a busy machine: give up in time.
+        if number % _ROWS_BETWEEN_CHECKS == 0 and deadline.remaining() <= 0:
+            return unsolved
         model.constraint.add(
             var_index=row, coefficient=[1.0] * len(row), lower_bound=-math.inf, upper_bound=1
         )
@@ -103,17 +110,15 @@ def lp_relaxation(instance: Instance, opts: Options, deadline: Deadline) -> Rela
     solver.LoadModelFromProto(model)
     seconds = deadline.remaining()
     if seconds <= 0:
-        return fallback
+        return unsolved
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
     with deadline.watching(solver.InterruptSolve):
         status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
-        return fallback
+        return unsolved
     values = [variable.solution_value() for variable in solver.variables()]
     bound = len(opts.fixed) + math.floor(solver.Objective().Value() + _LP_TOLERANCE)
-    return Relaxation(
-        bound=min(bound, fallback.bound), values=dict(zip(columns, values, strict=True))
-    )
+    return Relaxation(bound=min(bound, fallback), values=dict(zip(columns, values, strict=True)))
 
 
 def capacity_bound(instance: Instance, opts: Options) -> int:
@@ -146,15 +151,18 @@ def _constraint_rows(instance: Instance, opts: Options) -> list[list[int]]:
     """Column lists of the "at most one" rows, columns numbered in the order of
     `opts.choices`; single-column rows are implied by x <= 1."""
     rows = []
-    sharing: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    slots = len(instance.slots)
+    person = {pid: number * slots for number, pid in enumerate(instance.participant_by_id)}
+    rank = instance.slot_rank
+    sharing: defaultdict[int, list[int]] = defaultdict(list)
     column = 0
     for request_id, slot_ids in opts.choices.items():
-        first, second = _parties(instance, request_id)
+        first, second = (person[p] for p in _parties(instance, request_id))
         if len(slot_ids) > 1:
             rows.append(list(range(column, column + len(slot_ids))))
         for slot_id in slot_ids:
-            sharing[(first, slot_id)].append(column)
-            sharing[(second, slot_id)].append(column)
+            sharing[first + rank[slot_id]].append(column)
+            sharing[second + rank[slot_id]].append(column)
             column += 1
     rows += [columns for columns in sharing.values() if len(columns) > 1]
     return rows

@@ -45,6 +45,8 @@ _NOWHERE = -1  # slot of a request left out
 # Seconds between looks at the requests left out: few ever fit, and on large instances
 # a look costs as much as a batch of moves.
 _PLACE_EVERY = 0.25
+# Share of moves that take a meeting next to another meeting of the participant.
+_NEXT_TO_MEETING = 0.5
 # Moves tried without finding a better schedule, per possible move, before giving up.
 _PATIENCE = 5
 
@@ -81,21 +83,38 @@ class Compactor:
         self._parties = [
             tuple(person[p] for p in instance.request_by_id[r].parties) for r in self._request_ids
         ]
+        self._rank = rank
+        self._requests_of: list[list[int]] = [[] for _ in people]
+        for request, parties in enumerate(self._parties):
+            for party in parties:
+                self._requests_of[party].append(request)
         self._slot = [_NOWHERE] * len(self._request_ids)
         self._choices = [[rank[s] for s in movable.get(r, ())] for r in self._request_ids]
         self._busy = [[0] * len(days) for _ in people]
         self._at: list[dict[int, int]] = [{} for _ in people]
-        # Requests of each participant that may move, for picking moves around them.
-        self._movable_of: list[list[int]] = [[] for _ in people]
-        for request, request_id in enumerate(self._request_ids):
-            if request_id in placements:
-                self._insert(request, rank[placements[request_id]])
-        self._left_out = set(range(len(placements), len(self._request_ids)))
         self._memo: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        self._cost = [self._participant_cost(p) for p in range(len(people))]
-        self.total = sum(self._cost)
         # Participants the next moves are drawn around (see _refresh_targets).
         self._idle_people: list[int] = []
+        self.reset(placements)
+
+    def reset(self, placements: Mapping[str, str]) -> None:
+        """Start again from `placements` of the same requests (a solver improved them)."""
+        for request in range(len(self._slot)):
+            self._unplace(request)
+            self._slot[request] = _NOWHERE
+        # Requests of each participant that may move, for picking moves around them.
+        self._movable_of: list[list[int]] = [[] for _ in self._busy]
+        self._left_out: set[int] = set()
+        for request, request_id in enumerate(self._request_ids):
+            slot_id = placements.get(request_id)
+            if slot_id is None:
+                self._left_out.add(request)
+            else:
+                self._insert(request, self._rank[slot_id])
+        self._cost = [self._participant_cost(p) for p in range(len(self._busy))]
+        self.total = sum(self._cost)
+        # Participants whose meetings changed since place_left_out looked (None: everyone).
+        self._touched: set[int] | None = None
 
     # -- state ------------------------------------------------------------------------
 
@@ -199,6 +218,8 @@ class Compactor:
 
     def _commit(self, moves: Sequence[tuple[int, int]], costs: Mapping[int, int]) -> None:
         self._apply(moves)
+        if self._touched is not None:
+            self._touched.update(costs)
         for party, cost in costs.items():
             self.total += cost - self._cost[party]
             self._cost[party] = cost
@@ -225,7 +246,7 @@ class Compactor:
             return None
         request = self._rng.choice(candidates)
         here = self._slot[request]
-        target = self._rng.choice(self._choices[request])
+        target = self._target(party, request)
         if target == here:
             return None
         blockers = self._blockers(request, target)
@@ -250,6 +271,21 @@ class Compactor:
             if best is None or scored[0] < best[0]:
                 best = scored
         return best
+
+    def _target(self, party: int, request: int) -> int:
+        """A slot for `request`: mostly one next to another meeting of `party`, which is
+        what closes a gap; else any of its slots."""
+        choices = self._choices[request]
+        if self._rng.random() < _NEXT_TO_MEETING:
+            busy = self._busy[party]
+            beside = [
+                slot
+                for slot in choices
+                if (busy[self._day[slot]] << 1 | busy[self._day[slot]] >> 1) & self._bit[slot]
+            ]
+            if beside:
+                return self._rng.choice(beside)
+        return self._rng.choice(choices)
 
     def _scored(self, moves: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]], dict]:
         delta, costs = self._delta(moves)
@@ -282,7 +318,8 @@ class Compactor:
         """
         seconds = deadline.remaining()
         started = time.monotonic()
-        best_total, best = self.total, list(self._slot)
+        # The best schedule is copied only when the search leaves it for a worse one.
+        best_total, best, at_best = self.total, None, True
         self._refresh_targets()
         next_placing, stale = 0.0, 0
         patience = _PATIENCE * sum(len(c) for c in self._choices if len(c) > 1) + _BATCH
@@ -290,8 +327,9 @@ class Compactor:
             elapsed = time.monotonic() - started
             if elapsed >= next_placing:
                 next_placing = elapsed + _PLACE_EVERY
-                if self._place_left_out():
-                    best_total, best, stale = self.total, list(self._slot), 0
+                if self.place_left_out() | self.meet_everyone():
+                    # More meetings or more people met: this is the best from now on.
+                    best_total, best, at_best, stale = self.total, None, True, 0
                 if on_tick is not None:
                     on_tick(self.placements())
             if deadline.remaining() <= 0 or not self._idle_people or stale > patience:
@@ -304,17 +342,74 @@ class Compactor:
                     continue
                 delta, moves, costs = proposal
                 if delta <= 0 or self._rng.random() < math.exp(-delta / temperature):
+                    if at_best and self.total + delta > best_total:
+                        best, at_best = list(self._slot), False
                     self._commit(moves, costs)
                     if self.total < best_total:
-                        best_total, best, stale = self.total, list(self._slot), 0
+                        best_total, at_best, stale = self.total, True, 0
             self._refresh_targets()
-        self._restore(best)
+        if not at_best and best is not None:
+            self._restore(best)
         return self.placements()
 
-    def _place_left_out(self) -> bool:
-        """Place each request left out that fits, directly or by ejecting one meeting."""
+    def meet_everyone(self) -> bool:
+        """Give participants without a meeting one, in the place of a meeting whose
+        other side keeps a meeting of their own: as many meetings, fewer people left out.
+        """
+        changed = False
+        for person, requests in enumerate(self._requests_of):
+            if self._at[person]:
+                continue
+            best = None
+            for request in requests:
+                if request not in self._left_out:
+                    continue
+                for target in self._choices[request]:
+                    blockers = self._blockers(request, target)
+                    if not blockers:
+                        moves = [(request, target)]
+                    elif len(blockers) == 1:
+                        (blocker,) = blockers
+                        # A confirmed meeting (no choices) is never dropped, and nobody
+                        # may be left without a meeting in exchange.
+                        keeps = all(
+                            len(self._at[p]) > 1 or p in self._parties[request]
+                            for p in self._parties[blocker]
+                        )
+                        if not self._choices[blocker] or not keeps:
+                            continue
+                        moves = [(blocker, _NOWHERE), (request, target)]
+                    else:
+                        continue
+                    scored = self._scored(moves)
+                    if best is None or (len(scored[1]), scored[0]) < (len(best[1]), best[0]):
+                        best = scored
+            if best is not None:
+                _, moves, costs = best
+                self._commit(moves, costs)
+                for request, slot in moves:
+                    if slot == _NOWHERE:
+                        self._left_out.add(request)
+                        for party in self._parties[request]:
+                            if request in self._movable_of[party]:
+                                self._movable_of[party].remove(request)
+                    else:
+                        self._left_out.discard(request)
+                        self._may_move(request)
+                changed = True
+        return changed
+
+    def place_left_out(self) -> bool:
+        """Place each request left out that fits, directly or by ejecting one meeting.
+
+        After the first look only requests of participants whose meetings changed since
+        are looked at again: the others cannot have found room (near enough).
+        """
         placed = False
+        touched, self._touched = self._touched, set()
         for request in sorted(self._left_out):
+            if touched is not None and touched.isdisjoint(self._parties[request]):
+                continue
             # A side with no free slot at all cannot make room: a meeting moved aside
             # would need a slot where that side is free.
             if not all(map(self._has_free_slot, self._parties[request])):

@@ -45,7 +45,7 @@ def reason_unplaced(instance: Instance, request: Request) -> Reason:
     """Why a request found no slot, assuming it found none free."""
     if any(not instance.participant_by_id[party].available for party in request.parties):
         return Reason.PARTICIPANT_UNAVAILABLE
-    if not instance.common_slots(request):
+    if not instance.common_mask(request):
         return Reason.NO_COMMON_SLOT
     return Reason.COMMON_SLOTS_TAKEN
 
@@ -71,7 +71,7 @@ def first_free(instance: Instance) -> Result:
     placements = {r.id: r.locked for r in instance.requests if r.locked is not None}
     placements = fill(instance, placements, instance.requests)
     # A cheap bound keeps this fast; optimise() reports the tight one.
-    bound = sum(1 for r in instance.requests if instance.common_slots(r))
+    bound = sum(1 for r in instance.requests if instance.common_mask(r))
     return result_for(instance, placements, upper_bound=bound, optimal=False)
 
 

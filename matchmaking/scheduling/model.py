@@ -119,15 +119,22 @@ class Instance:
         bit = self.slot_bit
         return {p.id: sum(bit[s] for s in p.available) for p in self.participants}
 
-    def slots_in(self, mask: int) -> list[str]:
+    def slots_in(self, mask: int) -> tuple[str, ...]:
         """The slots of a mask, earliest first."""
-        ordered = self.slot_ids_in_order
-        found = []
-        while mask:
-            lowest = mask & -mask
-            found.append(ordered[lowest.bit_length() - 1])
-            mask ^= lowest
+        found = self._slots_of_mask.get(mask)
+        if found is None:
+            ordered, rest, ids = self.slot_ids_in_order, mask, []
+            while rest:
+                lowest = rest & -rest
+                ids.append(ordered[lowest.bit_length() - 1])
+                rest ^= lowest
+            found = self._slots_of_mask[mask] = tuple(ids)
         return found
+
+    @cached_property
+    def _slots_of_mask(self) -> dict[int, tuple[str, ...]]:
+        """slots_in per mask, filled as asked: participants share few availability patterns."""
+        return {}
 
     def common_mask(self, request: Request) -> int:
         first, second = request.parties
@@ -145,7 +152,7 @@ class Instance:
         """Slots both parties are available in, earliest first."""
         common = self._common.get(request.id)
         if common is None:
-            common = self._common[request.id] = tuple(self.slots_in(self.common_mask(request)))
+            common = self._common[request.id] = self.slots_in(self.common_mask(request))
         return common
 
     @cached_property
@@ -159,7 +166,7 @@ class Instance:
         return frozenset(
             party
             for request in self.requests
-            if self.common_slots(request)
+            if self.common_mask(request)
             for party in request.parties
         )
 

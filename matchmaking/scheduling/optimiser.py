@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .bound import Options, Relaxation, lp_relaxation, options
+from .bound import Options, Relaxation, capacity_bound, lp_relaxation, options
 from .compaction import Compactor
 from .control import Deadline
 from .greedy import Bookings, fill, first_free, result_for
@@ -39,6 +39,10 @@ from .model import Instance, Result
 
 # Share of the time left that the LP bound may use; without it the capacity bound stands.
 _BOUND_SHARE = 0.6
+# An LP this small takes well under a second; a larger one is solved only while the
+# schedule is further from the capacity bound than this share of it.
+_SMALL_LP_COLUMNS = 60_000
+_CLOSE_ENOUGH = 0.001
 # Share of the time left after the LP that placement may use; the rest polishes.
 _PLACEMENT_SHARE = 0.4
 # Up to this many open requests CP-SAT gets the whole model and can prove optimality.
@@ -52,7 +56,9 @@ _MIN_SOLVE_SECONDS = 0.05
 _COMPACTION_SHARE = 0.25
 # Share of the time left that large neighbourhood search may spend on placing more
 # meetings and on participants without one; compaction gets the rest.
-_REPAIR_SHARE = 0.5
+_REPAIR_SHARE = 0.3
+# Neighbourhoods in a row that gained nothing before the search gives up.
+_FUTILE_TRIES = 40
 # Share of the time left that moving confirmed meetings may use, when allowed.
 _MOVES_SHARE = 0.5
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
@@ -118,28 +124,39 @@ class _Run:
     def solve(self, allow_moves: bool) -> Result:
         instance, deadline = self.instance, self.deadline
         current = first_free(instance).placements
-        self.report("greedy", current)
+        # Everything up to compaction is the same with moves allowed or not: moving
+        # confirmed meetings is tried on the result, so it can only place more.
         fixed = options(instance)
-        # With moves allowed the bound must allow them too: locked requests are relaxed.
-        relaxation = lp_relaxation(
-            instance,
-            options(instance, allow_moves=True) if allow_moves else fixed,
-            deadline.part(_BOUND_SHARE),
-        )
-        self.upper_bound, proven = relaxation.bound, False
-        current = max(current, _rounded(instance, fixed, relaxation), key=len)
-        self.report("bound", current)
-        if len(current) < self.upper_bound and relaxation.solved:
-            placement = _Placement(instance, fixed, relaxation, current)
-            outcome = placement.solve(deadline.part(_PLACEMENT_SHARE), self.workers)
-            if outcome is not None:
-                current = max(current, outcome.placements, key=len)
-                if placement.whole and not allow_moves:
-                    self.upper_bound = min(
-                        self.upper_bound, placement.bound_from(outcome.objective_bound)
-                    )
-                    proven = outcome.status == cp_model.OPTIMAL
-            self.report("placement", current)
+        self.upper_bound, proven = capacity_bound(instance, fixed), False
+        self.report("greedy", current)
+        if deadline.remaining() <= 0:
+            # The greedy schedule is the least a run returns, however short its limit.
+            return self.result(current, fixed, allow_moves, proven)
+        # Confirmed meetings, even movable ones, stay where they are in compaction.
+        compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
+        # Moving one meeting aside often makes room for a request left out: cheap, and on
+        # large instances with over-asked institutions often enough to reach the bound.
+        if compactor.place_left_out() | compactor.meet_everyone():
+            current = compactor.placements()
+            self.report("room", current)
+        if _bound_worth_solving(fixed, len(current), self.upper_bound):
+            relaxation = lp_relaxation(
+                instance, fixed, deadline.part(_BOUND_SHARE), fallback=self.upper_bound
+            )
+            self.upper_bound = relaxation.bound
+            current = max(current, _rounded(instance, fixed, relaxation), key=len)
+            self.report("bound", current)
+            if len(current) < self.upper_bound and relaxation.solved:
+                placement = _Placement(instance, fixed, relaxation, current)
+                outcome = placement.solve(deadline.part(_PLACEMENT_SHARE), self.workers)
+                if outcome is not None:
+                    current = max(current, outcome.placements, key=len)
+                    if placement.whole and not allow_moves:
+                        self.upper_bound = min(
+                            self.upper_bound, placement.bound_from(outcome.objective_bound)
+                        )
+                        proven = outcome.status == cp_model.OPTIMAL
+                self.report("placement", current)
         # A solve cut short may leave out a request that still fits; greedy adds it.
         filling = time.monotonic()
         current = fill(instance, current, instance.requests)
@@ -147,15 +164,34 @@ class _Run:
         reserve = 2 * (time.monotonic() - filling)
         current = _polish(instance, fixed.choices, current, self.upper_bound, self)
         self.report("repair", current)
-        if allow_moves and len(current) < self.upper_bound:
-            current = _with_moves(instance, current, self)
-            self.report("moves", current)
-        # Confirmed meetings, even movable ones, stay where they are from here on.
-        compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
-        current = compactor.run(
-            deadline.part(keep=reserve), on_tick=lambda placed: self.report("compaction", placed)
-        )
-        # Compaction may have opened a slot for a request left out; greedy adds it.
+        if allow_moves:
+            current = self.with_moves(current)
+        compaction = deadline.part(keep=reserve)
+        if compaction.remaining() > 0:
+            compactor.reset(current)
+            current = compactor.run(
+                compaction, on_tick=lambda placed: self.report("compaction", placed)
+            )
+        return self.result(current, fixed, allow_moves, proven)
+
+    def with_moves(self, current: Placements) -> Placements:
+        """Place more by moving confirmed meetings; the bound allows moves from here on."""
+        relaxed = options(self.instance, allow_moves=True)
+        capacity = capacity_bound(self.instance, relaxed)
+        if _bound_worth_solving(relaxed, len(current), capacity):
+            deadline = self.deadline.part(_BOUND_SHARE * _MOVES_SHARE)
+            capacity = lp_relaxation(self.instance, relaxed, deadline, fallback=capacity).bound
+        self.upper_bound = capacity
+        if len(current) < self.upper_bound:
+            current = _with_moves(self.instance, current, self)
+        self.report("moves", current)
+        return current
+
+    def result(
+        self, current: Placements, fixed: Options, allow_moves: bool, proven: bool
+    ) -> Result:
+        instance = self.instance
+        # A stage cut short may leave out a request that still fits; greedy adds it.
         current = fill(instance, current, instance.requests)
         moved = frozenset(
             r.id for r in instance.requests if r.locked is not None and current[r.id] != r.locked
@@ -166,11 +202,21 @@ class _Run:
             upper_bound=self.upper_bound,
             optimal=proven,
             moved=moved,
-            interrupted=deadline.stopped(),
+            interrupted=self.deadline.stopped(),
             without_meeting_bound=_cannot_meet(instance, fixed, allow_moves),
         )
         self.report("done", current)
         return result
+
+
+def _bound_worth_solving(opts: Options, placed: int, bound: int) -> bool:
+    """Whether to spend time on the LP: it may prove a tighter bound and its solution
+    guides placement. On a large instance already within a thousandth of the capacity
+    bound that time is better spent on the last few meetings and on compaction."""
+    if placed >= bound:
+        return False
+    small = sum(map(len, opts.choices.values())) <= _SMALL_LP_COLUMNS
+    return small or bound - placed > _CLOSE_ENOUGH * bound
 
 
 def _rounded(instance: Instance, opts: Options, relaxation: Relaxation) -> Placements:
@@ -314,16 +360,39 @@ def _polish(
     if len(movable) <= _WHOLE_MODEL_REQUESTS:
         deadline = run.deadline.part(1 - _COMPACTION_SHARE)
         return _improved(instance, movable, set(movable), current, deadline, run.workers)
+    return _search(
+        instance,
+        movable,
+        current,
+        seeds_of=lambda placements: _repair_seeds(instance, movable, placements, upper_bound),
+        improve=lambda free, placements, deadline: _improved(
+            instance, movable, free, placements, deadline, run.workers
+        ),
+        budget=run.deadline.part(_REPAIR_SHARE),
+    )
+
+
+def _search(
+    instance: Instance,
+    choices: Mapping[str, list[str]],
+    current: Placements,
+    *,
+    seeds_of: Callable[[Placements], list[str]],
+    improve: Callable[[set[str], Placements, Deadline], Placements],
+    budget: Deadline,
+) -> Placements:
+    """Large neighbourhood search: re-solve the requests around a random seed participant
+    until the budget is spent, no seed is left, or many tries in a row gained nothing."""
     rng = random.Random(_SEED)
-    budget = run.deadline.part(_REPAIR_SHARE)
-    seeds = _repair_seeds(instance, movable, current, upper_bound)
-    while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS:
-        free = _neighbourhood(instance, movable, rng.choice(seeds), rng)
-        step = budget.within(_NEIGHBOURHOOD_SECONDS)
-        better = _improved(instance, movable, free, current, step, run.workers)
-        if better is not current:
-            current = better
-            seeds = _repair_seeds(instance, movable, current, upper_bound)
+    seeds, failures = seeds_of(current), 0
+    while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS and failures < _FUTILE_TRIES:
+        free = _neighbourhood(instance, choices, rng.choice(seeds), rng)
+        better = improve(free, current, budget.within(_NEIGHBOURHOOD_SECONDS))
+        if better is current:
+            failures += 1
+        else:
+            current, failures = better, 0
+            seeds = seeds_of(current)
     return current
 
 
@@ -375,16 +444,16 @@ def _with_moves(instance: Instance, current: Placements, run: _Run) -> Placement
     budget = run.deadline.part(_MOVES_SHARE)
     if len(everything) <= _WHOLE_MODEL_REQUESTS:
         return _moved(instance, everything, set(everything), current, budget, run.workers)
-    rng = random.Random(_SEED)
-    seeds = _left_out_sides(instance, everything, current)
-    while seeds and budget.remaining() >= _MIN_SOLVE_SECONDS:
-        free = _neighbourhood(instance, everything, rng.choice(seeds), rng)
-        step = budget.within(_NEIGHBOURHOOD_SECONDS)
-        better = _moved(instance, everything, free, current, step, run.workers)
-        if better is not current:
-            current = better
-            seeds = _left_out_sides(instance, everything, current)
-    return current
+    return _search(
+        instance,
+        everything,
+        current,
+        seeds_of=lambda placements: _left_out_sides(instance, everything, placements),
+        improve=lambda free, placements, deadline: _moved(
+            instance, everything, free, placements, deadline, run.workers
+        ),
+        budget=budget,
+    )
 
 
 def _left_out_sides(
