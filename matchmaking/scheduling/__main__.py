@@ -22,6 +22,7 @@ from .greedy import first_free
 from .model import Instance, InstanceError, instance_from_dict
 
 EXIT_DONE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 3
+DEFAULT_TIME_LIMIT = 10.0
 # The longest run the command line accepts: a day.
 MAX_TIME_LIMIT = 86_400.0
 # Time kept back for printing the schedule, per request (measured: about 20 µs on a busy machine).
@@ -84,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--time-limit",
         type=_seconds,
-        default=10.0,
+        default=DEFAULT_TIME_LIMIT,
         help="seconds for the whole run, reading and printing included (default 10)",
     )
     parser.add_argument("--greedy", action="store_true", help="first free slot only, no optimiser")

@@ -121,6 +121,50 @@ def lp_relaxation(
     return Relaxation(bound=min(bound, fallback), values=dict(zip(columns, values, strict=True)))
 
 
+def fewest_without_meeting(instance: Instance, opts: Options, deadline: Deadline) -> int | None:
+    """A lower bound on the participants left without a meeting, by LP (None if unsolved).
+
+    Maximises the participants with a meeting in the same relaxation as `lp_relaxation`
+    (y[p] <= the sum of p's x, y[p] <= 1); whoever could meet in principle but is not
+    counted there is left out by every schedule.
+    """
+    held = {party for r in opts.fixed for party in _parties(instance, r)}
+    waiting = sorted(instance.feasible_participants - held)
+    rows = _constraint_rows(instance, opts)
+    columns = sum(map(len, opts.choices.values()))
+    model = linear_solver_pb2.MPModelProto(maximize=True)
+    model.variable.extend(
+        [linear_solver_pb2.MPVariableProto(lower_bound=0, upper_bound=1)] * columns
+        + [linear_solver_pb2.MPVariableProto(lower_bound=0, upper_bound=1, objective_coefficient=1)]
+        * len(waiting)
+    )
+    for row in rows:
+        model.constraint.add(
+            var_index=row, coefficient=[1.0] * len(row), lower_bound=-math.inf, upper_bound=1
+        )
+    meets: defaultdict[str, list[int]] = defaultdict(list)
+    column = 0
+    for request_id, slot_ids in opts.choices.items():
+        for _ in slot_ids:
+            for party in _parties(instance, request_id):
+                meets[party].append(column)
+            column += 1
+    for number, participant in enumerate(waiting):
+        own = meets[participant]
+        model.constraint.add(
+            var_index=[columns + number, *own],
+            coefficient=[1.0] + [-1.0] * len(own),
+            lower_bound=-math.inf,
+            upper_bound=0,
+        )
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.LoadModelFromProto(model)
+    solver.SetTimeLimit(max(1, int(deadline.remaining() * 1000)))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return len(waiting) - math.floor(solver.Objective().Value() + _LP_TOLERANCE)
+
+
 def capacity_bound(instance: Instance, opts: Options) -> int:
     """A bound that needs no solver: a participant meets at most once per slot it has.
 
