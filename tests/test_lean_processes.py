@@ -51,11 +51,18 @@ def test_web_and_worker_processes_do_not_load_the_optimiser():
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
-def test_planning_loads_the_optimiser_where_it_is_used():
-    code = (
-        "import sys; from matchmaking.scheduling.optimiser import optimise; "
-        "print('ortools' in sys.modules)"
-    )
+def test_planning_loads_the_solvers_when_it_needs_them():
+    code = """
+import sys
+from matchmaking.scheduling import Instance, Participant, Request, Slot
+from matchmaking.scheduling.optimiser import optimise
+slots = (Slot("s1", 0, 0), Slot("s2", 0, 1))
+both = {"s1", "s2"}
+people = (Participant("A", both), Participant("B", {"s1"}), Participant("C", both))
+instance = Instance(slots, people, (Request("r1", ("A", "C")), Request("r2", ("B", "C"))))
+assert optimise(instance, time_limit=2).placed == 2
+print("ortools" in sys.modules)
+"""
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )

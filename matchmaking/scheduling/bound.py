@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from types import ModuleType
 
 from .control import Deadline
 from .model import Instance
@@ -14,6 +13,13 @@ from .model import Instance
 # GLOP solves to ~1e-7; without this slack an LP optimum of exactly k could floor to k-1.
 _LP_TOLERANCE = 1e-6
 _ROWS_BETWEEN_CHECKS = 5_000
+
+
+def _glop() -> tuple[ModuleType, ModuleType]:
+    """OR-Tools' linear solver and its model format, imported when an LP is solved."""
+    from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+    return linear_solver_pb2, pywraplp
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ def lp_relaxation(
     if fallback is None:
         fallback = capacity_bound(instance, opts)
     unsolved = Relaxation(bound=fallback, values={})
+    linear_solver_pb2, pywraplp = _glop()
     rows = _constraint_rows(instance, opts)
     model = linear_solver_pb2.MPModelProto(maximize=True)
     model.variable.extend(
@@ -128,6 +135,7 @@ def fewest_without_meeting(instance: Instance, opts: Options, deadline: Deadline
     (y[p] <= the sum of p's x, y[p] <= 1); whoever could meet in principle but is not
     counted there is left out by every schedule.
     """
+    linear_solver_pb2, pywraplp = _glop()
     held = {party for r in opts.fixed for party in _parties(instance, r)}
     waiting = sorted(instance.feasible_participants - held)
     rows = _constraint_rows(instance, opts)

@@ -28,14 +28,17 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-
-from ortools.sat.python import cp_model
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .bound import Options, Relaxation, capacity_bound, lp_relaxation, options
 from .compaction import Compactor
 from .control import Deadline
 from .greedy import Bookings, fill, first_free, result_for
 from .model import Instance, Result
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 # Share of the time left that the LP bound may use; without it the capacity bound stands.
 _BOUND_SHARE = 0.6
@@ -64,6 +67,15 @@ _MOVES_SHARE = 0.5
 _SEED = 20210315  # the tour's first day; neighbourhoods are chosen reproducibly
 
 Placements = dict[str, str]
+
+
+def _cp_sat() -> ModuleType:
+    """OR-Tools' CP-SAT, imported when first needed: it loads pandas and NumPy (half a
+    second, several on a busy machine), which a run that needs no solver (a re-plan, a
+    short limit, an instance where moving meetings aside reaches the bound) does without."""
+    from ortools.sat.python import cp_model
+
+    return cp_model
 
 
 @dataclass(frozen=True)
@@ -155,7 +167,7 @@ class _Run:
                         self.upper_bound = min(
                             self.upper_bound, placement.bound_from(outcome.objective_bound)
                         )
-                        proven = outcome.status == cp_model.OPTIMAL
+                        proven = outcome.optimal
                 self.report("placement", current)
         # A solve cut short may leave out a request that still fits; greedy adds it.
         filling = time.monotonic()
@@ -250,7 +262,7 @@ def _cannot_meet(instance: Instance, opts: Options, allow_moves: bool) -> int:
 @dataclass
 class _Outcome:
     placements: Placements
-    status: int
+    optimal: bool
     # CP-SAT's proven bound on the objective (an upper bound: every stage maximises).
     objective_bound: float
 
@@ -263,7 +275,7 @@ class _SubModel:
     ) -> None:
         self.instance = instance
         self.pinned = pinned
-        self.cp = cp_model.CpModel()
+        self.cp = _cp_sat().CpModel()
         self.x = {
             (request_id, slot_id): self.cp.new_bool_var(f"x[{request_id},{slot_id}]")
             for request_id, slot_ids in domains.items()
@@ -290,16 +302,17 @@ class _SubModel:
         for (request_id, slot_id), var in self.x.items():
             self.cp.add_hint(var, hint.get(request_id) == slot_id)
         self._hint_derived(hint)
-        solver = cp_model.CpSolver()
+        cp_sat = _cp_sat()
+        solver = cp_sat.CpSolver()
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.num_workers = workers
         with deadline.watching(solver.stop_search):
             status = solver.solve(self.cp)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status not in (cp_sat.OPTIMAL, cp_sat.FEASIBLE):
             return None
         placements = dict(self.pinned)
         placements.update(key for key, var in self.x.items() if solver.boolean_value(var))
-        return _Outcome(placements, status, solver.best_objective_bound)
+        return _Outcome(placements, status == cp_sat.OPTIMAL, solver.best_objective_bound)
 
     def _hint_derived(self, hint: Placements) -> None:
         """Hint the variables derived from x too: a complete hint is used at once."""

@@ -18,6 +18,10 @@ def movable(instance):
     return {r: s for r, s in opts.choices.items() if instance.request_by_id[r].locked is None}
 
 
+def met(instance, placements):
+    return {party for r in placements for party in instance.request_by_id[r].parties}
+
+
 def test_swap_closes_a_gap_no_single_move_can():
     slots = tuple(Slot(f"s{i}", 0, i) for i in range(5))
     everywhere = frozenset(s.id for s in slots)
@@ -61,9 +65,11 @@ def test_compaction_keeps_schedules_valid_and_never_worse(instance, seed):
     compactor = Compactor(instance, start, movable(instance), seed=seed)
     before = compactor.total
     placements = compactor.run(Deadline(0.02))
-    # Every meeting stays placed, in a valid slot, locked ones where they were; a request
-    # left out may be added when moves open a slot for it.
-    assert placements.keys() >= start.keys()
+    # Never fewer meetings, nobody who had a meeting loses it, every meeting is in a valid
+    # slot and locked ones stay where they were. A request left out may be added when moves
+    # open a slot for it, or take the place of one whose sides both meet otherwise.
+    assert len(placements) >= len(start)
+    assert met(instance, placements) >= met(instance, start)
     assert_valid(
         instance,
         result_for(instance, placements, upper_bound=len(instance.requests), optimal=False),
@@ -71,6 +77,26 @@ def test_compaction_keeps_schedules_valid_and_never_worse(instance, seed):
     if placements.keys() == start.keys():
         assert compactor.total <= before
     assert Compactor(instance, placements, movable(instance)).total == compactor.total
+
+
+def test_someone_without_a_meeting_takes_the_place_of_one_whose_sides_meet_otherwise():
+    slots = (Slot("s0", 0, 0), Slot("s1", 0, 1))
+    both = frozenset({"s0", "s1"})
+    instance = Instance(
+        slots,
+        (Participant("I", both), Participant("T", both), Participant("U", {"s0"})),
+        (
+            Request("it-1", ("I", "T")),
+            Request("it-2", ("T", "I"), locked="s1"),
+            Request("iu", ("I", "U")),
+        ),
+    )
+    # Greedy gives I and T a meeting in s0 and s1; U can only meet I in s0.
+    start = {"it-1": "s0", "it-2": "s1"}
+    compactor = Compactor(instance, start, movable(instance))
+    assert compactor.meet_everyone()
+    # The confirmed meeting stays; T keeps it, so the other one makes way for U.
+    assert compactor.placements() == {"it-2": "s1", "iu": "s0"}
 
 
 def test_compaction_places_a_request_by_moving_a_meeting_aside():
