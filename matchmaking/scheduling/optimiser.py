@@ -40,6 +40,8 @@ from .model import Instance, Result
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+# Passes as long as the greedy one that compaction needs to be set up and make room.
+_SET_UP_PASSES = 3
 # Share of the time left that the LP bound may use; without it the capacity bound stands.
 _BOUND_SHARE = 0.6
 # An LP this small takes well under a second; a larger one is solved only while the
@@ -135,14 +137,17 @@ class _Run:
 
     def solve(self, allow_moves: bool) -> Result:
         instance, deadline = self.instance, self.deadline
+        greedy_started = time.monotonic()
         current = first_free(instance).placements
         # Everything up to compaction is the same with moves allowed or not: moving
         # confirmed meetings is tried on the result, so it can only place more.
         fixed = options(instance)
         self.upper_bound, proven = capacity_bound(instance, fixed), False
         self.report("greedy", current)
-        if deadline.remaining() <= 0:
-            # The greedy schedule is the least a run returns, however short its limit.
+        # Setting up compaction and making room each take about as long as the greedy
+        # pass did; without time for that the greedy schedule is the answer, as it is
+        # for any limit shorter than the greedy pass itself.
+        if deadline.remaining() <= _SET_UP_PASSES * (time.monotonic() - greedy_started):
             return self.result(current, fixed, allow_moves, proven)
         # Confirmed meetings, even movable ones, stay where they are in compaction.
         compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
