@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # Passes as long as the greedy one that compaction needs to be set up and make room.
 _SET_UP_PASSES = 3
 # Share of the time left that the LP bound may use; without it the capacity bound stands.
-_BOUND_SHARE = 0.6
+_BOUND_SHARE = 0.4
 # An LP this small takes well under a second; a larger one is solved only while the
 # schedule is further from the capacity bound than this share of it.
 _SMALL_LP_COLUMNS = 60_000
