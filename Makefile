@@ -52,6 +52,7 @@ test: $(VENV)/.dev-installed services chromium lint
 bench: $(VENV)/.dev-installed services
 	$(PY) bench/scheduling.py
 	$(PY) bench/notifications.py
+	$(PY) bench/load.py
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=bench --ignore=tests
