@@ -53,6 +53,7 @@ bench: $(VENV)/.dev-installed services
 	$(PY) bench/scheduling.py
 	$(PY) bench/notifications.py
 	$(PY) bench/load.py
+	$(PY) bench/answers.py
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=bench --ignore=tests

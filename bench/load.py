@@ -41,7 +41,6 @@ import django  # noqa: E402
 
 django.setup()
 
-import httpx  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 
@@ -164,60 +163,6 @@ def prepare(users: int, factor: int, rng: random.Random) -> Plan:
     plan.login_emails = rng.sample(people, LOGINS)
     connections.close_all()
     return plan
-
-
-class Recorder:
-    def __init__(self):
-        self.samples: dict[str, list[float]] = defaultdict(list)
-        self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-
-    def add(self, page: str, seconds: float, status: int) -> None:
-        self.samples[page].append(seconds)
-        self.statuses[page][status] += 1
-
-
-class Person:
-    """One simulated person: its own connection, its session and CSRF cookies."""
-
-    def __init__(self, recorder: Recorder, session: str | None = None, local_address=None):
-        self.recorder = recorder
-        self.csrf = served.csrf_secret()
-        self.cookies = {settings.CSRF_COOKIE_NAME: self.csrf}
-        if session:
-            self.cookies[settings.SESSION_COOKIE_NAME] = session
-        transport = httpx.AsyncHTTPTransport(local_address=local_address)
-        self.client = httpx.AsyncClient(
-            base_url=served.BASE_URL,
-            transport=transport,
-            timeout=120,
-            headers=served.PROXY_HEADERS,
-        )
-
-    def _remember(self, response: httpx.Response) -> None:
-        for header in response.headers.get_list("set-cookie"):
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-
-    async def send(self, page: str, method: str, path: str, data=None) -> httpx.Response | None:
-        if method == "POST":
-            data = {**(data or {}), "csrfmiddlewaretoken": self.csrf}
-        started = time.perf_counter()
-        try:
-            response = await self.client.request(
-                method,
-                path,
-                data=data,
-                headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
-            )
-        except httpx.HTTPError:
-            self.recorder.add(page, time.perf_counter() - started, 599)
-            return None
-        self.recorder.add(page, time.perf_counter() - started, response.status_code)
-        self._remember(response)
-        return response
-
-    async def close(self) -> None:
-        await self.client.aclose()
 
 
 # Pages: name → (role, coroutine doing one request). Each role's weights make the mix.
@@ -348,9 +293,9 @@ async def per_page_cpu(plan: Plan, cpu: served.ServerCPU, count: int) -> dict[st
     result = {}
     for role, pages in MIX.items():
         for page, _weight in pages:
-            recorder = Recorder()
+            recorder = served.Recorder()
             persons = [
-                (Person(recorder, session), party)
+                (served.Person(recorder, session), party)
                 for session, party in random.sample(by_role[role], min(4, len(by_role[role])))
             ]
 
@@ -373,14 +318,14 @@ async def per_page_cpu(plan: Plan, cpu: served.ServerCPU, count: int) -> dict[st
 
 
 async def mixed_load(plan: Plan, users: int, duration: float, think: tuple[float, float]):
-    recorder = Recorder()
+    recorder = served.Recorder()
     crowd = people(plan, users)
     random.shuffle(crowd)
     stop_at = time.monotonic() + duration
 
     async def live(role, session, party, delay):
         await asyncio.sleep(delay)
-        person = Person(recorder, session)
+        person = served.Person(recorder, session)
         pages, weights = zip(*MIX[role], strict=True)
         try:
             while time.monotonic() < stop_at:
@@ -404,8 +349,8 @@ async def logins(plan: Plan) -> list[tuple[float, bool, int]]:
 
     async def one(k: int, email: str):
         await asyncio.sleep(LOGIN_WINDOW * k / LOGINS)
-        recorder = Recorder()
-        person = Person(recorder, local_address=f"127.0.{1 + k // 250}.{1 + k % 250}")
+        recorder = served.Recorder()
+        person = served.Person(recorder, local_address=f"127.0.{1 + k // 250}.{1 + k % 250}")
         started = time.perf_counter()
         response = await person.send(
             "log in",
@@ -429,7 +374,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(recorder: Recorder, cpu_ms: dict[str, float], duration: float, mixed_cpu_ms: float):
+def report(
+    recorder: served.Recorder, cpu_ms: dict[str, float], duration: float, mixed_cpu_ms: float
+):
     print()
     print(
         "| page | requests/s | p50 ms | p95 ms | p99 ms | errors (5xx / failed) | other | "

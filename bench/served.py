@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import httpx
@@ -121,6 +122,62 @@ def csrf_secret() -> str:
     """A CSRF cookie value the client chooses itself, as Django accepts one: no extra page load."""
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     return "".join(random.choice(alphabet) for _ in range(32))
+
+
+class Recorder:
+    def __init__(self):
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, page: str, seconds: float, status: int) -> None:
+        self.samples[page].append(seconds)
+        self.statuses[page][status] += 1
+
+
+class Person:
+    """One simulated person: its own connection, its session and CSRF cookies."""
+
+    def __init__(self, recorder: Recorder, session: str | None = None, local_address=None):
+        self.recorder = recorder
+        self.csrf = csrf_secret()
+        from django.conf import settings
+
+        self.cookies = {settings.CSRF_COOKIE_NAME: self.csrf}
+        if session:
+            self.cookies[settings.SESSION_COOKIE_NAME] = session
+        transport = httpx.AsyncHTTPTransport(local_address=local_address)
+        self.client = httpx.AsyncClient(
+            base_url=BASE_URL,
+            transport=transport,
+            timeout=120,
+            headers=PROXY_HEADERS,
+        )
+
+    def _remember(self, response: httpx.Response) -> None:
+        for header in response.headers.get_list("set-cookie"):
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+
+    async def send(self, page: str, method: str, path: str, data=None) -> httpx.Response | None:
+        if method == "POST":
+            data = {**(data or {}), "csrfmiddlewaretoken": self.csrf}
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(
+                method,
+                path,
+                data=data,
+                headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+            )
+        except httpx.HTTPError:
+            self.recorder.add(page, time.perf_counter() - started, 599)
+            return None
+        self.recorder.add(page, time.perf_counter() - started, response.status_code)
+        self._remember(response)
+        return response
+
+    async def close(self) -> None:
+        await self.client.aclose()
 
 
 class Server:
