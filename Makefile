@@ -51,7 +51,7 @@ test: $(VENV)/.dev-installed services chromium lint
 
 bench: $(VENV)/.dev-installed services
 	$(PY) bench/scheduling.py
-	$(PY) bench/notifications.py
+	$(PY) bench/notifications.py --pool prefork --concurrency 2
 	$(PY) bench/load.py
 	$(PY) bench/answers.py
 

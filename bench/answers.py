@@ -43,7 +43,7 @@ from matchmaking.models import (  # noqa: E402
     Representative,
     Tandem,
 )
-from matchmaking.slots import busy_slots, tour_slots  # noqa: E402
+from matchmaking.selectors.slots import busy_slots, tour_slots  # noqa: E402
 
 TARGET_RATE = 20.0
 

@@ -2,7 +2,8 @@
 
 Rows are written by ``notifications`` inside a service's transaction (``notifications.outbox``),
 and their Celery task is queued only after the commit. ``send_message`` claims the row with a
-compare-and-set UPDATE, so duplicate or redelivered tasks find nothing to do. ``sweep`` is the
+compare-and-set UPDATE, so duplicate or redelivered tasks find nothing to do; a task claims a
+batch of due rows (its own first) and sends them over one SMTP connection. ``sweep`` is the
 safety net run by Celery beat: it re-queues rows whose task never reached the broker and frees
 rows a dead worker left in ``sending``.
 """
@@ -13,12 +14,14 @@ import logging
 import os
 import smtplib
 import socket
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.core.mail import get_connection
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,32 +46,68 @@ def retry_delay(attempts: int) -> float:
     return settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
 
 
+def _claim(message_id: int, worker: str, now) -> list[OutboxMessage]:
+    """Take the row and up to ``OUTBOX_BATCH_SIZE - 1`` other due rows in one transaction, its
+    own row first. Rows another worker is claiming are skipped, not waited for; a claimed row
+    is ``sending`` and no other task can take it."""
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    own_first = (Case(When(pk=message_id, then=0), default=1), "next_attempt_at", "pk")
+    with transaction.atomic():
+        ids = list(
+            due.select_for_update(skip_locked=True)
+            .order_by(*own_first)
+            .values_list("pk", flat=True)[: settings.OUTBOX_BATCH_SIZE]
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=F("attempts") + 1,
+        )
+    return list(
+        OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by(*own_first)
+    )
+
+
 def send_message(message_id: int) -> str:
-    """Claim the row, send it, mark it sent. Returns what happened (for logs and tests)."""
-    worker, now = _worker_name(), timezone.now()
-    claimed = OutboxMessage.objects.filter(
-        pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
-    ).update(
-        status=OutboxStatus.SENDING,
-        claimed_at=now,
-        claimed_by=worker,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return "not-claimed"
+    """Claim the row (with a batch of other due rows), send them over one SMTP connection and
+    mark each one sent as soon as it is, so a worker killed in the middle leaves at most the
+    message in flight to be sent again. Returns what happened to this row (for logs and tests);
+    a row another task already claimed is "not-claimed"."""
+    worker = _worker_name()
+    outcomes = {}
+    connection = get_connection()
+    try:
+        for message in _claim(message_id, worker, timezone.now()):
+            outcomes[message.pk] = _send_claimed(message, worker, connection)
+    finally:
+        _close(connection)
+    return outcomes.get(message_id, "not-claimed")
+
+
+def _close(connection) -> None:
+    # A connection the server already dropped cannot say goodbye; that is no error here.
+    with suppress(smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def _send_claimed(message: OutboxMessage, worker: str, connection) -> str:
     mine = OutboxMessage.objects.filter(
-        pk=message_id, status=OutboxStatus.SENDING, claimed_by=worker
+        pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
     )
-    message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
     try:
         if is_obsolete(message):
             mine.update(status=OutboxStatus.SKIPPED, last_error="")
             return "skipped"
-        build_email(message).send()
+        email = build_email(message)
+        connection.open()  # once per batch; again after an error closed it
+        connection.send_messages([email])
     except (smtplib.SMTPException, OSError) as exc:
+        # After a refusal the session may be in any state: the next message starts afresh.
+        _close(connection)
         return _attempt_failed(message, mine, exc)
     except Exception as exc:  # noqa: BLE001 — a broken template must end failed, not loop
-        logger.exception("outbox #%s could not be built", message_id)
+        logger.exception("outbox #%s could not be built", message.pk)
         mine.update(status=OutboxStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}")
         return "failed"
     mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
