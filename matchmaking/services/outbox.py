@@ -19,8 +19,8 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
