@@ -1,12 +1,18 @@
+import threading
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import ActivityLog, Meeting
+from matchmaking.models import ActivityLog, BlockedSlot, Meeting, Tandem, Tour
+from matchmaking.selectors.slots import tour_slots
 from matchmaking.services import DomainError
 from matchmaking.services import meetings as services
+from matchmaking.services.calendars import lock_calendars
 from matchmaking.services.requests import accept_request
 
 from . import factories
@@ -89,36 +95,103 @@ def test_an_organiser_schedules_an_unscheduled_request(people):
         services.schedule_meeting(actor=people.otto, request=request, start=start)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_placing_a_meeting_waits_while_a_participants_availability_is_being_saved(people):
-    """Every transition locks its tour's row (``select_for_update`` of the request with its tour),
-    and saving unavailable slots writes rows that reference the tour, so the two are serialised:
-    a meeting never lands in a slot that is being marked unavailable at the same moment."""
-    import threading
-    import time
-
+@contextmanager
+def held_open(lock, seconds: float = 1.0):
+    """Run ``lock`` in a transaction of another connection and keep it open for ``seconds``."""
     from django.db import connection, transaction
 
-    from matchmaking.models import BlockedSlot, Tandem
-    from matchmaking.selectors.slots import tour_slots
-
-    first, second = tour_slots(people.tour)[:2]
-    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
     locked = threading.Event()
 
-    def mark_first_slot_unavailable():
+    def hold():
         with transaction.atomic():
-            list(Tandem.objects.select_for_update().filter(pk=people.tandem.pk))
-            BlockedSlot.objects.create(
-                tour=people.tour, tandem=people.tandem, starts_at=first.starts_at
-            )
+            lock()
             locked.set()
-            time.sleep(1)  # the acceptance below starts while this transaction is open
+            time.sleep(seconds)
         connection.close()
 
-    other = threading.Thread(target=mark_first_slot_unavailable)
+    other = threading.Thread(target=hold)
     other.start()
     assert locked.wait(10)
-    accept_request(actor=people.chen, request=request)
-    other.join()
+    try:
+        yield
+    finally:
+        other.join()
+
+
+def quick_lock_timeout():
+    """Inside the caller's transaction: a lock not granted within 0.3 s is an error."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '300ms'")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_placing_a_meeting_waits_while_a_participants_availability_is_being_saved(people):
+    """A placement locks the rows of its two parties (services/calendars.py) and saving
+    unavailable slots locks its party's row, so the two take turns: a meeting never lands in a
+    slot that is being marked unavailable at the same moment."""
+    first, second = tour_slots(people.tour)[:2]
+    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+
+    def mark_first_slot_unavailable():
+        list(Tandem.objects.select_for_update().filter(pk=people.tandem.pk))
+        BlockedSlot.objects.create(
+            tour=people.tour, tandem=people.tandem, starts_at=first.starts_at
+        )
+
+    with held_open(mark_first_slot_unavailable):
+        accept_request(actor=people.chen, request=request)
     assert Meeting.objects.get(request=request).starts_at == second.starts_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_for_other_parties_of_the_same_tour_do_not_wait_for_each_other(people):
+    request = factories.MeetingRequestFactory(
+        tandem=people.other_tandem, institution=people.other_institution
+    )
+
+    def answering_for_the_first_pair():
+        lock_calendars(
+            people.tour.pk, tandem_ids=[people.tandem.pk], institution_ids=[people.institution.pk]
+        )
+
+    with held_open(answering_for_the_first_pair), transaction.atomic():
+        quick_lock_timeout()
+        accept_request(actor=people.olga, request=request)
+    assert Meeting.objects.filter(request=request).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("shared", ["tandem", "institution"])
+def test_an_answer_waits_for_another_one_of_the_same_party(people, shared):
+    """So the second sees the first one's meeting and never picks the same slot."""
+    tandem = people.tandem if shared == "tandem" else people.other_tandem
+    institution = people.institution if shared == "institution" else people.other_institution
+    request = factories.MeetingRequestFactory(tandem=tandem, institution=institution)
+
+    def answering_for_the_first_pair():
+        lock_calendars(
+            people.tour.pk, tandem_ids=[people.tandem.pk], institution_ids=[people.institution.pk]
+        )
+
+    with held_open(answering_for_the_first_pair), transaction.atomic():
+        quick_lock_timeout()
+        with pytest.raises(OperationalError, match="lock timeout"):
+            accept_request(
+                actor=people.chen if shared == "institution" else people.olga, request=request
+            )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_waits_while_the_whole_tour_is_being_changed(people):
+    """Applying a batch schedule or publishing a session locks the tour row; answers wait."""
+    request = factories.MeetingRequestFactory(tandem=people.tandem, institution=people.institution)
+
+    def applying_a_schedule():
+        list(Tour.objects.select_for_update().filter(pk=people.tour.pk))
+
+    with held_open(applying_a_schedule), transaction.atomic():
+        quick_lock_timeout()
+        with pytest.raises(OperationalError, match="lock timeout"):
+            accept_request(actor=people.chen, request=request)

@@ -20,6 +20,7 @@ from ..permissions import Side, is_organiser, side_of
 from ..selectors.occupancy import occupancy
 from ..selectors.slots import SlotTime, slot_at
 from .activity import from_to, log_action
+from .calendars import lock_meeting, lock_request
 from .errors import DomainError
 from .placement import first_slot_for
 from .transitions import change_request_status, ensure_meeting_transition
@@ -101,9 +102,7 @@ def schedule_meeting(*, actor: User, request: MeetingRequest, start: datetime) -
     """An organiser places an accepted request that has no meeting yet."""
     _ensure_organiser(actor)
     with transaction.atomic():
-        request = (
-            MeetingRequest.objects.select_for_update().select_related("tour").get(pk=request.pk)
-        )
+        request = lock_request(request)
         if request.status != RequestStatus.ACCEPTED:
             raise DomainError(_("Only an accepted request can be scheduled."))
         if Meeting.objects.filter(request=request).exists():
@@ -111,15 +110,11 @@ def schedule_meeting(*, actor: User, request: MeetingRequest, start: datetime) -
         return _create_meeting(actor=actor, request=request, slot=_free_slot(request, start))
 
 
-def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("request", "tour").get(pk=meeting.pk)
-
-
 def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = "") -> Meeting:
     """An organiser moves a scheduled meeting to another free slot."""
     _ensure_organiser(actor)
     with transaction.atomic():
-        meeting = _lock(meeting)
+        meeting = lock_meeting(meeting)
         if meeting.status != MeetingStatus.SCHEDULED:
             raise DomainError(_("Only a scheduled meeting can be moved."))
         slot = _free_slot(meeting.request, start)
@@ -160,7 +155,7 @@ def _set_status(
 def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
     """Either side or an organiser calls off a meeting; its request is cancelled with it."""
     with transaction.atomic():
-        meeting = _lock(meeting)
+        meeting = lock_meeting(meeting)
         if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
             raise DomainError(_("You cannot do this for this meeting."))
         _set_status(
@@ -177,7 +172,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
 def _mark(meeting: Meeting, *, actor: User, to: str, action: LogAction) -> Meeting:
     _ensure_organiser(actor)
     with transaction.atomic():
-        meeting = _lock(meeting)
+        meeting = lock_meeting(meeting)
         if meeting.starts_at > timezone.now():
             raise DomainError(_("A meeting can only be marked after it has started."))
         _set_status(meeting, actor=actor, to=to, action=action)

@@ -19,15 +19,12 @@ from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
 from ..selectors.slots import slot_at, tour_slots
 from .activity import from_to, log_action
+from .calendars import lock_request
 from .errors import DomainError
 from .meetings import cancel_meeting, place_accepted_request
 from .transitions import change_request_status
 
 MAX_PREFERRED_SLOTS = 3
-
-
-def _lock(request: MeetingRequest) -> MeetingRequest:
-    return MeetingRequest.objects.select_for_update().select_related("tour").get(pk=request.pk)
 
 
 def _ensure_side(actor: User, request: MeetingRequest, *allowed: Side) -> Side:
@@ -110,7 +107,7 @@ def accept_request(
     into the earliest slot free for both (the requester's preferred ones first); when there is
     none the request stays accepted but unscheduled, with the reason kept on the request."""
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         _ensure_side(actor, request, receiver_side(request))
         change_request_status(
             request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.ACCEPT
@@ -123,7 +120,7 @@ def accept_request(
 def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> MeetingRequest:
     """The receiving side suggests another slot; the requester then confirms or declines it."""
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         _ensure_side(actor, request, receiver_side(request))
         if request.status != RequestStatus.PENDING:
             raise DomainError(_("Only a pending request can get a new time proposal."))
@@ -144,7 +141,7 @@ def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> Me
 def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingRequest:
     """The requester agrees to the time the other side proposed: the request is accepted."""
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         _ensure_side(actor, request, requester_side(request))
         if request.proposed_start is None:
             raise DomainError(_("The other side has not proposed another time."))
@@ -162,7 +159,7 @@ def decline_request(*, actor: User, request: MeetingRequest, reason: str = "") -
     if len(reason) > 500:
         raise DomainError(_("The reason is too long: at most 500 characters."))
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         allowed = [receiver_side(request)]
         if request.proposed_start is not None:
             allowed.append(requester_side(request))
@@ -177,7 +174,7 @@ def decline_request(*, actor: User, request: MeetingRequest, reason: str = "") -
 
 def withdraw_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         _ensure_side(actor, request, requester_side(request))
         change_request_status(
             request, actor=actor, to=RequestStatus.WITHDRAWN, action=LogAction.WITHDRAW
@@ -190,7 +187,7 @@ def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> M
     """The system closes a request nobody answered within the tour's expiry period."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         if request.created_at + timedelta(days=request.tour.request_expiry_days) > now:
             raise DomainError(_("This request has not reached its expiry date yet."))
         change_request_status(
@@ -203,7 +200,7 @@ def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> M
 def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") -> MeetingRequest:
     """Either side (or an organiser) calls off a pending or accepted request and its meeting."""
     with transaction.atomic():
-        request = _lock(request)
+        request = lock_request(request)
         _ensure_side(actor, request, Side.TANDEM, Side.INSTITUTION)
         meeting = getattr(request, "meeting", None)
         if meeting is not None and meeting.status == MeetingStatus.SCHEDULED:
