@@ -43,7 +43,8 @@ from matchmaking.models import (  # noqa: E402
     Representative,
     Tandem,
 )
-from matchmaking.selectors.slots import busy_slots, tour_slots  # noqa: E402
+from matchmaking.selectors.occupancy import occupancy  # noqa: E402
+from matchmaking.selectors.slots import tour_slots  # noqa: E402
 
 TARGET_RATE = 20.0
 
@@ -117,11 +118,18 @@ def check_schedule(tour) -> list[str]:
     by_start = {slot.starts_at: slot.id for slot in slots}
     for meeting in meetings:
         # The meeting's own slot is busy because of the meeting itself: leave it out.
-        busy = busy_slots(tour, slots, exclude_request_ids=frozenset({meeting.request_id}))
+        parties = {"tandem_id": meeting.tandem_id, "institution_id": meeting.institution_id}
+        occupied = occupancy(
+            tour,
+            slots=slots,
+            tandem_ids=[meeting.tandem_id],
+            institution_ids=[meeting.institution_id],
+            exclude_request_ids=[meeting.request_id],
+        )
         slot_id = by_start.get(meeting.starts_at)
         if slot_id is None:
             problems.append(f"meeting {meeting.pk} is not in a slot of the tour")
-        elif slot_id in busy.tandem(meeting.tandem_id) | busy.institution(meeting.institution_id):
+        elif slot_id in occupied.busy(**parties):
             problems.append(f"meeting {meeting.pk} is in a slot one of its parties is busy in")
     return problems
 

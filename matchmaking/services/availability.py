@@ -10,19 +10,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..enums import LogAction
-from ..models import BlockedSlot, Institution, Tandem, Tour, User
+from ..models import BlockedSlot, Tour, User
 from ..permissions import roles_of
 from ..selectors.availability import Party, party_of
 from ..selectors.occupancy import Cause
 from ..selectors.slots import SlotTime, tour_slots
 from .activity import log_action
+from .calendars import lock_calendars
 from .errors import DomainError
-
-
-def _lock(party: Party) -> None:
-    """Row lock, so two people of one tandem or institution saving at once take turns."""
-    model = Tandem if party.is_tandem else Institution
-    model.objects.select_for_update().filter(pk=party.pk).exists()
 
 
 def ensure_no_meeting_in(party: Party, tour: Tour, slots: list[SlotTime]) -> None:
@@ -65,7 +60,13 @@ def set_availability(*, actor: User, tour: Tour, unavailable: Collection[str]) -
         )
     wanted = set(unavailable)
     with transaction.atomic():
-        _lock(party)
+        # Two people of one party saving at once take turns, and so do a placement for the party
+        # and this change (services/calendars.py).
+        lock_calendars(
+            tour.pk,
+            tandem_ids=[party.pk] if party.is_tandem else [],
+            institution_ids=[] if party.is_tandem else [party.pk],
+        )
         slots = tour_slots(tour)
         by_id = {slot.id: slot for slot in slots}
         if wanted - by_id.keys():
