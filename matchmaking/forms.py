@@ -6,6 +6,9 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .enums import InstitutionKind, Language, Seeking
@@ -32,8 +35,28 @@ def slot_choices(slots: list[SlotTime], zones: ViewerZones) -> list[tuple[str, s
     return [(s.starts_at.isoformat(), slot_label(s, zones)) for s in slots]
 
 
+class SlotSelect(forms.Select):
+    """A select of slots written out directly. Django renders every option through a template,
+    and three lists of a whole tour's slots cost more than the rest of a request page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)  # noqa: S308
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, final_attrs, options)
+
+
 class SlotField(forms.TypedChoiceField):
     """One of the offered slots; anything else is refused as an invalid choice."""
+
+    widget = SlotSelect
 
     def __init__(self, *, choices, required, empty_label, **kwargs):
         super().__init__(

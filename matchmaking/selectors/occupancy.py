@@ -21,10 +21,18 @@ from django.db.models import Q
 
 from ..enums import MeetingStatus
 from ..models import BlockedSlot, Meeting, Session, Tour
-from .slots import SlotTime, published_sessions, session_parties, tour_slots
+from .slots import SlotTime, parties_of_sessions, published_sessions, tour_slots
 
 # A mark of unavailability holds the slot it starts in.
 MARK_LENGTH = timedelta(minutes=1)
+LONG_TEXTS = [
+    ("tandem", "summary"),
+    ("tandem", "summary_zh"),
+    ("tandem", "summary_de"),
+    ("institution", "description"),
+    ("institution", "description_zh"),
+    ("institution", "description_de"),
+]
 
 
 class Cause(StrEnum):
@@ -158,6 +166,8 @@ def occupancy(
         Meeting.objects.filter(tour=tour, status=MeetingStatus.SCHEDULED)
         .exclude(request_id__in=list(exclude_request_ids))
         .select_related("tandem", "institution")
+        # Pages name the other side of a meeting; its long texts are not needed for that.
+        .defer(*(f"{party}__{field}" for party, field in LONG_TEXTS))
     )
     sessions = published_sessions(tour)
     marks = BlockedSlot.objects.filter(tour=tour).only("tandem_id", "institution_id", "starts_at")
@@ -179,9 +189,11 @@ def occupancy(
     for meeting in meetings:
         engagement = Engagement(Cause.MEETING, meeting.starts_at, meeting.ends_at, meeting=meeting)
         occupied.add(engagement, *kept([meeting.tandem_id], [meeting.institution_id]))
+    sessions = list(sessions)
+    parties = parties_of_sessions(sessions)
     for session in sessions:
         engagement = Engagement(Cause.SESSION, session.starts_at, session.ends_at, session=session)
-        occupied.add(engagement, *kept(*session_parties(session)))
+        occupied.add(engagement, *kept(*parties[session.pk]))
     for mark in marks:
         engagement = Engagement(Cause.UNAVAILABLE, mark.starts_at, mark.starts_at + MARK_LENGTH)
         occupied.add(

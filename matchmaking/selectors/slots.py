@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,21 +42,35 @@ def tour_slots(tour: Tour) -> list[SlotTime]:
 
 
 def published_sessions(tour: Tour):
-    """The tour's published sessions, ready for ``session_parties``."""
-    return Session.objects.filter(tour=tour, is_published=True).prefetch_related(
-        "tandems", "institutions", "speakers"
+    """The tour's published sessions, without their long text (``parties_of_sessions`` reads
+    who they keep busy)."""
+    return Session.objects.filter(tour=tour, is_published=True).defer("description")
+
+
+def parties_of_sessions(sessions: Iterable[Session]) -> dict[int, tuple[set[int], set[int]]]:
+    """Session id → the tandems and institutions it keeps busy: participants, the host and the
+    institutions of its speakers. Three queries of ids for any number of sessions."""
+    parties = {s.pk: (set(), {s.host_id} if s.host_id else set()) for s in sessions}
+    ids = list(parties)
+    tandems = Session.tandems.through.objects.filter(session_id__in=ids)
+    for session_id, tandem_id in tandems.values_list("session_id", "tandem_id"):
+        parties[session_id][0].add(tandem_id)
+    institutions = Session.institutions.through.objects.filter(session_id__in=ids)
+    speakers = Session.speakers.through.objects.filter(
+        session_id__in=ids, speaker__institution__isnull=False
     )
+    for rows in (
+        institutions.values_list("session_id", "institution_id"),
+        speakers.values_list("session_id", "speaker__institution_id"),
+    ):
+        for session_id, institution_id in rows:
+            parties[session_id][1].add(institution_id)
+    return parties
 
 
 def session_parties(session: Session) -> tuple[set[int], set[int]]:
-    """Tandems and institutions a session keeps busy: participants, the host and the
-    institutions of its speakers."""
-    tandem_ids = {t.pk for t in session.tandems.all()}
-    institution_ids = {i.pk for i in session.institutions.all()}
-    institution_ids |= {s.institution_id for s in session.speakers.all() if s.institution_id}
-    if session.host_id:
-        institution_ids.add(session.host_id)
-    return tandem_ids, institution_ids
+    """The tandems and institutions one session keeps busy."""
+    return parties_of_sessions([session])[session.pk]
 
 
 def slot_at(slots: list[SlotTime], start: datetime) -> SlotTime | None:
