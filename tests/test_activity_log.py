@@ -379,3 +379,45 @@ def test_the_admin_start_page_lists_my_recent_actions_from_the_log(client, peopl
     url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
     assert f'<a href="{url}">Spring tour</a>' in page
     assert "Status changed" in page
+
+
+def test_a_first_password_set_by_the_person_is_logged_as_set(client, people):
+    alice = people.alice
+    alice.set_unusable_password()
+    alice.save()
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_set_password"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    removed, set_ = ActivityLog.objects.about(alice).filter(action__startswith="password")[::-1]
+    assert (removed.action, removed.data) == (
+        LogAction.PASSWORD_CHANGE,
+        {"usable": {"from": True, "to": False}},
+    )
+    assert (set_.action, set_.actor) == (LogAction.PASSWORD_SET, alice)
+
+
+def test_the_history_page_and_the_log_take_as_many_queries_for_many_entries(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.otto)
+    log_url = reverse("admin:matchmaking_activitylog_changelist")
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as history_queries:
+            history_page(client, people.alice)
+        with CaptureQueriesContext(connection) as log_queries:
+            assert client.get(log_url).status_code == 200
+        return len(history_queries), len(log_queries)
+
+    def toggle(times: int) -> None:
+        for _ in range(times):
+            people.alice.is_active = not people.alice.is_active
+            people.alice.save()
+
+    toggle(3)
+    few = queries()
+    toggle(40)
+    assert queries() == few, (few, queries())
