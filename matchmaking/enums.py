@@ -64,6 +64,13 @@ class Direction(models.TextChoices):
     INSTITUTION_TO_TANDEM = "institution_to_tandem", _("Institution asks tandem")
 
 
+class Party(models.TextChoices):
+    """The two sides of a meeting request; the one whose turn it is must answer."""
+
+    TANDEM = "tandem", _("Tandem")
+    INSTITUTION = "institution", _("Partner institution")
+
+
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Tour, User
@@ -78,3 +79,39 @@ def show_time(moment: datetime, zones: ViewerZones) -> ShownTime:
         other_date=other_date,
         other_place=other_place,
     )
+
+
+def _hours(start: datetime, end: datetime | None, zone: zoneinfo.ZoneInfo) -> tuple[datetime, str]:
+    local = start.astimezone(zone)
+    hours = local.strftime("%H:%M")
+    if end is not None:
+        hours += f"–{end.astimezone(zone):%H:%M}"
+    return local, hours
+
+
+def two_clocks(start: datetime, end: datetime | None, zones: ViewerZones) -> str:
+    """A time as e-mails and calendar entries write it, in the active language: the day and
+    hours in the reader's zone, the hours in the other side's home zone beside them — "Thursday,
+    25 March 2027, 09:00–09:30 Berlin (16:00–16:30 Shanghai)", "2027年3月25日 星期四
+    16:00–16:30 上海（柏林 09:00–09:30）". The order of the parts is the translation's."""
+    local, own = _hours(start, end, zones.own)
+    day = gettext("%(weekday)s, %(date)s") % {
+        "weekday": formats.date_format(local, "l"),
+        "date": formats.date_format(local, "DATE_FORMAT"),
+    }
+    if zones.other is None:
+        return gettext("%(day)s, %(time)s %(place)s") % {
+            "day": day,
+            "time": own,
+            "place": place_of(zones.own),
+        }
+    there, other = _hours(start, end, zones.other)
+    if there.date() != local.date():
+        other = f"{formats.date_format(there, 'SHORT_DATE_FORMAT')} {other}"
+    return gettext("%(day)s, %(time)s %(place)s (%(other_time)s %(other_place)s)") % {
+        "day": day,
+        "time": own,
+        "place": place_of(zones.own),
+        "other_time": other,
+        "other_place": place_of(zones.other),
+    }

@@ -126,6 +126,8 @@ def multiply_demo(tour: Tour, factor: int = 10) -> None:
                 direction=old.direction,
                 message=old.message,
                 status=old.status,
+                turn=old.turn,
+                turn_since=old.turn_since,
                 created_by=tandem.members.first().user,
             )
             PreferredSlot.objects.bulk_create(

@@ -154,6 +154,18 @@ class MeetingRequestFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     direction = Direction.TANDEM_TO_INSTITUTION
     message = "We would like to meet."
+    status = RequestStatus.PENDING
+    # A pending request waits for the side it was sent to; a closed one for nobody.
+    turn = factory.LazyAttribute(
+        lambda r: ""
+        if r.status != RequestStatus.PENDING
+        else "institution"
+        if r.direction == Direction.TANDEM_TO_INSTITUTION
+        else "tandem"
+    )
+    turn_since = factory.LazyAttribute(
+        lambda r: timezone.now() if r.status == RequestStatus.PENDING else None
+    )
 
 
 class AcceptedRequestFactory(MeetingRequestFactory):

@@ -6,11 +6,12 @@ from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .participation import Participation, Representative, TandemMember
-from .requests import Meeting, MeetingRequest, PreferredSlot
+from .requests import Meeting, MeetingRequest, PreferredSlot, Proposal
 from .sessions import Session, Speaker, Supporter
 from .tandems import Tandem
 from .topics import Topic
 from .tours import BlockedSlot, Tour, TourDay
+from .video import VideoProvider
 
 __all__ = [
     "ActivityLog",
@@ -28,6 +29,7 @@ __all__ = [
     "OutboxStatus",
     "Participation",
     "PreferredSlot",
+    "Proposal",
     "Representative",
     "Session",
     "Speaker",
@@ -39,5 +41,6 @@ __all__ = [
     "TourDay",
     "User",
     "UserManager",
+    "VideoProvider",
     "WindowBreak",
 ]

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import OPEN_REQUEST_STATUSES, Direction, MeetingStatus, RequestStatus
+from ..enums import OPEN_REQUEST_STATUSES, Direction, MeetingStatus, Party, RequestStatus
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -43,7 +43,16 @@ class MeetingRequest(models.Model):
     )
     acted_at = models.DateTimeField(_("last status change"), null=True, blank=True, editable=False)
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
-    proposed_start = models.DateTimeField(_("proposed other time"), null=True, blank=True)
+    # The latest proposal while the request is pending; every proposal is a Proposal row.
+    proposed_start = models.DateTimeField(
+        _("proposed other time"), null=True, blank=True, editable=False
+    )
+    # Whose turn it is: the side that must answer now, set by every transition of the services
+    # and empty once the request is closed. Nudges and expiry count from turn_since.
+    turn = models.CharField(
+        _("waiting for"), max_length=16, choices=Party.choices, blank=True, editable=False
+    )
+    turn_since = models.DateTimeField(_("waiting since"), null=True, blank=True, editable=False)
     unscheduled_reason = models.CharField(
         _("why no slot was found"), max_length=64, blank=True, editable=False
     )
@@ -95,6 +104,26 @@ class PreferredSlot(models.Model):
         return f"{self.rank}. {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
 
+class Proposal(models.Model):
+    """A time one side proposed instead of the other's wishes; the conversation's history."""
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="proposals")
+    starts_at = models.DateTimeField(_("proposed time"))
+    side = models.CharField(_("proposed by side"), max_length=16, choices=Party.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "created_at"]
+        verbose_name = _("time proposal")
+        verbose_name_plural = _("time proposals")
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
 class Meeting(models.Model):
     """An accepted request placed in a slot. Change its status only via services."""
 
@@ -110,6 +139,15 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     video_url = models.URLField(_("video link"), blank=True)
+    video_provider = models.ForeignKey(
+        "matchmaking.VideoProvider",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("video provider"),
+        editable=False,
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

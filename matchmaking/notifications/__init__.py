@@ -17,6 +17,7 @@ from .messages import (
     meeting_moved,
     meeting_reminder,
     meeting_scheduled,
+    proposal_received,
     request_accepted,
     request_cancelled,
     request_declined,
@@ -27,6 +28,7 @@ from .messages import (
     session_cancelled,
     session_changed,
     session_reminder,
+    video_link_changed,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "meeting_reminder",
     "meeting_scheduled",
     "preference_of",
+    "proposal_received",
     "request_accepted",
     "request_cancelled",
     "request_declined",
@@ -47,4 +50,5 @@ __all__ = [
     "session_cancelled",
     "session_changed",
     "session_reminder",
+    "video_link_changed",
 ]

@@ -13,9 +13,11 @@ from datetime import datetime
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..enums import MeetingStatus
 from ..models import Meeting, Session
+from ..timezones import ViewerZones, two_clocks
 
 PRODID = "-//InnoHealth Matchmaking//Matchmaking Tour//EN"
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
@@ -39,9 +41,18 @@ def _add_people(event: icalendar.Event, people: Iterable) -> None:
         event.add("attendee", attendee, encode=0)
 
 
-def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> icalendar.Event:
-    """The event of a bilateral meeting; the attendees are the tandem members and the partner's
-    representatives, the organiser is the portal's sender address."""
+def _description(start: datetime, end: datetime, zones: ViewerZones, *parts: str) -> str:
+    """Both clocks first (calendar applications show only the reader's), then the details."""
+    return "\n\n".join([two_clocks(start, end, zones), *filter(None, parts)])
+
+
+def meeting_event(
+    meeting: Meeting, *, zones: ViewerZones, cancelled: bool = False
+) -> icalendar.Event:
+    """The event of a bilateral meeting, in the reader's zone and the active language; the
+    attendees are the tandem members and the partner's representatives, the organiser is the
+    portal's sender address."""
+    zone = zones.own.key
     event = icalendar.Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
@@ -49,7 +60,16 @@ def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> ic
     event.add("dtstart", _local(meeting.starts_at, zone))
     event.add("dtend", _local(meeting.ends_at, zone))
     event.add("summary", f"{meeting.tandem.name} ↔ {meeting.institution.name}")
-    event.add("description", meeting.request.message)
+    video = ""
+    if meeting.video_url:
+        video = _("Video call (%(provider)s): %(url)s") % {
+            "provider": meeting.video_provider or _("video link"),
+            "url": meeting.video_url,
+        }
+    event.add(
+        "description",
+        _description(meeting.starts_at, meeting.ends_at, zones, video, meeting.request.message),
+    )
     if meeting.video_url:
         event.add("location", meeting.video_url)
         event.add("url", meeting.video_url)
@@ -64,8 +84,11 @@ def meeting_event(meeting: Meeting, *, zone: str, cancelled: bool = False) -> ic
     return event
 
 
-def session_event(session: Session, *, zone: str, people: Iterable = ()) -> icalendar.Event:
+def session_event(
+    session: Session, *, zones: ViewerZones, people: Iterable = ()
+) -> icalendar.Event:
     """The event of an agenda item; ``people`` (those taking part) become its attendees."""
+    zone = zones.own.key
     event = icalendar.Event()
     event.add("uid", f"session-{session.pk}@innohealth-matchmaking")
     event.add("sequence", session.sequence)
@@ -73,8 +96,10 @@ def session_event(session: Session, *, zone: str, people: Iterable = ()) -> ical
     event.add("dtstart", _local(session.starts_at, zone))
     event.add("dtend", _local(session.ends_at, zone))
     event.add("summary", session.title)
-    if session.description:
-        event.add("description", session.description)
+    event.add(
+        "description",
+        _description(session.starts_at, session.ends_at, zones, session.description),
+    )
     if session.video_url:
         event.add("location", session.video_url)
         event.add("url", session.video_url)

@@ -49,9 +49,11 @@ def _session_moved_or_gone(context: dict) -> bool:
     ).exists()
 
 
-def _request_answered(context: dict) -> bool:
+def _turn_taken(context: dict) -> bool:
     return not MeetingRequest.objects.filter(
-        pk=context["request_id"], status=RequestStatus.PENDING
+        pk=context["request_id"],
+        status=RequestStatus.PENDING,
+        turn_since=datetime.fromisoformat(context["turn_since"]),
     ).exists()
 
 
@@ -62,16 +64,18 @@ def _invitation_closed(context: dict) -> bool:
 
 
 _KINDS = [
-    Kind("request_received", recipients.receivers, "request_updates"),
+    Kind("request_received", recipients.turn_side, "request_updates"),
+    Kind("proposal_received", recipients.turn_side, "request_updates"),
     Kind("request_accepted", recipients.other_side, "request_updates"),
     Kind("request_declined", recipients.other_side, "request_updates"),
     Kind("request_withdrawn", recipients.other_side, "request_updates"),
     Kind("request_cancelled", recipients.other_side, "request_updates"),
-    Kind("request_expired", recipients.other_side, "request_updates"),
-    Kind("request_nudge", recipients.receivers, "request_nudges", out_of_date=_request_answered),
+    Kind("request_expired", recipients.both_sides, "request_updates"),
+    Kind("request_nudge", recipients.turn_side, "request_nudges", out_of_date=_turn_taken),
     Kind("meeting_scheduled", recipients.both_sides, calendar_method=calendar.REQUEST),
     Kind("meeting_moved", recipients.both_sides, calendar_method=calendar.REQUEST),
     Kind("meeting_cancelled", recipients.both_sides, calendar_method=calendar.CANCEL),
+    Kind("video_link_changed", recipients.other_side, calendar_method=calendar.REQUEST),
     Kind(
         "meeting_reminder", recipients.both_sides, "reminders", out_of_date=_meeting_moved_or_gone
     ),
@@ -94,7 +98,7 @@ def preference_of(kind: str) -> str | None:
 
 def is_obsolete(message: OutboxMessage) -> bool:
     """Whether the row no longer should go out: the person switched it off meanwhile, a reminder
-    for something cancelled or moved, a nudge for a request already answered, a replaced or
+    for something cancelled or moved, a nudge for a turn already taken, a replaced or
     closed invitation. Changes themselves (moved, cancelled) always go out."""
     kind = KINDS[message.kind]
     recipient = message.recipient

@@ -6,9 +6,12 @@ row into the message when the worker sends it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import translation
 
 from ..models import Invitation, Meeting, MeetingRequest, OutboxMessage, Session, User
+from ..timezones import ViewerZones, zones_for
 from . import calendar, outbox
 from .kinds import KINDS
 from .links import portal_url
@@ -22,9 +25,10 @@ def _notify(
     key: str,
     context: dict,
     actor: User | None = None,
-    ics_for: Callable[[str, list[User]], bytes] | None = None,
+    ics_for: Callable[[ViewerZones, list[User]], bytes] | None = None,
 ) -> int:
-    """One row per person who wants this kind of e-mail; the .ics is made once per time zone.
+    """One row per person who wants this kind of e-mail; the .ics is made once per language
+    and pair of zones (its description shows both clocks in the reader's words).
     Rows written before are skipped with one query (reminders ask again every minute); the
     unique dedupe key still decides when two processes race."""
     kind = KINDS[kind_name]
@@ -35,16 +39,18 @@ def _notify(
         ).values_list("dedupe_key", flat=True)
     )
     muted = muted_by_person(people) if kind.preference else {}
-    calendars: dict[str, bytes] = {}
+    calendars: dict[tuple[str, ViewerZones], bytes] = {}
     written = 0
     for person in people:
         if f"{key}:{person.pk}" in written_before or kind.preference in muted.get(person.pk, ()):
             continue
         ics = b""
         if ics_for is not None:
-            if person.time_zone not in calendars:
-                calendars[person.time_zone] = ics_for(person.time_zone, people)
-            ics = calendars[person.time_zone]
+            zones = zones_for(person, about.tour)
+            if (person.language, zones) not in calendars:
+                with translation.override(person.language):
+                    calendars[person.language, zones] = ics_for(zones, people)
+            ics = calendars[person.language, zones]
         message = outbox.enqueue(
             kind=kind_name,
             recipient=person,
@@ -60,34 +66,54 @@ def _notify(
 # --- meeting requests -------------------------------------------------------------------------
 
 
+def _span(start: datetime, tour) -> list[str]:
+    return [start.isoformat(), (start + timedelta(minutes=tour.slot_minutes)).isoformat()]
+
+
 def _request_context(request: MeetingRequest) -> dict:
+    """What every request e-mail may say; times as [start, end] pairs that ``mime`` writes in
+    both clocks of the reader."""
+    proposal = request.proposals.order_by("-created_at").first()
     return {
         "request_id": request.pk,
+        "tour_id": request.tour_id,
         "tandem": request.tandem.name,
         "institution": request.institution.name,
         "institution_zh": request.institution.name_zh,
         "message": request.message,
         "reason": request.decline_reason,
+        "turn": request.turn,
+        "turn_since": request.turn_since.isoformat() if request.turn_since else "",
+        "preferred_times": [
+            _span(p.starts_at, request.tour) for p in request.preferred_slots.all()
+        ],
+        "proposal": _span(proposal.starts_at, request.tour) if proposal else [],
+        "proposed_by": proposal.side if proposal else "",
+        "proposals": request.proposals.count(),
         "url": portal_url("request_detail", request.pk),
     }
 
 
-def _request_message(kind: str, request: MeetingRequest, actor: User | None = None) -> int:
+def _request_message(
+    kind: str, request: MeetingRequest, actor: User | None = None, *, key: str = ""
+) -> int:
     return _notify(
         kind,
         request,
         actor=actor,
-        key=f"request:{request.pk}:{kind}",
+        key=f"request:{request.pk}:{key or kind}",
         context=_request_context(request),
     )
 
 
 def request_received(request: MeetingRequest) -> int:
-    return _notify(
-        "request_received",
-        request,
-        key=f"request:{request.pk}:received",
-        context=_request_context(request),
+    return _request_message("request_received", request, key="received")
+
+
+def proposal_received(request: MeetingRequest, actor: User) -> int:
+    """A proposal or counter-proposal, to the side that must answer it now."""
+    return _request_message(
+        "proposal_received", request, actor, key=f"proposal:{request.turn_since.isoformat()}"
     )
 
 
@@ -107,17 +133,17 @@ def request_cancelled(request: MeetingRequest, actor: User) -> int:
     return _request_message("request_cancelled", request, actor)
 
 
-def request_expired(request: MeetingRequest) -> int:
-    return _request_message("request_expired", request)
+def request_expired(request: MeetingRequest, silent_side: str) -> int:
+    """To both sides, saying which side did not answer its turn."""
+    context = {**_request_context(request), "silent_side": silent_side}
+    return _notify(
+        "request_expired", request, key=f"request:{request.pk}:request_expired", context=context
+    )
 
 
 def request_nudge(request: MeetingRequest) -> int:
-    return _notify(
-        "request_nudge",
-        request,
-        key=f"request:{request.pk}:nudge",
-        context=_request_context(request),
-    )
+    """Once per turn, to the side whose turn it is."""
+    return _request_message("request_nudge", request, key=f"nudge:{request.turn_since.isoformat()}")
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -126,26 +152,29 @@ def request_nudge(request: MeetingRequest) -> int:
 def _meeting_context(meeting: Meeting, **extra) -> dict:
     return {
         "meeting_id": meeting.pk,
+        "tour_id": meeting.tour_id,
         "tandem": meeting.tandem.name,
         "institution": meeting.institution.name,
         "institution_zh": meeting.institution.name_zh,
         "starts_at": meeting.starts_at.isoformat(),
         "ends_at": meeting.ends_at.isoformat(),
         "video_url": meeting.video_url,
+        "video_provider": meeting.video_provider.name if meeting.video_provider else "",
         "url": portal_url("schedule"),
         **extra,
     }
 
 
-def _meeting_change(kind: str, meeting: Meeting, **extra) -> int:
+def _meeting_change(kind: str, meeting: Meeting, actor: User | None = None, **extra) -> int:
     method = KINDS[kind].calendar_method
     return _notify(
         kind,
         meeting,
+        actor=actor,
         key=f"meeting:{meeting.pk}:{kind}:{meeting.sequence}",
         context=_meeting_context(meeting, **extra),
-        ics_for=lambda zone, _people: calendar.build_calendar(
-            [calendar.meeting_event(meeting, zone=zone)], method=method
+        ics_for=lambda zones, _people: calendar.build_calendar(
+            [calendar.meeting_event(meeting, zones=zones)], method=method
         ),
     )
 
@@ -160,6 +189,11 @@ def meeting_moved(meeting: Meeting, previous_start: datetime) -> int:
 
 def meeting_cancelled(meeting: Meeting) -> int:
     return _meeting_change("meeting_cancelled", meeting)
+
+
+def video_link_changed(meeting: Meeting, actor: User) -> int:
+    """To the side that did not change it, with the calendar entry of the raised sequence."""
+    return _meeting_change("video_link_changed", meeting, actor=actor)
 
 
 def meeting_reminder(meeting: Meeting, lead: str) -> int:
@@ -177,6 +211,7 @@ def meeting_reminder(meeting: Meeting, lead: str) -> int:
 def _session_context(session: Session, **extra) -> dict:
     return {
         "session_id": session.pk,
+        "tour_id": session.tour_id,
         "title": session.title,
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
@@ -193,8 +228,8 @@ def _session_change(kind: str, session: Session) -> int:
         session,
         key=f"session:{session.pk}:{kind}:{session.sequence}",
         context=_session_context(session),
-        ics_for=lambda zone, people: calendar.build_calendar(
-            [calendar.session_event(session, zone=zone, people=people)], method=method
+        ics_for=lambda zones, people: calendar.build_calendar(
+            [calendar.session_event(session, zones=zones, people=people)], method=method
         ),
     )
 

@@ -12,7 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..models import Invitation, OutboxMessage
+from ..models import Invitation, OutboxMessage, Tour
+from ..timezones import ViewerZones, zones_for
 from .kinds import KINDS
 from .links import invitation_link, portal_url, unsubscribe_link
 
@@ -36,11 +37,29 @@ class CalendarEmail(EmailMultiAlternatives):
         return msg
 
 
+def _times(span: list[str]) -> tuple[datetime, datetime] | None:
+    return (datetime.fromisoformat(span[0]), datetime.fromisoformat(span[1])) if span else None
+
+
+def _viewer_zones(message: OutboxMessage) -> ViewerZones:
+    """The reader's zone, and the other side's home zone beside it when the e-mail is about
+    something of a tour (the same pair the portal shows them)."""
+    if message.recipient is not None and message.context.get("tour_id"):
+        tour = Tour.objects.filter(pk=message.context["tour_id"]).first()
+        if tour is not None:
+            return zones_for(message.recipient, tour)
+    return ViewerZones(zoneinfo.ZoneInfo(message.time_zone), None)
+
+
 def _template_context(message: OutboxMessage) -> dict:
     context = dict(message.context)
     for key, value in message.context.items():
         if key.endswith("_at") and value:
             context[key] = datetime.fromisoformat(value)
+    if "preferred_times" in context:
+        context["preferred_times"] = [_times(span) for span in context["preferred_times"]]
+        context["proposal"] = _times(context["proposal"])
+    context["viewer_zones"] = _viewer_zones(message)
     if message.language == "zh-hans" and context.get("institution_zh"):
         context["institution"] = context["institution_zh"]
     recipient = message.recipient

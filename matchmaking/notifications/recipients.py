@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from ..models import Meeting, MeetingRequest, Session, User
-from ..permissions import Side, receiver_side, side_of
+from ..permissions import Side, side_of
 from ..selectors.slots import session_parties
 
 
@@ -31,9 +31,9 @@ def side_people(request: MeetingRequest | Meeting, side: Side) -> list[User]:
     return institution_people(request.institution_id, request.tour_id)
 
 
-def receivers(request: MeetingRequest, actor: User | None = None) -> list[User]:
-    """The side a request was sent to: it has to answer."""
-    return side_people(request, receiver_side(request))
+def turn_side(request: MeetingRequest, actor: User | None = None) -> list[User]:
+    """The side whose turn it is: it has to answer (first the side the request was sent to)."""
+    return side_people(request, Side(request.turn))
 
 
 def both_sides(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
@@ -42,7 +42,7 @@ def both_sides(request: MeetingRequest | Meeting, actor: User | None = None) -> 
     )
 
 
-def other_side(request: MeetingRequest, actor: User | None = None) -> list[User]:
+def other_side(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
     """Those who did not act; when an organiser or the system acted, both sides."""
     side = side_of(actor, request) if actor is not None else None
     if side == Side.TANDEM:

@@ -13,9 +13,9 @@ from .slots import SlotTime
 
 
 def with_details(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
-    return requests.select_related("tandem", "institution", "tour", "meeting").prefetch_related(
-        "preferred_slots", "tandem__topics", "institution__topics"
-    )
+    return requests.select_related(
+        "tandem", "institution", "tour", "meeting", "meeting__video_provider"
+    ).prefetch_related("preferred_slots", "tandem__topics", "institution__topics")
 
 
 @dataclass

@@ -75,7 +75,7 @@ def meetings_for_calendar(tour: Tour) -> QuerySet[Meeting]:
     (the institution's representatives in this tour only)."""
     return (
         Meeting.objects.filter(tour=tour)
-        .select_related("request", "tandem", "institution")
+        .select_related("request", "tandem", "institution", "tour", "video_provider")
         .prefetch_related(
             "tandem__members__user",
             Prefetch(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction, MeetingStatus, RequestStatus
-from ..models import Meeting, MeetingRequest, User
+from ..models import Meeting, MeetingRequest, User, VideoProvider
 from ..permissions import Side, is_organiser, side_of
 from ..selectors.occupancy import occupancy
 from ..selectors.slots import SlotTime, slot_at
@@ -26,11 +26,16 @@ from .placement import first_slot_for
 from .transitions import change_request_status, ensure_meeting_transition
 
 
-def new_video_url() -> str:
-    return f"{settings.VIDEO_BASE_URL}/InnoHealth-{secrets.token_hex(8)}"
+def new_video_room(request: MeetingRequest) -> tuple[VideoProvider | None, str]:
+    """The tour's default video provider and a new room there (no room when the partner
+    creates the meeting in that service); a tour without providers uses VIDEO_BASE_URL."""
+    provider = VideoProvider.objects.filter(tour_id=request.tour_id, is_default=True).first()
+    if provider is not None:
+        return provider, provider.new_room()
+    return None, f"{settings.VIDEO_BASE_URL}/InnoHealth-{secrets.token_hex(8)}"
 
 
-def _free_slot(request: MeetingRequest, start: datetime) -> SlotTime:
+def free_slot_for_both(request: MeetingRequest, start: datetime) -> SlotTime:
     """The slot at ``start`` if it is one of the tour's and free for both sides."""
     occupied = occupancy(
         request.tour,
@@ -49,6 +54,7 @@ def _free_slot(request: MeetingRequest, start: datetime) -> SlotTime:
 
 
 def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTime) -> Meeting:
+    provider, video_url = new_video_room(request)
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -58,7 +64,8 @@ def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTi
                 institution=request.institution,
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
-                video_url=new_video_url(),
+                video_url=video_url,
+                video_provider=provider,
             )
     except IntegrityError as exc:
         raise DomainError(
@@ -82,7 +89,9 @@ def place_accepted_request(
 ) -> Meeting | None:
     """Give an accepted request its meeting. Called inside the accepting transaction."""
     if start is not None:
-        return _create_meeting(actor=actor, request=request, slot=_free_slot(request, start))
+        return _create_meeting(
+            actor=actor, request=request, slot=free_slot_for_both(request, start)
+        )
     found = first_slot_for(request)
     if isinstance(found, SlotTime):
         return _create_meeting(actor=actor, request=request, slot=found)
@@ -107,7 +116,9 @@ def schedule_meeting(*, actor: User, request: MeetingRequest, start: datetime) -
             raise DomainError(_("Only an accepted request can be scheduled."))
         if Meeting.objects.filter(request=request).exists():
             raise DomainError(_("This request already has a meeting."))
-        return _create_meeting(actor=actor, request=request, slot=_free_slot(request, start))
+        return _create_meeting(
+            actor=actor, request=request, slot=free_slot_for_both(request, start)
+        )
 
 
 def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = "") -> Meeting:
@@ -117,7 +128,7 @@ def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = 
         meeting = lock_meeting(meeting)
         if meeting.status != MeetingStatus.SCHEDULED:
             raise DomainError(_("Only a scheduled meeting can be moved."))
-        slot = _free_slot(meeting.request, start)
+        slot = free_slot_for_both(meeting.request, start)
         previous_start = meeting.starts_at
         meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
         meeting.sequence += 1

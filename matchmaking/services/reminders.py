@@ -17,7 +17,7 @@ from .. import notifications
 from ..enums import MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, Session
 from .errors import DomainError
-from .requests import expire_request
+from .requests import expire_request, expires_at
 
 logger = logging.getLogger("matchmaking.reminders")
 
@@ -44,17 +44,18 @@ def queue_due_reminders(now: datetime | None = None) -> int:
 
 
 def nudge_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
-    """Remind the receiving side of a request unanswered for REQUEST_NUDGE_HOURS (once); expire
-    it after the tour's request_expiry_days — both sides are told, and an expired request
-    holds no slot."""
+    """Remind the side whose turn it is once its turn has waited REQUEST_NUDGE_HOURS (once per
+    turn); expire the request when the turn has waited the tour's request_expiry_days — both
+    sides are told which side did not answer, and an expired request holds no slot. A side
+    that proposed a time waits: the turn, and so the reminder, is the other side's."""
     now = now or timezone.now()
     done = {"nudged": 0, "expired": 0}
     overdue = MeetingRequest.objects.filter(
         status=RequestStatus.PENDING,
-        created_at__lte=now - timedelta(hours=settings.REQUEST_NUDGE_HOURS),
+        turn_since__lte=now - timedelta(hours=settings.REQUEST_NUDGE_HOURS),
     ).select_related("tour", "tandem", "institution")
     for request in overdue:
-        if request.created_at + timedelta(days=request.tour.request_expiry_days) <= now:
+        if expires_at(request) <= now:
             try:
                 expire_request(request=request, now=now)
             except DomainError as exc:  # answered a moment ago

@@ -1,4 +1,5 @@
-"""Meeting requests: ask, accept, propose another time, decline, withdraw, expire, cancel.
+"""Meeting requests: ask, accept, propose another time (back and forth), confirm, decline,
+withdraw, expire, cancel. Every transition says whose turn it is next (``pass_turn``).
 
 Each transition: guard (who, from which state) → row lock in a transaction → save → activity log.
 """
@@ -13,16 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import LogAction, MeetingStatus, RequestStatus
-from ..models import Institution, MeetingRequest, PreferredSlot, Tandem, User
+from ..enums import LogAction, MeetingStatus, Party, RequestStatus
+from ..models import Institution, MeetingRequest, PreferredSlot, Proposal, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
 from ..selectors.slots import slot_at, tour_slots
 from .activity import from_to, log_action
 from .calendars import lock_request
 from .errors import DomainError
-from .meetings import cancel_meeting, place_accepted_request
-from .transitions import change_request_status
+from .meetings import cancel_meeting, free_slot_for_both, place_accepted_request
+from .transitions import change_request_status, pass_turn
 
 MAX_PREFERRED_SLOTS = 3
 
@@ -73,7 +74,7 @@ def request_meeting(
         raise DomainError(_("A preferred time is not one of the tour's meeting slots."))
     try:
         with transaction.atomic():
-            request = MeetingRequest.objects.create(
+            request = MeetingRequest(
                 tour=tour,
                 tandem=tandem,
                 institution=institution,
@@ -81,6 +82,8 @@ def request_meeting(
                 message=message,
                 created_by=actor,
             )
+            pass_turn(request, receiver_side(request))
+            request.save()
             PreferredSlot.objects.bulk_create(
                 PreferredSlot(request=request, starts_at=start, rank=rank)
                 for rank, start in enumerate(preferred_starts, start=1)
@@ -100,70 +103,100 @@ def request_meeting(
     return request
 
 
+def _ensure_turn(actor: User, request: MeetingRequest, *allowed: Side) -> Party:
+    """The actor's side must be the one whose turn it is (an organiser acts for that side);
+    returns that side."""
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(
+            _("This request is %(status)s: it can no longer be answered.")
+            % {"status": request.get_status_display()}
+        )
+    side = _ensure_side(actor, request, *allowed)
+    if side != Side.ORGANISER and side != request.turn:
+        raise DomainError(_("It is the other side's turn to answer; please wait for them."))
+    return Party(request.turn)
+
+
+def _other(side: Party) -> Party:
+    return Party.INSTITUTION if side == Party.TANDEM else Party.TANDEM
+
+
 def accept_request(
     *, actor: User, request: MeetingRequest, start: datetime | None = None
 ) -> MeetingRequest:
-    """The receiving side accepts. The meeting goes into ``start`` if given and free, otherwise
-    into the earliest slot free for both (the requester's preferred ones first); when there is
-    none the request stays accepted but unscheduled, with the reason kept on the request."""
+    """The receiving side accepts while it is its turn. The meeting goes into ``start`` if
+    given and free, otherwise into the earliest slot free for both (a pending proposal and the
+    requester's preferred ones first); when there is none the request stays accepted but
+    unscheduled, with the reason kept on the request. Both sides get one e-mail: "meeting
+    scheduled", or "request accepted" when no slot was found."""
     with transaction.atomic():
         request = lock_request(request)
-        _ensure_side(actor, request, receiver_side(request))
+        _ensure_turn(actor, request, receiver_side(request))
         change_request_status(
             request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.ACCEPT
         )
-        place_accepted_request(actor=actor, request=request, start=start)
-        notifications.request_accepted(request, actor)
+        if place_accepted_request(actor=actor, request=request, start=start) is None:
+            notifications.request_accepted(request, actor)
     return request
 
 
 def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> MeetingRequest:
-    """The receiving side suggests another slot; the requester then confirms or declines it."""
+    """The side whose turn it is proposes another slot, free for both; the turn passes to the
+    other side, which may confirm it, propose yet another time or decline. Each proposal is
+    kept as a Proposal row and e-mailed to the side that must answer now."""
     with transaction.atomic():
         request = lock_request(request)
-        _ensure_side(actor, request, receiver_side(request))
-        if request.status != RequestStatus.PENDING:
-            raise DomainError(_("Only a pending request can get a new time proposal."))
-        if slot_at(tour_slots(request.tour), start) is None:
-            raise DomainError(_("The proposed time is not one of the tour's meeting slots."))
-        previous, request.proposed_start = request.proposed_start, start
+        side = _ensure_turn(actor, request, Side.TANDEM, Side.INSTITUTION)
+        slot = free_slot_for_both(request, start)
+        if slot.starts_at <= timezone.now():
+            raise DomainError(_("This time has already passed; please choose a later one."))
+        Proposal.objects.create(
+            request=request, starts_at=slot.starts_at, side=side, proposed_by=actor
+        )
+        previous, request.proposed_start = request.proposed_start, slot.starts_at
         request.acted_by, request.acted_at = actor, timezone.now()
-        request.save(update_fields=["proposed_start", "acted_by", "acted_at"])
+        pass_turn(request, _other(side))
+        request.save(update_fields=["proposed_start", "acted_by", "acted_at", "turn", "turn_since"])
         log_action(
             actor=actor,
             obj=request,
             action=LogAction.PROPOSE_TIME,
-            data={"proposed_start": from_to(previous, request.proposed_start)},
+            data={
+                "proposed_start": from_to(previous, request.proposed_start),
+                "turn": from_to(side, request.turn),
+            },
         )
+        notifications.proposal_received(request, actor)
     return request
 
 
 def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingRequest:
-    """The requester agrees to the time the other side proposed: the request is accepted."""
+    """The side whose turn it is agrees to the time the other side proposed: the request is
+    accepted and the meeting placed there; both sides get one "meeting scheduled" e-mail. If
+    the slot is no longer free nothing changes and the side may propose another time."""
     with transaction.atomic():
         request = lock_request(request)
-        _ensure_side(actor, request, requester_side(request))
+        _ensure_turn(actor, request, Side.TANDEM, Side.INSTITUTION)
         if request.proposed_start is None:
             raise DomainError(_("The other side has not proposed another time."))
         change_request_status(
             request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.CONFIRM_TIME
         )
         place_accepted_request(actor=actor, request=request, start=request.proposed_start)
-        notifications.request_accepted(request, actor)
     return request
 
 
 def decline_request(*, actor: User, request: MeetingRequest, reason: str = "") -> MeetingRequest:
-    """The receiving side says no; the requester may also say no to a proposed other time."""
+    """Saying no to the whole request, with a reason: the receiving side at any time while it
+    is pending, the requester when a proposal waits for its answer."""
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise DomainError(_("The reason is too long: at most 500 characters."))
     with transaction.atomic():
         request = lock_request(request)
-        allowed = [receiver_side(request)]
-        if request.proposed_start is not None:
-            allowed.append(requester_side(request))
-        _ensure_side(actor, request, *allowed)
+        side = side_of(actor, request)
+        if side != receiver_side(request):
+            _ensure_turn(actor, request, requester_side(request))
         request.decline_reason = reason
         change_request_status(
             request, actor=actor, to=RequestStatus.DECLINED, action=LogAction.DECLINE, note=reason
@@ -183,17 +216,24 @@ def withdraw_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
     return request
 
 
+def expires_at(request: MeetingRequest) -> datetime:
+    """The side whose turn it is has the tour's expiry period to answer the last turn."""
+    return request.turn_since + timedelta(days=request.tour.request_expiry_days)
+
+
 def expire_request(*, request: MeetingRequest, now: datetime | None = None) -> MeetingRequest:
-    """The system closes a request nobody answered within the tour's expiry period."""
+    """The system closes a request whose turn went unanswered within the tour's expiry period;
+    both sides are told which side did not answer."""
     now = now or timezone.now()
     with transaction.atomic():
         request = lock_request(request)
-        if request.created_at + timedelta(days=request.tour.request_expiry_days) > now:
+        if request.status != RequestStatus.PENDING or expires_at(request) > now:
             raise DomainError(_("This request has not reached its expiry date yet."))
+        silent_side = request.turn
         change_request_status(
             request, actor=None, to=RequestStatus.EXPIRED, action=LogAction.EXPIRE
         )
-        notifications.request_expired(request)
+        notifications.request_expired(request, silent_side)
     return request
 
 

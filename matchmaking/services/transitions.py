@@ -8,6 +8,7 @@ from ..enums import (
     REQUEST_TRANSITIONS,
     LogAction,
     MeetingStatus,
+    Party,
     RequestStatus,
 )
 from ..models import MeetingRequest, User
@@ -37,6 +38,12 @@ def ensure_meeting_transition(current: str, target: str) -> None:
         )
 
 
+def pass_turn(request: MeetingRequest, to: Party | str) -> None:
+    """The one place that decides whose turn it is: ``to`` must answer now. The caller saves."""
+    request.turn = Party(to)
+    request.turn_since = timezone.now()
+
+
 def change_request_status(
     request: MeetingRequest, *, actor: User | None, to: str, action: LogAction, note: str = ""
 ) -> None:
@@ -45,10 +52,21 @@ def change_request_status(
     from_status = request.status
     ensure_request_transition(from_status, to)
     request.status = to
+    if to != RequestStatus.PENDING:
+        # Nobody has to answer an accepted or closed request any more.
+        request.turn, request.turn_since = "", None
     request.acted_by = actor if actor and actor.is_authenticated else None
     request.acted_at = timezone.now()
     request.save(
-        update_fields=["status", "acted_by", "acted_at", "decline_reason", "proposed_start"]
+        update_fields=[
+            "status",
+            "acted_by",
+            "acted_at",
+            "decline_reason",
+            "proposed_start",
+            "turn",
+            "turn_since",
+        ]
     )
     data = {"status": from_to(from_status, to)}
     if note:

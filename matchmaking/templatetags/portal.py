@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..profiles_text import localized_versions
-from ..timezones import place_of, show_time
+from ..timezones import place_of, show_time, two_clocks
 
 register = template.Library()
 
@@ -32,6 +32,15 @@ def when(context, moment, with_date=True):
         other,
         shown.other_place,
     )
+
+
+@register.simple_tag(takes_context=True)
+def clocks(context, start, end=None):
+    """A time as plain text in both clocks, for e-mails: the reader's zone, the other side's
+    home zone beside it, the day in the language's own format."""
+    if not start:
+        return ""
+    return two_clocks(start, end, context["viewer_zones"])
 
 
 @register.inclusion_tag("matchmaking/includes/bilingual.html")

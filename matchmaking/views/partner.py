@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..enums import Direction, RequestStatus
+from ..enums import Direction, Party, RequestStatus
 from ..forms import InstitutionProfileForm
 from ..permissions import (
     current_tour,
@@ -24,9 +24,7 @@ def dashboard(request, institution):
     """Every representative of the institution sees all of its requests."""
     tour = current_tour(request.user)
     requests = requests_visible_to(request.user, tour)
-    incoming = requests.filter(
-        direction=Direction.TANDEM_TO_INSTITUTION, status=RequestStatus.PENDING
-    )
+    incoming = requests.filter(status=RequestStatus.PENDING, turn=Party.INSTITUTION)
     context = {
         "institution": institution,
         "incoming": list(selectors.with_details(incoming).order_by("created_at")),

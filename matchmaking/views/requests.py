@@ -1,4 +1,5 @@
-"""Meeting requests, seen by either side: ask, answer, withdraw, confirm a proposed time."""
+"""Meeting requests, seen by either side: ask, answer in turn (accept, confirm a proposed time,
+propose another, decline), withdraw."""
 
 from __future__ import annotations
 
@@ -68,15 +69,25 @@ def ask(request, *, tandem, institution, direction, template, context):
 
 
 def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: str = "") -> dict:
-    """The forms the user's side may use on this request, in the viewer's zone."""
+    """The forms the user's side may use on this request, in the viewer's zone: the side whose
+    turn it is may accept (the receiver), confirm a proposal of the other side, propose another
+    time or decline; the receiver may decline at any time, the requester withdraw."""
     side = side_of(request.user, meeting_request)
-    pending = meeting_request.status == RequestStatus.PENDING
-    context = {"side": side, "can_answer": False, "can_withdraw": False, "can_confirm": False}
-    if not pending:
+    context = {
+        "side": side,
+        "my_turn": False,
+        "can_accept": False,
+        "can_propose": False,
+        "can_withdraw": False,
+        "can_confirm": False,
+    }
+    if meeting_request.status != RequestStatus.PENDING:
         return context
+    my_turn = side in (meeting_request.turn, Side.ORGANISER)
     receiving = side in (receiver_side(meeting_request), Side.ORGANISER)
     requesting = side in (requester_side(meeting_request), Side.ORGANISER)
-    if receiving:
+    context["my_turn"] = my_turn
+    if my_turn:
         zones = zones_for(request.user, meeting_request.tour)
         slots = offered_slots(
             meeting_request.tandem, meeting_request.institution, meeting_request.tour
@@ -85,17 +96,17 @@ def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: st
         # The requester's wishes come first in the list, in their order.
         slots.sort(key=lambda s: (rank.get(s.starts_at, len(rank) + 1), s.starts_at))
         context.update(
-            can_answer=True,
+            can_accept=receiving,
+            can_propose=True,
+            can_confirm=meeting_request.proposed_start is not None,
             accept_form=accept_form(data if bound == "accept" else None, slots=slots, zones=zones),
             propose_form=propose_form(
                 data if bound == "propose" else None, slots=slots, zones=zones
             ),
-            decline_form=DeclineForm(data if bound == "decline" else None),
         )
-    if requesting:
-        context["can_withdraw"] = True
-        context["can_confirm"] = meeting_request.proposed_start is not None
-        context.setdefault("decline_form", DeclineForm(data if bound == "decline" else None))
+    if my_turn or receiving:
+        context["decline_form"] = DeclineForm(data if bound == "decline" else None)
+    context["can_withdraw"] = requesting
     return context
 
 
@@ -106,6 +117,7 @@ def _page(request, meeting_request, *, status=200, data=None, bound=""):
     context = {
         "meeting_request": meeting_request,
         "meeting": getattr(meeting_request, "meeting", None),
+        "proposals": list(meeting_request.proposals.select_related("proposed_by")),
         "viewer_zones": zones_for(request.user, meeting_request.tour),
         **_answer_forms(request, meeting_request, data, bound),
     }
@@ -155,7 +167,10 @@ def propose(request, pk: int):
         request_services.propose_time(
             actor=request.user, request=meeting_request, start=data.get("start")
         )
-        return _("Your proposal has been sent; the other side can now confirm or decline it.")
+        return _(
+            "Your proposal has been sent; it is now the other side's turn to confirm it or "
+            "propose another time."
+        )
 
     return _act(request, pk, "propose", run)
 

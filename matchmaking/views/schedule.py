@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from ..permissions import (
 from ..services import DomainError
 from ..services.calendar_feed import issue_calendar_token, revoke_calendar_token
 from ..services.video import replace_video_link
+from ..timezones import zones_for
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:
@@ -59,7 +61,7 @@ def my_schedule(request):
 def meeting_ics(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
     meeting = selectors.meetings_for_calendar(meeting.tour).get(pk=meeting.pk)
-    event = meeting_event(meeting, zone=request.user.time_zone)
+    event = meeting_event(meeting, zones=zones_for(request.user, meeting.tour))
     return _ics(build_calendar([event]), f"meeting-{meeting.pk}.ics")
 
 
@@ -67,7 +69,7 @@ def meeting_ics(request, pk: int):
 def session_ics(request, pk: int):
     session = get_session_for_user(request.user, pk, current_tour(request.user))
     return _ics(
-        build_calendar([session_event(session, zone=request.user.time_zone)]),
+        build_calendar([session_event(session, zones=zones_for(request.user, session.tour))]),
         f"session-{session.pk}.ics",
     )
 
@@ -79,14 +81,21 @@ def calendar_feed(request, token: str):
     if feed is None or not feed.user.is_active:
         raise Http404
     user = feed.user
-    tour = current_tour(user)
+    with translation.override(user.language):
+        events = _feed_events(user, current_tour(user))
+    return _ics(build_calendar(events), "innohealth.ics")
+
+
+def _feed_events(user, tour) -> list:
+    """The person's meetings and sessions of the tour, both clocks in each description."""
+    zones = zones_for(user, tour)
     meetings = meetings_visible_to(user, tour).filter(status__in=selectors.SHOWN_MEETING_STATUSES)
     events = [
-        meeting_event(m, zone=user.time_zone)
+        meeting_event(m, zones=zones)
         for m in selectors.meetings_for_calendar(tour).filter(pk__in=meetings.values("pk"))
     ]
-    events += [session_event(s, zone=user.time_zone) for s in sessions_visible_to(user, tour)]
-    return _ics(build_calendar(events), "innohealth.ics")
+    events += [session_event(s, zones=zones) for s in sessions_visible_to(user, tour)]
+    return events
 
 
 @login_required

@@ -225,6 +225,8 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
 
 # Every kind of the registry but the invitation, which renders from its own row.
 KINDS = [kind for kind in notifications.KINDS if kind != "invitation"]
+# Request e-mails that name times: the preferred ones or the proposal.
+TIMED_REQUEST_KINDS = {"request_received", "proposal_received", "request_nudge"}
 
 
 @pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
@@ -244,8 +246,14 @@ def test_every_kind_renders_text_and_html_in_each_language(people, language):
         "ends_at": "2027-03-22T08:30:00+00:00",
         "previous_starts_at": "2027-03-22T07:30:00+00:00",
         "video_url": "https://meet.example/room",
+        "video_provider": "Tencent Meeting",
         "url": "http://127.0.0.1:8000/schedule/",
         "lead": "15min",
+        "tour_id": people.tour.pk,
+        "preferred_times": [["2027-03-22T08:00:00+00:00", "2027-03-22T08:30:00+00:00"]],
+        "proposal": ["2027-03-22T08:00:00+00:00", "2027-03-22T08:30:00+00:00"],
+        "proposed_by": "tandem",
+        "silent_side": "institution",
     }
     for kind in KINDS:
         row = enqueue(
@@ -259,9 +267,10 @@ def test_every_kind_renders_text_and_html_in_each_language(people, language):
         html = dict((m, c) for c, m in built.alternatives)["text/html"]
         assert built.subject.startswith("[InnoHealth] ") and "\n" not in built.subject
         assert "http://127.0.0.1:8000/schedule/" in built.body and "/schedule/" in html
-        if "starts_at" in context and kind.startswith(("meeting", "session")):
-            # 08:00 UTC is 16:00 in Shanghai, chen's time zone.
+        if kind.startswith(("meeting", "session", "video")) or kind in TIMED_REQUEST_KINDS:
+            # 08:00 UTC is 16:00 in Shanghai, chen's time zone, and 09:00 in Berlin beside it.
             assert "16:00" in built.body and "16:00" in html
+            assert "09:00" in built.body and "09:00" in html
         optional = notifications.preference_of(kind) is not None
         assert ("List-Unsubscribe" in built.extra_headers) == optional
 
@@ -274,6 +283,7 @@ def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
         "meeting_scheduled",
         "meeting_moved",
         "meeting_cancelled",
+        "video_link_changed",
         "session_changed",
         "session_cancelled",
         "invitation",

@@ -98,7 +98,7 @@ def test_answers_by_the_requesting_side_are_refused(alice, people, ask, action):
     page = response.content.decode()
     assert (
         "You cannot do this for this meeting request." in page
-        or "The other side has not proposed another time." in page
+        or "It is the other side&#x27;s turn to answer; please wait for them." in page
     )
     assert _state() == before
 
@@ -134,7 +134,7 @@ def test_answering_a_request_twice_is_refused(client, people, ask):
     before = _state()
     response = client.post(reverse("request_accept", args=[request.pk]), {"start": ""})
     assert response.status_code == 400
-    assert "This request is Declined and can no longer be accepted." in response.content.decode()
+    assert "This request is Declined: it can no longer be answered." in response.content.decode()
     assert _state() == before
     assert MeetingRequest.objects.get().status == RequestStatus.DECLINED
 

@@ -67,7 +67,8 @@ def test_proposing_another_time_which_the_tandem_confirms(client, people, ask):
     assert request.status == RequestStatus.PENDING and request.proposed_start == berlin(23, 8)
     client.force_login(people.alice)
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
-    assert 'id="confirm-form"' in page and 'id="decline-proposal-form"' in page
+    assert 'id="confirm-form"' in page and 'id="decline-form"' in page
+    assert 'id="propose-form"' in page  # the tandem may propose yet another time
     client.post(reverse("request_confirm", args=[request.pk]))
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
