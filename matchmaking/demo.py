@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -31,6 +33,7 @@ from .models import (
     Tour,
     TourDay,
     User,
+    VideoProvider,
 )
 from .roles import ORGANISERS_GROUP
 from .services.requests import accept_request, request_meeting
@@ -544,6 +547,28 @@ def _next_edition(returning_partner: Institution) -> Tour:
     return tour
 
 
+def _video_providers(tour: Tour) -> None:
+    """The portal's own Jitsi opens every meeting's room; partners may switch to a service that
+    works well from China."""
+    jitsi_host = urlsplit(settings.VIDEO_BASE_URL).hostname or ""
+    rows = [
+        ("Jitsi (InnoHealth)", jitsi_host, settings.VIDEO_BASE_URL, True),
+        ("Tencent Meeting / VooV", "meeting.tencent.com voovmeeting.com", "", False),
+        ("Zoom", "zoom.us zoom.com.cn", "", False),
+    ]
+    for position, (name, domains, room_base_url, is_default) in enumerate(rows):
+        VideoProvider.objects.update_or_create(
+            tour=tour,
+            name=name,
+            defaults={
+                "domains": domains,
+                "room_base_url": room_base_url,
+                "is_default": is_default,
+                "position": position,
+            },
+        )
+
+
 @transaction.atomic
 def load_demo() -> Tour:
     """Create or update the demo tour; running it again leaves the same rows."""
@@ -569,6 +594,7 @@ def load_demo() -> Tour:
             date=FIRST_DAY + timedelta(days=day),
             defaults={"window_start": _berlin(day, time(8)), "window_end": _berlin(day, time(12))},
         )
+    _video_providers(tour)
     topics = {}
     for slug, en, de, zh in TOPICS:
         topics[slug], _ = Topic.objects.update_or_create(

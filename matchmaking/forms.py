@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .enums import InstitutionKind, Language, Seeking
-from .models import Institution, Tandem, Topic
+from .models import Institution, Tandem, Topic, VideoProvider
 from .models.requests import MESSAGE_MAX_LENGTH
 from .selectors.slots import SlotTime
 from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
@@ -142,11 +142,26 @@ class DeclineForm(forms.Form):
 
 
 class VideoLinkForm(forms.Form):
+    """Another video link for a meeting: one of the tour's video services and its link."""
+
+    provider = forms.ModelChoiceField(
+        label=_("Video service"),
+        queryset=VideoProvider.objects.none(),
+        help_text=_("Choose the service whose link you give."),
+    )
     url = forms.CharField(
         label=_("Video link"),
         max_length=200,
         help_text=_("For example a room of a video service that works well in China."),
     )
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is None or not providers.exists():
+            # A tour without listed services takes any https link.
+            del self.fields["provider"]
+        else:
+            self.fields["provider"].queryset = providers
 
 
 class DirectoryForm(forms.Form):

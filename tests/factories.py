@@ -157,11 +157,13 @@ class MeetingRequestFactory(factory.django.DjangoModelFactory):
     status = RequestStatus.PENDING
     # A pending request waits for the side it was sent to; a closed one for nobody.
     turn = factory.LazyAttribute(
-        lambda r: ""
-        if r.status != RequestStatus.PENDING
-        else "institution"
-        if r.direction == Direction.TANDEM_TO_INSTITUTION
-        else "tandem"
+        lambda r: (
+            ""
+            if r.status != RequestStatus.PENDING
+            else "institution"
+            if r.direction == Direction.TANDEM_TO_INSTITUTION
+            else "tandem"
+        )
     )
     turn_since = factory.LazyAttribute(
         lambda r: timezone.now() if r.status == RequestStatus.PENDING else None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ..enums import LogAction
-from ..models import Session, Speaker, Supporter, Tour, TourDay, WindowBreak
+from ..models import Session, Speaker, Supporter, Tour, TourDay, VideoProvider, WindowBreak
 from ..permissions import is_organiser
 from ..services import sessions as session_services
 from . import scheduling
@@ -29,13 +29,21 @@ class SupporterInline(admin.TabularInline):
     extra = 0
 
 
+class VideoProviderInline(admin.TabularInline):
+    """The video services the tour's meetings may use; the default one opens each new
+    meeting's room."""
+
+    model = VideoProvider
+    extra = 0
+
+
 @admin.register(Tour)
 class TourAdmin(LoggedAdmin):
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
     list_filter = ["status"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [TourDayInline, SupporterInline]
+    inlines = [TourDayInline, SupporterInline, VideoProviderInline]
     # Links to the meeting grid and the schedule planner.
     change_form_template = "admin/matchmaking/tour/change_form.html"
     # The status is still a field here, not yet a service; its change is logged on its own.

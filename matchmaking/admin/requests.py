@@ -1,12 +1,13 @@
 """The organisers' admin for meeting requests and meetings: every change through a service."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ..models import Meeting, MeetingRequest, PreferredSlot
+from ..models import Meeting, MeetingRequest, PreferredSlot, VideoProvider
 from ..reasons import unscheduled_reason_text
 from ..services import DomainError
 from ..services import meetings as meeting_services
@@ -124,12 +125,24 @@ class MeetingRequestAdmin(ActorFormAdmin):
 
 
 class MeetingForm(ActorForm):
-    """Adding places an accepted request; changing the start moves it, changing the video link
-    replaces it. All through services."""
+    """Adding places an accepted request; changing the start moves it; changing the video link
+    or its service replaces it (the other side is told). All through services."""
+
+    video_service = forms.ModelChoiceField(
+        label=_("video provider"), queryset=VideoProvider.objects.all(), required=False
+    )
 
     class Meta:
         model = Meeting
         fields = ["request", "starts_at", "video_url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["video_service"].queryset = VideoProvider.objects.filter(
+                tour_id=self.instance.tour_id
+            )
+            self.fields["video_service"].initial = self.instance.video_provider_id
 
     def clean(self):
         data = super().clean()
@@ -146,9 +159,12 @@ class MeetingForm(ActorForm):
                     meeting_services.move_meeting(
                         actor=self.actor, meeting=self.instance, start=data["starts_at"]
                     )
-                if "video_url" in self.changed_data:
+                if {"video_url", "video_service"} & set(self.changed_data):
                     replace_video_link(
-                        actor=self.actor, meeting=self.instance, url=data["video_url"]
+                        actor=self.actor,
+                        meeting=self.instance,
+                        url=data["video_url"],
+                        provider=data.get("video_service"),
                     )
             self.instance.refresh_from_db()
         except DomainError as exc:

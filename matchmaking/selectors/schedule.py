@@ -53,7 +53,7 @@ def schedule_for(user: User, tour: Tour | None) -> list[ScheduleItem]:
         )
         for m in meetings_visible_to(user, tour)
         .filter(status__in=SHOWN_MEETING_STATUSES)
-        .select_related("tandem", "institution")
+        .select_related("tandem", "institution", "video_provider")
     ]
     items += [
         ScheduleItem(

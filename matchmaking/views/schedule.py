@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import VideoLinkForm
-from ..models import CalendarFeed
+from ..models import CalendarFeed, VideoProvider
 from ..notifications.calendar import build_calendar, meeting_event, session_event
 from ..permissions import (
     can_replace_video_link,
@@ -36,6 +36,14 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=200):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     items = selectors.schedule_for(request.user, current_tour(request.user))
+    editable = [
+        item.detail
+        for item in items
+        if item.kind == "meeting" and can_replace_video_link(request.user, item.detail)
+    ]
+    providers = list(VideoProvider.objects.filter(tour_id__in={m.tour_id for m in editable}))
+    for meeting in editable:
+        meeting.video_choices = [p for p in providers if p.tour_id == meeting.tour_id]
     context = {
         "items": items,
         "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
@@ -43,11 +51,7 @@ def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=20
         else "",
         "video_form": video_form or VideoLinkForm(),
         "video_meeting_id": video_meeting_id,
-        "editable_meetings": {
-            item.detail.pk
-            for item in items
-            if item.kind == "meeting" and can_replace_video_link(request.user, item.detail)
-        },
+        "editable_meetings": {meeting.pk for meeting in editable},
     }
     return render(request, "matchmaking/schedule.html", context, status=status)
 
@@ -120,13 +124,20 @@ def revoke_feed(request):
 @require_POST
 def change_video_link(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
-    form = VideoLinkForm(request.POST)
+    form = VideoLinkForm(
+        request.POST, providers=VideoProvider.objects.filter(tour_id=meeting.tour_id)
+    )
     if form.is_valid():
         try:
-            replace_video_link(actor=request.user, meeting=meeting, url=form.cleaned_data["url"])
+            replace_video_link(
+                actor=request.user,
+                meeting=meeting,
+                url=form.cleaned_data["url"],
+                provider=form.cleaned_data.get("provider"),
+            )
         except DomainError as error:
             form.add_error("url", error.message)
         else:
-            messages.success(request, _("The video link is changed."))
+            messages.success(request, _("The video link is changed; the other side has been told."))
             return redirect("schedule")
     return _schedule_page(request, video_form=form, video_meeting_id=meeting.pk, status=400)

@@ -1,0 +1,97 @@
+"""Bad input in the negotiation: a clear message in the person's language, nothing changed and
+no e-mail written."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from matchmaking.models import MeetingRequest, OutboxMessage, Proposal
+from matchmaking.services.requests import accept_request, withdraw_request
+
+from .conftest import berlin, slot_value
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (
+        sorted(MeetingRequest.objects.values_list("pk", "status", "turn", "proposed_start")),
+        Proposal.objects.count(),
+        OutboxMessage.objects.count(),
+    )
+
+
+def _speaking(client, person, language):
+    person.language = language
+    person.save(update_fields=["language"])
+    client.force_login(person)
+    return client
+
+
+def test_a_proposal_of_a_slot_busy_for_the_tandem_is_refused_in_chinese(client, people, ask):
+    request = ask(people)
+    other = ask(people, institution=people.other_institution)
+    accept_request(actor=people.olga, request=other, start=berlin(22, 10))
+    _speaking(client, people.chen, "zh-hans")
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert slot_value(berlin(22, 10)) not in page  # the list offers only slots free for both
+    before = _state()
+    response = client.post(
+        reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(22, 10))}
+    )
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        from django.forms import ChoiceField
+
+        expected = str(ChoiceField.default_error_messages["invalid_choice"]) % {
+            "value": slot_value(berlin(22, 10))
+        }
+    assert expected in response.content.decode()
+    assert _state() == before
+
+
+def test_a_proposal_on_a_closed_request_is_refused_in_german(client, people, ask):
+    request = ask(people)
+    withdraw_request(actor=people.alice, request=request)
+    _speaking(client, people.chen, "de")
+    before = _state()
+    response = client.post(
+        reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(22, 9))}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Diese Anfrage ist Zurückgezogen: Sie kann nicht mehr beantwortet werden." in page
+    assert _state() == before
+
+
+@pytest.mark.parametrize("language", ["de", "zh-hans"])
+def test_a_message_of_100000_characters_is_refused_in_the_persons_language(
+    client, people, language
+):
+    _speaking(client, people.alice, language)
+    before = _state()
+    response = client.post(
+        reverse("request_meeting", args=[people.institution.pk]), {"message": "x" * 100_000}
+    )
+    assert response.status_code == 400
+    expected = {
+        "de": "dass der Wert aus höchstens 2000 Zeichen besteht. (Er besteht aus 100000 Zeichen.)",
+        "zh-hans": "确保该变量包含不超过 2000 字符 (目前字符数 100000)。",
+    }[language]
+    assert expected in response.content.decode()
+    assert _state() == before
+
+
+def test_counter_proposing_the_slot_already_proposed_is_refused(client, people, ask):
+    """The tandem's list after the partner's proposal still offers only slots free for both."""
+    request = ask(people)
+    _speaking(client, people.chen, "en")
+    client.post(reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(23, 8))})
+    _speaking(client, people.alice, "en")
+    before = _state()
+    response = client.post(
+        reverse("request_propose", args=[request.pk]), {"start": "2027-03-22T03:00:00+00:00"}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    assert _state() == before
