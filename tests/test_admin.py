@@ -74,7 +74,7 @@ def test_an_admin_action_goes_through_the_service(client, demo):
     text = response.content.decode()
     assert pending.count() > 1
     assert f"{pending.count()} requests declined" in text
-    assert "can no longer be declined" in text
+    assert "can no longer be answered" in text
     assert ActivityLog.objects.filter(action="decline").count() == 2
     assert MeetingRequest.objects.get(pk=accepted.pk).status == "accepted"
 

@@ -179,6 +179,8 @@ def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, peop
         "days-INITIAL_FORMS": str(len(days)),
         "supporters-TOTAL_FORMS": "0",
         "supporters-INITIAL_FORMS": "0",
+        "video_providers-TOTAL_FORMS": "0",
+        "video_providers-INITIAL_FORMS": "0",
     }
     for n, day in enumerate(days):
         local = day.date.isoformat()
