@@ -116,9 +116,11 @@ def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(
         minutes=30
     )
     assert str(event.decoded("DTSTART").tzinfo) == "Europe/Berlin"
-    # One message per row: accepted (tandem), scheduled and moved (three people each).
+    # One message per row: scheduled and moved (three people each); accepting a request whose
+    # meeting is placed is told by "scheduled" alone.
     sent = OutboxMessage.objects.filter(status=OutboxStatus.SENT).exclude(kind="request_received")
-    assert sent.count() == len(smtp_sink.messages) == 8
+    assert sent.count() == len(smtp_sink.messages) == 6
+    assert not sent.filter(kind="request_accepted").exists()
 
 
 def test_a_change_made_while_redis_is_down_is_e_mailed_once_redis_is_back(people, smtp_sink):
