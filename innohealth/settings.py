@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "matchmaking.middleware.UserPreferencesMiddleware",
     "matchmaking.middleware.ActingUserMiddleware",
+    "matchmaking.middleware.TourFromLinkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

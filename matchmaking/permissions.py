@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
@@ -19,6 +20,8 @@ from .models import (
     User,
 )
 from .roles import ORGANISERS_GROUP
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 class Side(StrEnum):
@@ -76,6 +79,14 @@ def tours_of(user: User) -> QuerySet[Tour]:
     if is_organiser(user):
         return Tour.objects.all()
     return Tour.objects.filter(pk__in=list(roles_of(user)))
+
+
+def tour_by_slug(user: User, slug: str) -> Tour | None:
+    """One of the user's tours named in a form or link, or None (also for text that is no slug,
+    such as a NUL character the database would refuse)."""
+    if not SLUG.fullmatch(slug or ""):
+        return None
+    return tours_of(user).filter(slug=slug).first()
 
 
 def current_tour(user: User) -> Tour | None:

@@ -49,3 +49,22 @@ def test_demo_accounts_can_log_in(client):
         client.logout()
         response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
         assert response["Location"] == landing
+
+
+def test_a_researcher_returns_in_the_next_edition_of_the_demo(client):
+    from matchmaking.demo import DEMO_PASSWORD, NEXT_TOUR_SLUG, TOUR_SLUG
+    from matchmaking.models import TandemMember, User
+    from matchmaking.permissions import tours_of
+
+    call_command("load_demo")
+    researcher = User.objects.get(email="researcher1@tandem.example")
+    tandems = {m.tour.slug: m.tandem.name for m in TandemMember.objects.filter(user=researcher)}
+    assert tandems == {TOUR_SLUG: "CardioSense (demo)", NEXT_TOUR_SLUG: "NeuroBridge (demo)"}
+    # The partner who comes back sees the 2028 edition only once it opens.
+    partner = User.objects.get(email="bgi@partner.example")
+    assert [t.slug for t in tours_of(partner)] == [TOUR_SLUG]
+    client.post("/accounts/login/", {"login": researcher.email, "password": DEMO_PASSWORD})
+    page = client.get("/tandem/").content.decode()
+    assert "CardioSense (demo)" in page and 'id="tour-select"' in page
+    client.post("/tour/", {"tour": NEXT_TOUR_SLUG})
+    assert "NeuroBridge (demo)" in client.get("/tandem/").content.decode()

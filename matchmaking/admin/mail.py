@@ -53,7 +53,10 @@ class InvitationStateFilter(admin.SimpleListFilter):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or Excel (.xlsx) file"),
-        help_text=_("Columns: name, e-mail, role, institution or tandem, language."),
+        help_text=_(
+            "Columns: name, e-mail, role, institution or tandem, language; optionally tour "
+            "(else a partner joins the institution's newest tour)."
+        ),
     )
     only_valid = forms.BooleanField(
         label=_("Import only the valid rows and leave out the others"), required=False

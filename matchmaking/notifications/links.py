@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from ..models import Invitation, User
+from ..models import Invitation, Tour, User
 from ..tokens import invitation_token, unsubscribe_token
 
 
-def portal_url(name: str, *args) -> str:
-    """An absolute link into the portal; the dashboard while a page does not exist yet."""
+def portal_url(name: str, *args, tour: Tour | None = None) -> str:
+    """An absolute link into the portal; the dashboard while a page does not exist yet. A link
+    about one tour names it, so that a person in several tours lands in that one."""
     try:
         path = reverse(name, args=args)
     except NoReverseMatch:
         path = reverse("dashboard")
-    return f"{settings.SITE_URL}{path}"
+    query = f"?{urlencode({'tour': tour.slug})}" if tour is not None else ""
+    return f"{settings.SITE_URL}{path}{query}"
 
 
 def invitation_link(invitation: Invitation) -> str:

@@ -90,7 +90,7 @@ def _request_context(request: MeetingRequest) -> dict:
         "proposal": _span(proposal.starts_at, request.tour) if proposal else [],
         "proposed_by": proposal.side if proposal else "",
         "proposals": request.proposals.count(),
-        "url": portal_url("request_detail", request.pk),
+        "url": portal_url("request_detail", request.pk, tour=request.tour),
     }
 
 
@@ -160,7 +160,7 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
         "ends_at": meeting.ends_at.isoformat(),
         "video_url": meeting.video_url,
         "video_provider": meeting.video_provider.name if meeting.video_provider else "",
-        "url": portal_url("schedule"),
+        "url": portal_url("schedule", tour=meeting.tour),
         **extra,
     }
 
@@ -216,7 +216,7 @@ def _session_context(session: Session, **extra) -> dict:
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "video_url": session.video_url,
-        "url": portal_url("schedule"),
+        "url": portal_url("schedule", tour=session.tour),
         **extra,
     }
 

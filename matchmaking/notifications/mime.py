@@ -69,14 +69,16 @@ def _template_context(message: OutboxMessage) -> dict:
     context["site_url"] = settings.SITE_URL
     context["time_zone"] = message.time_zone
     if message.kind == "invitation":
-        invitation = Invitation.objects.select_related("tandem", "institution").get(
+        invitation = Invitation.objects.select_related("tandem", "institution", "tour").get(
             pk=context["invitation_id"]
         )
+        # A returning person is told which edition the new role is for.
+        party = invitation.tandem or invitation.institution
         context.update(
             invitation=invitation,
             url=invitation_link(invitation),
             role=invitation.get_role_display(),
-            organisation=invitation.tandem or invitation.institution or "",
+            organisation=", ".join(str(x) for x in (party, invitation.tour) if x is not None),
         )
     preference = KINDS[message.kind].preference
     if preference and recipient is not None:

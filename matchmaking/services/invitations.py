@@ -268,7 +268,7 @@ def invitation_from_token(token: str) -> Invitation:
     DomainError, with a message for the person, when the link cannot be used any more."""
     try:
         pk, nonce = read_invitation_token(token)
-        invitation = Invitation.objects.select_related("tandem", "institution").get(pk=pk)
+        invitation = Invitation.objects.select_related("tandem", "institution", "tour").get(pk=pk)
     except (BadToken, Invitation.DoesNotExist) as exc:
         raise InvalidInvitationToken from exc
     ensure_usable(invitation, nonce)
@@ -373,6 +373,7 @@ COLUMNS = {
     "tandem": "organisation",
     "organisation": "organisation",
     "language": "language",
+    "tour": "tour",
 }
 ROLE_WORDS = {
     "researcher": InvitationRole.RESEARCHER,
@@ -404,6 +405,8 @@ class ImportRow:
     role: str
     organisation: str
     language: str
+    tour_name: str = ""
+    tour: Tour | None = None
     tandem: Tandem | None = None
     institution: Institution | None = None
     problems: list[str] = field(default_factory=list)
@@ -438,9 +441,23 @@ def _read_rows(filename: str, content: bytes) -> list[list[str]]:
         raise DomainError(_("This is not a readable CSV file.")) from exc
 
 
+def _find_tour(row: ImportRow) -> None:
+    """The optional tour column: a partner's role is for that tour (else the institution's
+    newest), and a tandem of that name is looked for in it."""
+    if not row.tour_name:
+        return
+    found = Tour.objects.filter(Q(name__iexact=row.tour_name) | Q(slug=row.tour_name))
+    if found.count() == 1:
+        row.tour = found.get()
+    else:
+        row.problems.append(_("No single tour is called “%(name)s”.") % {"name": row.tour_name})
+
+
 def _find_organisation(row: ImportRow) -> None:
     if row.role in TANDEM_ROLES:
         found = Tandem.objects.filter(Q(name__iexact=row.organisation) | Q(slug=row.organisation))
+        if row.tour is not None:
+            found = found.filter(tour=row.tour)
         if found.count() == 1:
             row.tandem = found.get()
         else:
@@ -485,6 +502,7 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
             organisation=values.get("organisation", ""),
             language=LANGUAGE_WORDS.get(values.get("language", "").lower(), "")
             or values.get("language", ""),
+            tour_name=values.get("tour", ""),
         )
         if not row.name:
             row.problems.append(_("The name is missing."))
@@ -501,6 +519,7 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
         if row.email in seen:
             row.problems.append(_("This e-mail address appears twice in the file."))
         seen.add(row.email)
+        _find_tour(row)
         _find_organisation(row)
         problem = check_invitation(
             email=row.email,
@@ -508,6 +527,7 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
             tandem=row.tandem,
             institution=row.institution,
             language=row.language,
+            tour=row.tour,
         )
         organisation_missing = (row.role in TANDEM_ROLES and row.tandem is None) or (
             row.role == InvitationRole.REPRESENTATIVE and row.institution is None
@@ -538,6 +558,7 @@ def import_invitations(
                 tandem=row.tandem,
                 institution=row.institution,
                 language=row.language,
+                tour=row.tour,
             )
             for row in rows
             if not row.problems

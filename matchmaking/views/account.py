@@ -9,7 +9,7 @@ from django.views.i18n import set_language
 
 from ..enums import Language
 from ..forms import PreferencesForm
-from ..permissions import tours_of
+from ..permissions import tour_by_slug
 from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
 from .forms_page import form_page
@@ -51,7 +51,7 @@ def switch_language(request):
 def switch_tour(request):
     """The tour switcher in the header: from now on every page shows the chosen tour, and the
     person lands on their role's page in it (a page of the other tour may not exist here)."""
-    tour = tours_of(request.user).filter(slug=request.POST.get("tour", "")).first()
+    tour = tour_by_slug(request.user, request.POST.get("tour", ""))
     if tour is None:
         messages.error(request, _("You do not take part in this tour."))
     else:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..permissions import current_tour, tours_of
+from ..permissions import current_tour, tour_by_slug
 from ..selectors.availability import availability_grid, party_of, waiting_requests
 from ..services import DomainError
 from ..services.availability import set_availability
@@ -21,7 +21,7 @@ def availability(request):
     # its ticks to another tour.
     slug = request.POST.get("tour")
     if slug and slug != getattr(tour, "slug", None):
-        tour = tours_of(request.user).filter(slug=slug).first()
+        tour = tour_by_slug(request.user, slug)
         if tour is None:
             raise Http404
     party = party_of(request.user, tour)

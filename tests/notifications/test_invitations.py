@@ -300,8 +300,14 @@ def test_a_researcher_of_one_tour_joins_a_tandem_of_the_next_with_the_same_accou
         role=InvitationRole.RESEARCHER,
         tandem=tandem_2028,
         institution=None,
+        language="en",
     )
     assert invitation.tour == next_tour
+    outbox.send_message(invitation.message_id)
+    [sent] = mail.outbox
+    assert "NeuroBridge, Tour 2028" in sent.body  # the edition the new role is for
+    assert "adds the new role" in sent.body
+    assert "Tour: Tour 2028" in client.get(link_path(invitation)).content.decode()
     response = client.post(link_path(invitation))
     assert response.status_code == 302 and response.url == reverse("tandem_dashboard")
     roles = {m.tour: m.tandem for m in TandemMember.objects.filter(user=people.alice)}
@@ -371,3 +377,26 @@ def test_a_role_filled_after_the_invitation_is_refused_on_accepting(client, peop
     assert response.status_code == 410
     assert "The tandem LungScan already has an entrepreneur" in response.content.decode()
     assert not User.objects.filter(email="late@tandem.example").exists()
+
+
+def test_import_names_the_tour_of_each_role(admin_client, people):
+    next_tour = factories.TourFactory(name="Tour 2028", slug="tour-2028")
+    people.institution.tours.add(next_tour)
+    factories.TandemFactory(tour=next_tour, name="LungScan")  # the same name in both tours
+    header = "name,e-mail,role,institution or tandem,language,tour\n"
+    body = (
+        f"Chen,{people.chen.email},partner,BGI Group,zh,tour-2028\n"
+        "Eva Klein,eva@tandem.example,entrepreneur,LungScan,de,Tour 2028\n"
+        "Lost,lost@partner.example,partner,BGI Group,zh,Tour 1999\n"
+    )
+    upload = SimpleUploadedFile("people.csv", (header + body).encode(), "text/csv")
+    url = reverse("admin:matchmaking_invitation_import")
+    response = admin_client.post(url, {"file": upload, "only_valid": "on"})
+    assert response.status_code == 302
+    chen = Invitation.objects.get(email=people.chen.email)  # represents BGI in 2028 too
+    assert (chen.institution, chen.tour) == (people.institution, next_tour)
+    eva = Invitation.objects.get(email="eva@tandem.example")
+    assert (eva.tandem.tour, eva.tour) == (next_tour, next_tour)
+    assert not Invitation.objects.filter(email="lost@partner.example").exists()
+    bad = admin_client.post(url, {"file": SimpleUploadedFile("p.csv", (header + body).encode())})
+    assert "No single tour is called “Tour 1999”" in bad.content.decode()

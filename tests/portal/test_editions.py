@@ -288,3 +288,46 @@ def test_services_refuse_acting_for_a_party_in_a_tour_without_that_role(people, 
         accept_request(actor=editions["dana"], request=pending, start=berlin(22, 10))
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_a_link_from_an_e_mail_opens_the_tour_it_is_about(client, editions):
+    """E-mail links name their tour: Dana, working in 2028, follows a link about her tandem's
+    2027 request and lands in 2027."""
+    from matchmaking.notifications.links import portal_url
+
+    dana, own_2027 = editions["dana"], editions["own_2027"]
+    link = portal_url("request_detail", own_2027.pk, tour=own_2027.tour)
+    assert link.endswith(f"/requests/{own_2027.pk}/?tour={editions['first'].slug}")
+    client.force_login(dana)
+    path = link.split("127.0.0.1:8000", 1)[-1]
+    assert client.get(path).status_code == 200
+    dana.refresh_from_db()
+    assert dana.chosen_tour == editions["first"]
+    # A tour she is not in, or no slug at all, changes nothing.
+    stranger = factories.TourFactory()
+    for slug in (stranger.slug, "bad\x00slug", "x" * 500):
+        assert client.get(reverse("schedule"), {"tour": slug}).status_code == 200
+        dana.refresh_from_db()
+        assert dana.chosen_tour == editions["first"]
+    assert client.post(reverse("switch_tour"), {"tour": "bad\x00slug"}).status_code == 302
+
+
+def test_e_mails_reach_the_representatives_of_that_tour_and_link_to_it(people, editions):
+    """BGI's 2027 request reaches Chen (2027) and not Dana; SkinAI's 2028 request Dana only."""
+    from matchmaking.models import OutboxMessage
+
+    received = OutboxMessage.objects.filter(kind="request_received")
+    assert set(
+        received.filter(context__request_id=editions["own_2028"].pk).values_list(
+            "recipient__email", flat=True
+        )
+    ) == {"dana@example.org"}
+    assert set(
+        received.filter(context__request_id=editions["secret_2027"].pk).values_list(
+            "recipient__email", flat=True
+        )
+    ) == {people.chen.email}
+    message = OutboxMessage.objects.filter(kind="request_received", recipient=people.chen).first()
+    assert message.context["url"].endswith(f"?tour={people.tour.slug}")
+    skin = OutboxMessage.objects.get(kind="request_received", recipient=editions["dana"])
+    assert skin.context["url"].endswith(f"?tour={editions['second'].slug}")
