@@ -76,7 +76,7 @@ def test_the_e_mail_is_in_the_recipients_language_with_text_html_and_a_link(peop
     assert "华大集团" in sent.subject  # the institution's Chinese name for a Chinese reader
     assert "Wir möchten Sie treffen." in sent.body
     html = dict((m, c) for c, m in sent.alternatives)["text/html"]
-    link = portal_url("request_detail", request.pk)
+    link = portal_url("request_detail", request.pk, tour=request.tour)
     assert link.startswith("http") and link in sent.body and f'href="{link}"' in html
     row = OutboxMessage.objects.get()
     assert sent.extra_headers["Message-ID"] == row.message_id
