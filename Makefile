@@ -54,6 +54,7 @@ bench: $(VENV)/.dev-installed services
 	$(PY) bench/notifications.py --pool prefork --concurrency 2
 	$(PY) bench/load.py
 	$(PY) bench/answers.py
+	$(PY) bench/health.py
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=bench --ignore=tests

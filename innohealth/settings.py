@@ -79,6 +79,18 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A persistent connection is checked before a request reuses it: after a PostgreSQL restart the
+# web process reconnects by itself (a query that fails meanwhile gets the 503 page).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Simultaneous answers in the embedded mode: readers do not block the writer (WAL), and a
+    # transaction takes the write lock when it begins and waits up to 20 s for it, instead of
+    # failing with "database is locked" when two try to turn a read into a write at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "matchmaking.User"
@@ -145,6 +157,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without REDIS_URL, tasks run in-process so `make run` needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is allowed to be away: every connection gives up after this, and after a failure the
+# portal goes on without Redis for REDIS_RETRY_SECONDS (see innohealth/outage.py).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=10.0)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -153,12 +169,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# max_retries 0: when Redis is down, queueing fails at once instead of holding the web request
-# for seconds; the outbox row stays pending and the sweeper queues it when Redis is back.
-# (Workers reconnect through their own loop, broker_connection_max_retries.)
+# max_retries 0 and short timeouts: when Redis is down or frozen, queueing gives up within
+# REDIS_TIMEOUT_SECONDS instead of holding the web request; the outbox row stays pending and the
+# sweeper queues it when Redis is back. (Workers reconnect through their own loop, and their
+# blocking reads are not subject to socket_timeout.)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
     "max_retries": 0,
 }
 CELERY_TIMEZONE = "UTC"
@@ -172,7 +189,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matchmaking.tasks.nudge_and_expire_requests",
         "schedule": 600.0,
     },
+    "worker-heartbeat": {
+        "task": "matchmaking.tasks.record_worker_heartbeat",
+        "schedule": 30.0,
+    },
 }
+# The readiness check (/readyz) calls the workers alive while their heartbeat is this fresh.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = 90
 
 # Outbox: every e-mail is a row; see matchmaking/notifications/outbox.py (writing),
 # matchmaking/services/outbox.py (sending) and docs/operations.md.
@@ -181,11 +204,21 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=300)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+OUTBOX_DATABASE_RETRY_SECONDS = env.float("OUTBOX_DATABASE_RETRY_SECONDS", default=5.0)
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 REQUEST_NUDGE_HOURS = env.int("REQUEST_NUDGE_HOURS", default=48)
 
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {
+        "default": {
+            "BACKEND": "innohealth.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        }
+    }
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )

@@ -13,3 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("matchmaking.urls")),
 ]
+
+handler500 = "matchmaking.views.errors.server_error"

@@ -2,13 +2,30 @@
 (see CELERY_BEAT_SCHEDULE); nothing waits in the broker for hours as an ETA task."""
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 
+from . import health
 from .services import outbox, reminders
 
+# Resumes after a database error: 5, 10, 20 … s (OUTBOX_DATABASE_RETRY_SECONDS), about 20 min in
+# all; after that the sweeper takes the row over.
+DATABASE_RETRIES = 8
 
-@shared_task(ignore_result=True)
-def send_outbox_message(message_id: int) -> str:
-    return outbox.send_message(message_id)
+
+@shared_task(bind=True, ignore_result=True, max_retries=DATABASE_RETRIES)
+def send_outbox_message(self, message_id: int, claim: str = "", sent: bool = False) -> str:
+    try:
+        return outbox.send_message(message_id, claim=claim, sent=sent)
+    except outbox.SendInterrupted as interrupted:
+        raise self.retry(
+            args=(message_id,),
+            kwargs={"claim": interrupted.claim, "sent": interrupted.sent},
+            countdown=outbox.retry_delay(
+                self.request.retries + 1, base=settings.OUTBOX_DATABASE_RETRY_SECONDS
+            ),
+            exc=interrupted,
+        ) from interrupted
 
 
 @shared_task(ignore_result=True)
@@ -24,3 +41,14 @@ def send_due_reminders() -> int:
 @shared_task(ignore_result=True)
 def nudge_and_expire_requests() -> dict:
     return reminders.nudge_and_expire_requests()
+
+
+@shared_task(ignore_result=True)
+def record_worker_heartbeat() -> float:
+    return health.record_worker_heartbeat()
+
+
+@worker_ready.connect
+def _heartbeat_at_start(**kwargs) -> None:
+    """Ready as soon as a worker runs, not only after beat's first tick."""
+    health.record_worker_heartbeat()

@@ -52,4 +52,5 @@ urlpatterns = [
     path("language/", account.switch_language, name="switch_language"),
     path("tour/", account.switch_tour, name="switch_tour"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -16,6 +16,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_redis_outage_left_over(settings):
+    """A test that took Redis away leaves no outage to the next: Redis is tried again at once
+    (innohealth/outage.py), unless a test sets its own REDIS_RETRY_SECONDS."""
+    settings.REDIS_RETRY_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """allauth keeps its rate limits in the cache (the real Redis): start every test afresh."""
     from django.core.cache import cache

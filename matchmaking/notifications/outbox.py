@@ -16,6 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from innohealth.celery import app as celery_app
+from innohealth.outage import Outage
 
 from ..models import OutboxMessage, User
 
@@ -58,17 +59,26 @@ def enqueue(
     return message
 
 
+_broker_outage = Outage("outbox")
+
+
 def publish(message_id: int, countdown: float | None = None) -> bool:
     """Hand the row to the broker. A broker that is down must not break the change that wrote
-    the row: the row stays pending and the sweeper queues it again."""
+    the row: the row stays pending and the sweeper queues it again. After one failure the
+    process stops trying for a while, so a change writing many e-mails waits at most one
+    timeout."""
+    if _broker_outage.ongoing():
+        return False
     try:
         # A signature by name runs in-process when tasks are eager (no Redis) like the task would.
         celery_app.signature(SEND_TASK, args=(message_id,)).apply_async(
             countdown=countdown, retry=False
         )
     except (BrokerError, OSError) as exc:
+        _broker_outage.failed(exc)
         logger.warning("outbox #%s not queued, the sweeper will retry: %s", message_id, exc)
         return False
+    _broker_outage.answered()
     queued_at = timezone.now() + timedelta(seconds=countdown or 0)
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=queued_at)
     return True

@@ -3,9 +3,10 @@
 Rows are written by ``notifications`` inside a service's transaction (``notifications.outbox``),
 and their Celery task is queued only after the commit. ``send_message`` claims the row with a
 compare-and-set UPDATE, so duplicate or redelivered tasks find nothing to do; a task claims a
-batch of due rows (its own first) and sends them over one SMTP connection. ``sweep`` is the
-safety net run by Celery beat: it re-queues rows whose task never reached the broker and frees
-rows a dead worker left in ``sending``.
+batch of due rows (its own first) and sends them over one SMTP connection. A database error in
+the middle of a batch is resumed by its task within seconds (``SendInterrupted``). ``sweep`` is
+the safety net run by Celery beat: it re-queues rows whose task never reached the broker and
+frees rows a dead worker left in ``sending``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import logging
 import os
 import smtplib
 import socket
+import uuid
 from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,20 +39,34 @@ from .errors import DomainError
 logger = logging.getLogger("matchmaking.outbox")
 
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+class SendInterrupted(Exception):
+    """The database failed in the middle of a batch. The task resumes within seconds under the
+    same ``claim`` (rather than waiting for the sweeper to release the rows); ``sent`` names the
+    rows SMTP had already taken, which the resumed run only marks."""
+
+    def __init__(self, claim: str, sent: list[int]):
+        super().__init__(claim, sent)
+        self.claim, self.sent = claim, sent
 
 
-def retry_delay(attempts: int) -> float:
+def _new_claim() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def retry_delay(attempts: int, base: float | None = None) -> float:
     """Exponential backoff: base, 2×base, 4×base … after the 1st, 2nd, 3rd failed attempt."""
-    return settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    base = settings.OUTBOX_RETRY_BASE_SECONDS if base is None else base
+    return base * 2 ** max(attempts - 1, 0)
 
 
-def _claim(message_id: int, worker: str, now) -> list[OutboxMessage]:
+def _claim(message_id: int, claim: str, now) -> list[OutboxMessage]:
     """Take the row and up to ``OUTBOX_BATCH_SIZE - 1`` other due rows in one transaction, its
     own row first. Rows another worker is claiming are skipped, not waited for; a claimed row
-    is ``sending`` and no other task can take it."""
-    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    is ``sending`` and no other task can take it, except a resumed run of the same ``claim``."""
+    due = OutboxMessage.objects.filter(
+        Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutboxStatus.SENDING, claimed_by=claim)
+    )
     own_first = (Case(When(pk=message_id, then=0), default=1), "next_attempt_at", "pk")
     with transaction.atomic():
         ids = list(
@@ -59,27 +75,36 @@ def _claim(message_id: int, worker: str, now) -> list[OutboxMessage]:
             .values_list("pk", flat=True)[: settings.OUTBOX_BATCH_SIZE]
         )
         OutboxMessage.objects.filter(pk__in=ids).update(
+            # A resumed run counts no new attempt for the rows it already holds.
+            attempts=Case(
+                When(status=OutboxStatus.SENDING, then=F("attempts")),
+                default=F("attempts") + 1,
+            ),
             status=OutboxStatus.SENDING,
             claimed_at=now,
-            claimed_by=worker,
-            attempts=F("attempts") + 1,
+            claimed_by=claim,
         )
     return list(
         OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by(*own_first)
     )
 
 
-def send_message(message_id: int) -> str:
+def send_message(message_id: int, *, claim: str = "", sent: list[int] | tuple = ()) -> str:
     """Claim the row (with a batch of other due rows), send them over one SMTP connection and
     mark each one sent as soon as it is, so a worker killed in the middle leaves at most the
     message in flight to be sent again. Returns what happened to this row (for logs and tests);
-    a row another task already claimed is "not-claimed"."""
-    worker = _worker_name()
+    a row another task already claimed is "not-claimed". ``claim`` and ``sent`` come from a
+    :class:`SendInterrupted` when a run is resumed."""
+    claim = claim or _new_claim()
+    handed_over = set(sent)  # to SMTP, not yet marked sent
     outcomes = {}
     connection = get_connection()
     try:
-        for message in _claim(message_id, worker, timezone.now()):
-            outcomes[message.pk] = _send_claimed(message, worker, connection)
+        for message in _claim(message_id, claim, timezone.now()):
+            outcomes[message.pk] = _send_claimed(message, claim, connection, handed_over)
+    except DatabaseError as exc:
+        logger.warning("outbox #%s interrupted by the database, resuming soon: %s", message_id, exc)
+        raise SendInterrupted(claim, sorted(handed_over)) from exc
     finally:
         _close(connection)
     return outcomes.get(message_id, "not-claimed")
@@ -91,10 +116,12 @@ def _close(connection) -> None:
         connection.close()
 
 
-def _send_claimed(message: OutboxMessage, worker: str, connection) -> str:
+def _send_claimed(message: OutboxMessage, claim: str, connection, handed_over: set[int]) -> str:
     mine = OutboxMessage.objects.filter(
-        pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
+        pk=message.pk, status=OutboxStatus.SENDING, claimed_by=claim
     )
+    if message.pk in handed_over:
+        return _mark_sent(message, mine, handed_over)
     try:
         if is_obsolete(message):
             mine.update(status=OutboxStatus.SKIPPED, last_error="")
@@ -102,6 +129,8 @@ def _send_claimed(message: OutboxMessage, worker: str, connection) -> str:
         email = build_email(message)
         connection.open()  # once per batch; again after an error closed it
         connection.send_messages([email])
+    except DatabaseError:
+        raise
     except (smtplib.SMTPException, OSError) as exc:
         # After a refusal the session may be in any state: the next message starts afresh.
         _close(connection)
@@ -110,7 +139,13 @@ def _send_claimed(message: OutboxMessage, worker: str, connection) -> str:
         logger.exception("outbox #%s could not be built", message.pk)
         mine.update(status=OutboxStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}")
         return "failed"
+    handed_over.add(message.pk)
+    return _mark_sent(message, mine, handed_over)
+
+
+def _mark_sent(message: OutboxMessage, mine, handed_over: set[int]) -> str:
     mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    handed_over.discard(message.pk)
     return "sent"
 
 

@@ -4,19 +4,27 @@ import email
 import email.policy
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.test import override_settings
+
+from matchmaking.models import OutboxMessage, OutboxStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 REJECTED_PREFIX = "bounce"
+CLOSED_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
 
 
 class Sink:
@@ -26,6 +34,8 @@ class Sink:
     def __init__(self):
         self.messages: list[Message] = []
         self.lock = threading.Lock()
+        # Called while a message is being taken, before the sender hears "accepted".
+        self.on_data = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith(REJECTED_PREFIX):
@@ -34,6 +44,8 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.on_data:
+            self.on_data()
         with self.lock:
             self.messages.append(
                 email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -41,6 +53,7 @@ class Sink:
         return "250 Message accepted"
 
     def clear(self):
+        self.on_data = None
         with self.lock:
             self.messages.clear()
 
@@ -113,6 +126,7 @@ def worker_env(django_db_setup, smtp_sink_server) -> dict[str, str]:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "OUTBOX_RETRY_BASE_SECONDS": "0.2",
+        "OUTBOX_DATABASE_RETRY_SECONDS": "1",
         "OUTBOX_MAX_ATTEMPTS": "3",
         "LOG_LEVEL": "WARNING",
     }
@@ -171,3 +185,75 @@ def celery_worker(worker_env):
     yield worker
     stop_worker(worker)
     app.conf.task_default_queue = saved_queue
+
+
+def wait_until(condition, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def settled() -> bool:
+    return not OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).exists()
+
+
+@contextmanager
+def redis_at(url: str):
+    """This process's cache and Celery broker use the Redis at ``url``; the workers and the
+    other tests keep theirs."""
+    from innohealth.celery import app
+
+    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
+    app._pool, app.amqp._producer_pool, app.conf.broker_url = None, None, url
+    cache = {**django_settings.CACHES["default"], "LOCATION": url}
+    try:
+        with override_settings(CACHES={"default": cache}):
+            yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, to stop or freeze without touching the shared one."""
+
+    def __init__(self):
+        port = _free_port()
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        wait_until(lambda: self._answers(client), timeout=10)
+        client.close()
+
+    @staticmethod
+    def _answers(client) -> bool:
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+
+    def freeze(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        self.thaw()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    yield server
+    server.stop()

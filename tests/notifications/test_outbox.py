@@ -41,6 +41,18 @@ def test_a_row_is_claimed_and_sent_once(row):
     assert row.attempts == 1 and row.claimed_by and row.sent_at
 
 
+def test_a_resumed_sending_only_marks_the_row_its_claim_holds(row):
+    """After a database error the task resumes with its claim; SMTP had taken the e-mail."""
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SENDING, claimed_by="worker:1:abc", attempts=1
+    )
+    assert outbox.send_message(row.pk, claim="worker:2:def", sent=True) == "not-claimed"
+    assert outbox.send_message(row.pk, claim="worker:1:abc", sent=True) == "sent"
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT and row.attempts == 1
+    assert mail.outbox == []
+
+
 def test_the_same_dedupe_key_is_written_once(people, row):
     again = enqueue(
         kind="request_received", recipient=people.chen, dedupe_key="test:row", context={}
@@ -121,6 +133,7 @@ def test_every_beat_job_is_a_registered_task_that_runs(people):
         "matchmaking.tasks.sweep_outbox",
         "matchmaking.tasks.send_due_reminders",
         "matchmaking.tasks.nudge_and_expire_requests",
+        "matchmaking.tasks.record_worker_heartbeat",
     }
     for name in names:
         assert name in app.tasks

@@ -1,14 +1,15 @@
 """End to end with a real Celery worker on the real Redis and an SMTP sink: committed changes
-are e-mailed once, also when the broker was down, when a task is delivered several times, and
-SMTP failures end in ``failed`` with the error after the retries."""
+are e-mailed once, also when a task is delivered several times or the database fails in the
+middle of a sending, and SMTP failures end in ``failed`` with the error after the retries.
+Redis faults: test_redis_faults.py."""
 
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import icalendar
+import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from innohealth.celery import app
@@ -20,7 +21,7 @@ from matchmaking.services import outbox
 from matchmaking.services import requests as request_services
 from matchmaking.tasks import send_outbox_message
 
-from .conftest import start_worker
+from .conftest import CLOSED_REDIS, database_url, redis_at, settled, start_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -28,32 +29,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _worker(celery_worker, smtp_sink):
     """Every test here runs beside the worker and the sink."""
-
-
-def wait_until(condition, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def settled() -> bool:
-    return not OutboxMessage.objects.filter(
-        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
-    ).exists()
-
-
-@contextmanager
-def broker_down():
-    """The web side publishes to a Redis address nothing listens on (the shared server stays
-    up for the worker and the other tests)."""
-    saved = app._pool, app.amqp._producer_pool, app.conf.broker_url
-    app._pool, app.amqp._producer_pool = None, None
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    try:
-        yield
-    finally:
-        app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
 
 
 def ask(people):
@@ -123,21 +98,6 @@ def test_a_request_is_e_mailed_once_and_its_meeting_carries_a_calendar_entry(
     assert not sent.filter(kind="request_accepted").exists()
 
 
-def test_a_change_made_while_redis_is_down_is_e_mailed_once_redis_is_back(people, smtp_sink):
-    with broker_down():
-        request = ask(people)  # succeeds: the row is written, publishing fails quietly
-    request.refresh_from_db()
-    row = OutboxMessage.objects.get(kind="request_received")
-    assert row.status == OutboxStatus.PENDING and row.queued_at is None
-    time.sleep(0.5)
-    assert smtp_sink.messages == []
-    assert outbox.sweep()["queued"] == 1
-    wait_until(settled)
-    assert outbox.sweep()["due"] == 0
-    time.sleep(0.3)
-    assert [m["To"] for m in smtp_sink.messages] == ["chen@partner.example"]
-
-
 def test_a_task_delivered_several_times_sends_one_e_mail(people, smtp_sink):
     ask(people)
     row = OutboxMessage.objects.get(kind="request_received")
@@ -165,7 +125,7 @@ def test_smtp_refusal_is_retried_with_backoff_then_marked_failed(people, smtp_si
 def test_a_row_left_in_sending_by_a_dead_worker_is_sent_after_the_timeout(
     people, smtp_sink, settings
 ):
-    with broker_down():
+    with redis_at(CLOSED_REDIS):
         ask(people)
     row = OutboxMessage.objects.get(kind="request_received")
     OutboxMessage.objects.filter(pk=row.pk).update(
@@ -217,3 +177,32 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_e_mail(
     message_ids = [m["Message-ID"] for m in smtp_sink.messages]
     assert set(message_ids) == {row.message_id for row in OutboxMessage.objects.all()}
     assert len(message_ids) - len(set(message_ids)) <= 1
+
+
+def test_a_database_error_while_sending_is_resumed_within_seconds(people, smtp_sink):
+    """The worker's database connection is cut while SMTP takes the e-mail, as in a PostgreSQL
+    restart: the task resumes under its claim a second later and marks the row sent, without
+    sending it again (it used to wait for the sweeper, 10 minutes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [[own_pid]] = cursor.fetchall()
+
+    def cut_the_workers_connection():
+        smtp_sink.on_data = None
+        with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as killer:
+            killer.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                [own_pid],
+            )
+
+    smtp_sink.on_data = cut_the_workers_connection
+    started = time.monotonic()
+    ask(people)
+    wait_until(settled)
+    elapsed = time.monotonic() - started
+    time.sleep(0.3)  # a second copy would arrive now
+    row = OutboxMessage.objects.get(kind="request_received")
+    assert row.status == OutboxStatus.SENT and row.attempts == 1
+    assert [m["To"] for m in smtp_sink.messages] == ["chen@partner.example"]
+    assert elapsed < 5  # OUTBOX_DATABASE_RETRY_SECONDS of the test worker: 1
