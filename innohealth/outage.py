@@ -41,3 +41,4 @@ class Outage:
         if self._down:
             logger.warning("%s: Redis answers again", self.what)
             self._down = False
+            self._failed_at = -float("inf")
