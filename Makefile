@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/innohealth
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run worker test lint format bench messages services chromium clean
+.PHONY: run worker test lint format bench messages services chromium clean backup restore
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ worker: $(VENV)/.run-installed
 
 services:
 	./scripts/ensure-services.sh
+
+# The PostgreSQL database in DATABASE_URL: `make backup` [BACKUP_DIR=var/backups]
+# [BACKUP_KEEP_DAYS=n], `make restore BACKUP_FILE=…`. See docs/operations.md.
+backup:
+	./scripts/backup.sh
+
+restore:
+	./scripts/restore.sh
 
 # Debian packages the tests use: Chromium for the browser tests, a CJK font so Chinese pages are
 # legible in their screenshots, gettext for the translation-catalog test.
