@@ -213,8 +213,7 @@ def redis_at(url: str):
         with override_settings(CACHES={"default": cache}):
             yield
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Not closed: kombu keeps the pools per address for the whole process.
         app._pool, app.amqp._producer_pool, app.conf.broker_url = saved
 
 
