@@ -9,14 +9,16 @@ from . import health
 from .services import outbox, reminders
 
 # Resumes after a database error: 5, 10, 20 … s (OUTBOX_DATABASE_RETRY_SECONDS), about 20 min in
-# all; after that the sweeper takes the row over.
+# all; after that the sweeper takes the rows over.
 DATABASE_RETRIES = 8
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=DATABASE_RETRIES)
-def send_outbox_message(self, message_id: int, claim: str = "", sent: bool = False) -> str:
+def send_outbox_message(
+    self, message_id: int, claim: str = "", sent: list[int] | None = None
+) -> str:
     try:
-        return outbox.send_message(message_id, claim=claim, sent=sent)
+        return outbox.send_message(message_id, claim=claim, sent=sent or ())
     except outbox.SendInterrupted as interrupted:
         raise self.retry(
             args=(message_id,),

@@ -46,8 +46,8 @@ def test_a_resumed_sending_only_marks_the_row_its_claim_holds(row):
     OutboxMessage.objects.filter(pk=row.pk).update(
         status=OutboxStatus.SENDING, claimed_by="worker:1:abc", attempts=1
     )
-    assert outbox.send_message(row.pk, claim="worker:2:def", sent=True) == "not-claimed"
-    assert outbox.send_message(row.pk, claim="worker:1:abc", sent=True) == "sent"
+    assert outbox.send_message(row.pk, claim="worker:2:def", sent=[row.pk]) == "not-claimed"
+    assert outbox.send_message(row.pk, claim="worker:1:abc", sent=[row.pk]) == "sent"
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT and row.attempts == 1
     assert mail.outbox == []
