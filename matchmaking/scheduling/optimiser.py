@@ -54,6 +54,8 @@ _PLACEMENT_SHARE = 0.4
 _WHOLE_MODEL_REQUESTS = 300
 _NEIGHBOURHOOD_REQUESTS = 15
 _NEIGHBOURHOOD_SECONDS = 0.1
+# A model of 15 requests is solved at once by one worker; a second only adds overhead.
+_NEIGHBOURHOOD_WORKERS = 1
 # Below this CP-SAT rarely gets past presolve, so a solve is not worth starting.
 _MIN_SOLVE_SECONDS = 0.05
 # Share of the time left for the whole-model solve of a small instance that is kept
@@ -384,7 +386,7 @@ def _polish(
         current,
         seeds_of=lambda placements: _repair_seeds(instance, movable, placements, upper_bound),
         improve=lambda free, placements, deadline: _improved(
-            instance, movable, free, placements, deadline, run.workers
+            instance, movable, free, placements, deadline, _NEIGHBOURHOOD_WORKERS
         ),
         budget=run.deadline.part(_REPAIR_SHARE),
     )
@@ -468,7 +470,7 @@ def _with_moves(instance: Instance, current: Placements, run: _Run) -> Placement
         current,
         seeds_of=lambda placements: _left_out_sides(instance, everything, placements),
         improve=lambda free, placements, deadline: _moved(
-            instance, everything, free, placements, deadline, run.workers
+            instance, everything, free, placements, deadline, _NEIGHBOURHOOD_WORKERS
         ),
         budget=budget,
     )
