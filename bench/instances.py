@@ -12,7 +12,9 @@ shows how much it depends on luck. The patterns:
   probability 0.75 (`half_days=False`: whole days);
 - agenda holes: every participant loses 1–3 single slots to sessions; with `agenda`, each
   day also has programme items of 2–3 consecutive slots that half of the participants
-  attend, and a lunch break that leaves a hole in the slot numbering.
+  attend, and a lunch break that leaves a hole in the slot numbering;
+- confirmed meetings: 5 % of the requests are confirmed in their first free slot, as
+  acceptance does (30 % in M-locked, where moving some of them places more).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Shape:
     pairs: str = "popular"
     half_days: bool = True
     agenda: bool = False
+    # Requests already confirmed (in their first free slot, as acceptance does).
+    locked: float = 0.05
     seeds: tuple[int, ...] = (1,)
 
     @property
@@ -52,6 +56,7 @@ SHAPES = {
         Shape("M-any", 300, 300, 3_000, pairs="any-to-any", seeds=(7,)),
         Shape("M-agenda", 300, 300, 2_000, agenda=True, seeds=(8,)),
         Shape("M-days", 300, 300, 2_000, half_days=False, seeds=(9,)),
+        Shape("M-locked", 300, 300, 2_000, locked=0.3, seeds=(10,)),
         Shape("L", 1_500, 1_500, 10_000, seeds=(4, 24)),
         Shape("2L", 3_000, 3_000, 20_000, seeds=(5, 25)),
     )
@@ -61,7 +66,6 @@ _BLOCK_AVAILABLE = 0.75  # chance a participant is free in a given half-day (or 
 _SESSION_HOLES = (1, 3)  # single slots each participant loses to sessions
 _POPULARITY_OFFSET = 5  # flattens the head of the Zipf curve a little
 _PREFERENCE_SHARE = 0.5  # requests that come with preferred slots
-_LOCKED_SHARE = 0.05  # requests already confirmed in a slot
 _PROGRAMME_ITEMS = 2  # per day, with `agenda`
 _PROGRAMME_LENGTH = (2, 3)  # consecutive slots
 _PROGRAMME_AUDIENCE = 0.5  # share of participants in each programme item
@@ -81,7 +85,8 @@ def generate(shape: Shape, seed: int) -> Instance:
     available = {p.id: p.available for p in participants}
     pairs = _pairs(rng, shape, tandems, institutions)
     requests = tuple(_request(rng, i, pair, available) for i, pair in enumerate(pairs))
-    return _lock_some(rng, Instance(slots=slots, participants=participants, requests=requests))
+    instance = Instance(slots=slots, participants=participants, requests=requests)
+    return _lock_some(rng, shape, instance)
 
 
 def _slots(shape: Shape) -> tuple[Slot, ...]:
@@ -176,12 +181,12 @@ def _request(
     return Request(id=f"R{number:05d}", parties=pair, preferred=preferred)
 
 
-def _lock_some(rng: random.Random, instance: Instance) -> Instance:
+def _lock_some(rng: random.Random, shape: Shape, instance: Instance) -> Instance:
     """Confirm a few requests in their first free slot, as acceptance would have."""
     bookings = Bookings(instance)
     requests = list(instance.requests)
     for position, request in enumerate(requests):
-        if rng.random() >= _LOCKED_SHARE:
+        if rng.random() >= shape.locked:
             continue
         slot_id = choose_slot(instance, request, bookings)
         if slot_id is not None:

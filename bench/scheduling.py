@@ -212,7 +212,7 @@ def moves(names: list[str], directory: Path) -> None:
         "\n## --allow-moves against the same run without it\n\n"
         "| shape | seed | placed without | placed with | confirmed moved |\n|---|--:|--:|--:|--:|"
     )
-    for name in [n for n in ("S", "M-agenda") if n in names]:
+    for name in [n for n in ("S", "M-agenda", "M-locked") if n in names]:
         shape = SHAPES[name]
         for seed in shape.seeds:
             path = directory / f"{name}-{seed}.json"
