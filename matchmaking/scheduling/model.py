@@ -10,6 +10,17 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+_ABOUT_SLOTS_AND_PARTICIPANTS = (
+    "slot_by_id",
+    "participant_by_id",
+    "slot_rank",
+    "slot_ids_in_order",
+    "slot_bit",
+    "available_mask",
+    "_slots_of_mask",
+    "_valid",
+)
+
 
 class InstanceError(ValueError):
     """The instance cannot be scheduled as given; the message is meant for a human."""
@@ -177,16 +188,25 @@ class Instance:
         there and not locked elsewhere, and both sides are still available and free in
         its slot; every other request is placed afresh.
         """
+        self.validate()
         held = {(party, r.locked) for r in self.requests if r.locked for party in r.parties}
+        bit = self.slot_bit
         requests = []
         for request in self.requests:
             slot_id = placements.get(request.id)
-            keys = {(party, slot_id) for party in request.parties}
-            if request.locked is None and slot_id in self.common_slots(request) and not keys & held:
-                held |= keys
-                request = replace(request, locked=slot_id)
+            if request.locked is None and self.common_mask(request) & bit.get(slot_id, 0):
+                keys = {(party, slot_id) for party in request.parties}
+                if not keys & held:
+                    held |= keys
+                    request = Request(request.id, request.parties, request.preferred, slot_id)
             requests.append(request)
-        return replace(self, requests=tuple(requests))
+        confirmed = replace(self, requests=tuple(requests))
+        # Same slots and participants, and every new lock fits: what was computed about
+        # them, and the validation, still hold (a re-plan should not pay for them twice).
+        for name in _ABOUT_SLOTS_AND_PARTICIPANTS:
+            if name in self.__dict__:
+                confirmed.__dict__[name] = self.__dict__[name]
+        return confirmed
 
     # -- validation ---------------------------------------------------------------------
 

@@ -187,7 +187,8 @@ class _Run:
             current = self.with_moves(current)
         compaction = deadline.part(keep=reserve)
         if compaction.remaining() > 0:
-            compactor.reset(current)
+            if current != compactor.placements():
+                compactor.reset(current)
             current = compactor.run(
                 compaction, on_tick=lambda placed: self.report("compaction", placed)
             )
