@@ -331,3 +331,37 @@ def test_e_mails_reach_the_representatives_of_that_tour_and_link_to_it(people, e
     assert message.context["url"].endswith(f"?tour={people.tour.slug}")
     skin = OutboxMessage.objects.get(kind="request_received", recipient=editions["dana"])
     assert skin.context["url"].endswith(f"?tour={editions['second'].slug}")
+
+
+# --- organisers give roles per tour in the admin ---------------------------------------------
+
+
+def test_the_admin_gives_a_role_per_tour_and_explains_a_refusal(client, people, editions):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_representative_add")
+
+    def add(user, tour):
+        data = {"user": user.pk, "institution": people.institution.pk, "tour": tour.pk}
+        return client.post(url, {**data, "position": "International office"})
+
+    refused = add(people.alice, people.tour)  # Alice is CardioSense's researcher in that tour
+    assert refused.status_code == 200
+    assert "This person already has a role in this tour." in refused.content.decode()
+    outside = add(people.olga, factories.TourFactory())
+    assert outside.status_code == 200
+    assert "The institution does not take part in this tour." in outside.content.decode()
+    assert add(people.alice, editions["second"]).status_code == 302
+    assert Representative.objects.get(user=people.alice).tour == editions["second"]
+    user_page = client.get(reverse("admin:matchmaking_user_change", args=[people.alice.pk]))
+    assert "CardioSense" in user_page.content.decode()  # her roles, tour by tour
+
+
+def test_the_admin_refuses_a_tandem_role_to_a_partner_of_the_same_tour(client, people):
+    client.force_login(people.otto)
+    response = client.post(
+        reverse("admin:matchmaking_tandemmember_add"),
+        {"user": people.chen.pk, "tandem": people.other_tandem.pk, "role": "entrepreneur"},
+    )
+    assert response.status_code == 200
+    assert "This person already has a role in this tour." in response.content.decode()
+    assert not TandemMember.objects.filter(user=people.chen).exists()
