@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "participation",
                 "verbose_name_plural": "participations",
-                "ordering": ["tour", "tandem", "institution", "role"],
+                "ordering": ["tour_id", "role", "id"],
             },
         ),
         migrations.AddField(

@@ -65,7 +65,8 @@ class Participation(models.Model):
     position = models.CharField(_("position"), max_length=120, blank=True)
 
     class Meta:
-        ordering = ["tour", "tandem", "institution", "role"]
+        # By ids: listing a tandem's members needs no join with tours or tandems.
+        ordering = ["tour_id", "role", "id"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
