@@ -44,14 +44,17 @@ def fetch(port: int, method: str, path: str, body: bytes = b"", headers=None, ti
 
 
 class Portal:
-    """``manage.py runserver`` (a thread per request) on a free port, logging to a file."""
+    """``manage.py runserver`` on a free port, logging to a file: a thread per request, or with
+    ``threads=False`` one request after the other in one thread that keeps its database
+    connection (like a gunicorn sync worker with ``DATABASE_CONN_MAX_AGE``)."""
 
-    def __init__(self, env: dict[str, str], log_path: Path):
+    def __init__(self, env: dict[str, str], log_path: Path, threads: bool = True):
         self.port = free_port()
         self.log_path = log_path
+        command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
         with open(log_path, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+                command if threads else [*command, "--nothreading"],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
