@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -34,8 +35,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from matchmaking.enums import Direction, MeetingStatus, RequestStatus  # noqa: E402
+from matchmaking.enums import Direction, MeetingStatus, Party, RequestStatus  # noqa: E402
 from matchmaking.models import (  # noqa: E402
     Institution,
     Meeting,
@@ -79,6 +81,8 @@ def prepare(parallel: int, rounds: int, factor: int, rng: random.Random):
                 institution=institution,
                 direction=Direction.TANDEM_TO_INSTITUTION,
                 message="We would like to present our project to you.",
+                turn=Party.INSTITUTION,
+                turn_since=timezone.now(),
                 created_by=tandem.members.all()[0].user,
             )
             pairs.append((sessions[institution.pk], request.pk))
@@ -148,10 +152,14 @@ def main() -> None:
     server = served.Server(ENV, served.ROOT / "var" / "bench-answers-server.log")
     (served.ROOT / "var").mkdir(exist_ok=True)
     server.start()
+    cpu = served.ServerCPU(server.process.pid, DATABASE).start()
     try:
+        before = cpu.seconds()
         results = [asyncio.run(answer_round(pairs)) for pairs in plan]
+        spent = cpu.seconds() - before
         print(f"during: {served.uptime()}")
     finally:
+        cpu.stop()
         server.stop()
         served.flush_redis(REDIS_DB)
     requests = MeetingRequest.objects.filter(pk__in=[pk for pairs in plan for _s, pk in pairs])
@@ -178,7 +186,9 @@ def main() -> None:
     )
     print(
         f"responses: {dict(sorted(statuses.items()))}; accepted {accepted}/{total}, "
-        f"with a meeting {placed}"
+        f"with a meeting {placed}; server CPU {1000 * spent / total:.0f} ms per answer "
+        f"(web and database; {os.cpu_count()} cores allow at most "
+        f"{os.cpu_count() * total / spent:.0f} answers/s)"
     )
     print(f"schedule check: {problems or 'no party in two things at once'}")
     verdicts = [

@@ -43,8 +43,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from matchmaking.enums import Direction, RequestStatus  # noqa: E402
+from matchmaking.enums import Direction, Party, RequestStatus  # noqa: E402
 from matchmaking.models import (  # noqa: E402
     Institution,
     MeetingRequest,
@@ -100,6 +101,8 @@ def add_pending_requests(tour, rng: random.Random) -> None:
                     institution=institution,
                     direction=Direction.TANDEM_TO_INSTITUTION,
                     message="We would like to present our project to you.",
+                    turn=Party.INSTITUTION,
+                    turn_since=timezone.now(),
                     created_by=tandem.members.all()[0].user,
                 )
             )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
+from functools import cache
 
 import icalendar
 from django.conf import settings
@@ -108,6 +110,13 @@ def session_event(
     return event
 
 
+@cache
+def _vtimezone(tzid: str) -> icalendar.Timezone:
+    """A zone's VTIMEZONE, made once per process: working out decades of transitions took
+    longer than the rest of accepting a request."""
+    return icalendar.Timezone.from_tzid(tzid)
+
+
 def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) -> bytes:
     """A complete calendar file with the VTIMEZONE of every zone its events use."""
     calendar = icalendar.Calendar()
@@ -116,5 +125,9 @@ def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) 
     calendar.add("method", method)
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    zones = []
+    for tzid in sorted(calendar.get_missing_tzids()):
+        with suppress(ValueError):  # a zone icalendar does not know goes without, as before
+            zones.append(_vtimezone(tzid))
+    calendar.subcomponents[:0] = zones  # before the events that use them
     return calendar.to_ical()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import translation
 
 from ..models import Invitation, Meeting, MeetingRequest, OutboxMessage, Session, User
@@ -167,6 +168,10 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
 
 def _meeting_change(kind: str, meeting: Meeting, actor: User | None = None, **extra) -> int:
     method = KINDS[kind].calendar_method
+    # The attendees of the calendar entry, read once for all the zones it is made in.
+    prefetch_related_objects(
+        [meeting], "tandem__members__user", "institution__representatives__user"
+    )
     return _notify(
         kind,
         meeting,

@@ -39,8 +39,10 @@ def recommendation_candidates(tandem: Tandem) -> list[Institution]:
     open_with = MeetingRequest.objects.filter(
         tandem=tandem, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
     ).values("institution_id")
+    # Ranked by topics and kind and shown by name: the long descriptions stay in the database.
     return list(
         tandem.tour.institutions.exclude(pk__in=open_with)
+        .defer("description", "description_zh", "description_de")
         .prefetch_related("topics")
         .order_by("name")
     )

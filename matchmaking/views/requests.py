@@ -68,10 +68,13 @@ def ask(request, *, tandem, institution, direction, template, context):
     return render(request, template, {**context, "form": form}, status=status)
 
 
-def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: str = "") -> dict:
+def _answer_forms(
+    request, meeting_request: MeetingRequest, data=None, bound: str = "", checking: bool = False
+) -> dict:
     """The forms the user's side may use on this request, in the viewer's zone: the side whose
     turn it is may accept (the receiver), confirm a proposal of the other side, propose another
-    time or decline; the receiver may decline at any time, the requester withdraw."""
+    time or decline; the receiver may decline at any time, the requester withdraw. ``checking``
+    an answer needs the offered slots only when it names a time."""
     side = side_of(request.user, meeting_request)
     context = {
         "side": side,
@@ -89,8 +92,11 @@ def _answer_forms(request, meeting_request: MeetingRequest, data=None, bound: st
     context["my_turn"] = my_turn
     if my_turn:
         zones = zones_for(request.user, meeting_request.tour)
-        slots = offered_slots(
-            meeting_request.tandem, meeting_request.institution, meeting_request.tour
+        names_a_time = bound in ("accept", "propose") and bool((data or {}).get("start"))
+        slots = (
+            offered_slots(meeting_request.tandem, meeting_request.institution, meeting_request.tour)
+            if names_a_time or not checking
+            else []
         )
         rank = {p.starts_at: p.rank for p in meeting_request.preferred_slots.all()}
         # The requester's wishes come first in the list, in their order.
@@ -132,7 +138,7 @@ def request_detail(request, pk: int):
 def _act(request, pk: int, bound: str, action):
     """Run one answer on a request; bad input or a refused change re-renders the page."""
     meeting_request = get_request_for_user(request.user, pk, current_tour(request.user))
-    forms = _answer_forms(request, meeting_request, request.POST, bound)
+    forms = _answer_forms(request, meeting_request, request.POST, bound, checking=True)
     form = forms.get(f"{bound}_form")
     if form is not None and not form.is_valid():
         return _page(request, meeting_request, status=BAD_REQUEST, data=request.POST, bound=bound)
