@@ -29,8 +29,10 @@ MAX_TIME_LIMIT = 86_400.0
 _OUTPUT_SECONDS_PER_REQUEST = 30e-6
 
 
-def main(argv: list[str] | None = None) -> int:
-    started = _process_start()
+def main(argv: list[str] | None = None, *, started: float | None = None) -> int:
+    """Run the command line; the time limit counts from `started` (a time.monotonic()
+    reading; by default now, and the process's own start when run as a program)."""
+    started = time.monotonic() if started is None else started
     args = _parser().parse_args(argv)
     with _Signals() as signals:
         try:
@@ -197,7 +199,7 @@ class _Signals:
 
 
 if __name__ == "__main__":
-    code = main()
+    code = main(started=_process_start())
     # Everything is printed: the operating system frees the memory at once, where the
     # interpreter would free a large instance object by object (part of the time limit).
     sys.stdout.flush()

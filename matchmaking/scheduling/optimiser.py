@@ -441,16 +441,11 @@ def _repair_seeds(
 ) -> list[str]:
     """Participants without a meeting who could have one; failing those, sides of
     requests left out."""
-    left_out = {
-        party
-        for request_id, slot_ids in movable.items()
-        if slot_ids and request_id not in current
-        for party in _parties(instance, request_id)
-    }
-    without = sorted(_without_meeting(instance, current) & left_out)
+    left_out = _left_out_sides(instance, movable, current)
+    without = sorted(_without_meeting(instance, current).intersection(left_out))
     if without or len(current) >= upper_bound:
         return without
-    return sorted(left_out)
+    return left_out
 
 
 def _with_moves(instance: Instance, current: Placements, run: _Run) -> Placements:
@@ -480,6 +475,7 @@ def _with_moves(instance: Instance, current: Placements, run: _Run) -> Placement
 def _left_out_sides(
     instance: Instance, choices: Mapping[str, list[str]], current: Placements
 ) -> list[str]:
+    """Participants of a request left out that has a slot to choose from."""
     return sorted(
         {
             party

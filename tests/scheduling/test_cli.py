@@ -48,7 +48,7 @@ def write(tmp_path, content):
 
 
 def test_cli_prints_the_schedule(tmp_path):
-    done = run(write(tmp_path, INSTANCE), "--time-limit", "2")
+    done = run(write(tmp_path, INSTANCE), "--time-limit", "30")
     assert done.returncode == 0, done.stderr
     output = json.loads(done.stdout)
     assert output["requests"]["r1"] == {"slot": "s2"}
@@ -120,7 +120,7 @@ def test_cli_explains_unusable_files(tmp_path, content, message):
 
 
 def test_cli_keeps_an_earlier_schedule_when_re_planning(tmp_path):
-    first = run(write(tmp_path, INSTANCE), "--time-limit", "2")
+    first = run(write(tmp_path, INSTANCE), "--time-limit", "30")
     earlier = tmp_path / "earlier.json"
     earlier.write_text(first.stdout)
     # r2's meeting is cancelled (its request withdrawn) and a new request A-B is accepted.
@@ -128,7 +128,7 @@ def test_cli_keeps_an_earlier_schedule_when_re_planning(tmp_path):
         **INSTANCE,
         "requests": [INSTANCE["requests"][0], {"id": "r4", "parties": ["A", "B"]}],
     }
-    done = run(write(tmp_path, changed), "--keep", earlier, "--time-limit", "5")
+    done = run(write(tmp_path, changed), "--keep", earlier, "--time-limit", "30")
     assert done.returncode == 0, done.stderr
     output = json.loads(done.stdout)
     assert output["requests"]["r1"] == {"slot": "s2"}

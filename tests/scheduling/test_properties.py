@@ -92,7 +92,7 @@ def test_first_free_is_valid(instance):
 @SETTINGS
 @given(instances())
 def test_optimise_is_valid_optimal_and_never_worse_than_greedy(instance):
-    result = optimise(instance, time_limit=1)
+    result = optimise(instance, time_limit=10)
     assert_valid(instance, result)
     assert result.placed >= first_free(instance).placed
     assert result.placed == brute_force_optimum(instance)
@@ -102,8 +102,8 @@ def test_optimise_is_valid_optimal_and_never_worse_than_greedy(instance):
 @SETTINGS
 @given(instances())
 def test_moves_only_when_they_place_more(instance):
-    fixed = optimise(instance, time_limit=1)
-    movable = optimise(instance, time_limit=1, allow_moves=True)
+    fixed = optimise(instance, time_limit=10)
+    movable = optimise(instance, time_limit=10, allow_moves=True)
     assert_valid(instance, movable, moves_allowed=True)
     assert movable.placed >= fixed.placed
     if movable.moved:
