@@ -116,6 +116,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnoHealth] "
 LOGIN_URL = "account_login"
+CSRF_FAILURE_VIEW = "matchmaking.views.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en"
@@ -230,9 +231,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"permission_denied_one_line": {"()": "innohealth.log.PermissionDeniedAsOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Filters of a logger see only its own records, so each logger that reports a 403.
+        "django.request": {"filters": ["permission_denied_one_line"]},
+        "django.security": {"filters": ["permission_denied_one_line"]},
+    },
 }
 
 if not DEBUG:

@@ -2,12 +2,58 @@
 matchmaking.permissions."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..permissions import current_tour, institution_of, preferred_tour, roles_of, tandem_of
 from ..services.profiles import choose_tour
+
+
+def page_with_the_form(request) -> str:
+    """Where a person returns after logging in. A form sent after the session expired is not
+    sent again: its page (the same-origin Referer, else the address of the request) shows it once
+    more, so the action is not lost and never meets a 405."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
+def login_required(view):
+    """Django's login_required, except that a POST returns to the page its form was on."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return redirect_to_login(page_with_the_form(request))
+
+    return wrapper
+
+
+def form_of(page: str):
+    """An endpoint a form on `page` posts to. Opened by address (a login that returned to it, a
+    reloaded tab), it shows that page instead of a 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST":
+                return redirect(page, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _role_required(party_of):

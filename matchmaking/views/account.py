@@ -1,7 +1,6 @@
 """A person's own settings: language and time zone."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from ..forms import PreferencesForm
 from ..permissions import tour_by_slug
 from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
+from .access import login_required
 from .forms_page import form_page
 
 

@@ -1,7 +1,6 @@
 """A tandem's or institution's availability: tick the slots in which it cannot meet."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from ..selectors.availability import availability_grid, party_of, waiting_reques
 from ..services import DomainError
 from ..services.availability import set_availability
 from ..timezones import show_time, zones_for
+from .access import login_required
 
 
 @login_required

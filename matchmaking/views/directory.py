@@ -1,6 +1,5 @@
 """The institution directory of the user's tour: search, filters, an institution's page."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from ..permissions import (
     requests_visible_to,
     tandem_of,
 )
+from .access import login_required
 from .requests import request_form
 
 PAGE_SIZE = 25

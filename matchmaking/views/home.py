@@ -1,7 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 from ..adapters import landing_url
+from .access import login_required
 
 
 @login_required

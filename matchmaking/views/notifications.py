@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from ..models import User
 from ..notifications.preferences import PREFERENCES, muted_preferences
 from ..services import preferences as preference_services
 from ..tokens import BadToken, read_unsubscribe_token
+from .access import login_required
 
 
 class PreferencesForm(forms.Form):

@@ -4,11 +4,9 @@ propose another, decline), withdraw."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..enums import RequestStatus
@@ -25,6 +23,7 @@ from ..permissions import (
 from ..services import DomainError
 from ..services import requests as request_services
 from ..timezones import zones_for
+from .access import form_of, login_required
 
 BAD_REQUEST = 400
 
@@ -152,7 +151,7 @@ def _act(request, pk: int, bound: str, action):
 
 
 @login_required
-@require_POST
+@form_of("request_detail")
 def accept(request, pk: int):
     def run(meeting_request, data):
         request_services.accept_request(
@@ -167,7 +166,7 @@ def accept(request, pk: int):
 
 
 @login_required
-@require_POST
+@form_of("request_detail")
 def propose(request, pk: int):
     def run(meeting_request, data):
         request_services.propose_time(
@@ -182,7 +181,7 @@ def propose(request, pk: int):
 
 
 @login_required
-@require_POST
+@form_of("request_detail")
 def decline(request, pk: int):
     def run(meeting_request, data):
         request_services.decline_request(
@@ -194,7 +193,7 @@ def decline(request, pk: int):
 
 
 @login_required
-@require_POST
+@form_of("request_detail")
 def withdraw(request, pk: int):
     def run(meeting_request, data):
         request_services.withdraw_request(actor=request.user, request=meeting_request)
@@ -204,7 +203,7 @@ def withdraw(request, pk: int):
 
 
 @login_required
-@require_POST
+@form_of("request_detail")
 def confirm(request, pk: int):
     def run(meeting_request, data):
         request_services.confirm_proposed_time(actor=request.user, request=meeting_request)

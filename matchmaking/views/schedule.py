@@ -1,7 +1,6 @@
 """My schedule: meetings and sessions in time order, .ics entries and the personal feed."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from ..services import DomainError
 from ..services.calendar_feed import issue_calendar_token, revoke_calendar_token
 from ..services.video import replace_video_link
 from ..timezones import zones_for
+from .access import login_required
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:

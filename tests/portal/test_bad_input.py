@@ -153,7 +153,9 @@ def test_a_tampered_id_is_not_found(alice, people, ask):
 
 def test_a_get_cannot_change_a_request(alice, people, ask):
     request = ask(people)
-    assert alice.get(reverse("request_withdraw", args=[request.pk])).status_code == 405
+    response = alice.get(reverse("request_withdraw", args=[request.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("request_detail", args=[request.pk])
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
 
