@@ -1,7 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
 
+from . import notifications
+from .models import User
 from .permissions import current_tour, is_organiser, role_in
 from .services.account_log import password_saved_by_allauth
 
@@ -33,6 +37,36 @@ class AccountAdapter(DefaultAccountAdapter):
             with translation.override(user.language):
                 return super().add_message(request, *args, **kwargs)
         return super().add_message(request, *args, **kwargs)
+
+    def format_email_subject(self, subject: str) -> str:
+        # The outbox puts the portal's prefix before every subject, allauth's included.
+        return subject
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails go through the outbox like every other e-mail: written now, in the
+        language of the person the address belongs to (the browser's for an unknown address),
+        and sent by the worker after the commit."""
+        request = allauth_context.request
+        recipient = User.objects.filter(email__iexact=email).first()
+        language = recipient.language if recipient is not None else translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **context,
+                },
+            )
+        notifications.account_email(
+            email=email,
+            recipient=recipient,
+            language=language,
+            subject=message.subject,
+            text=message.body,
+        )
 
     def set_password(self, user, password) -> None:
         # allauth's own signal, sent next, logs the change with the way it was made.

@@ -31,6 +31,24 @@ def _empty_cache():
 
 
 @pytest.fixture
+def deliver():
+    """Sends every pending outbox row in-process, as the worker would; returns what went out."""
+
+    def send():
+        from django.core import mail
+
+        from matchmaking.models import OutboxMessage, OutboxStatus
+        from matchmaking.services import outbox
+
+        pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("pk")
+        for pk in pending.values_list("pk", flat=True):
+            outbox.send_message(pk)
+        return mail.outbox
+
+    return send
+
+
+@pytest.fixture
 def tour(db):
     return factories.TourFactory()
 

@@ -1,5 +1,4 @@
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from . import factories
@@ -37,12 +36,13 @@ def test_a_wrong_password_is_refused_with_a_message(client, people):
     assert "_auth_user_id" not in client.session
 
 
-def test_an_unverified_email_must_be_verified_first(client, tour):
+def test_an_unverified_email_must_be_verified_first(client, tour, deliver):
     user = factories.UserFactory(verified=False)
     response = login(client, user.email)
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
-    assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
+    sent = deliver()
+    assert len(sent) == 1 and user.email in sent[0].to
 
 
 def test_there_is_no_open_sign_up(client, db):
@@ -61,11 +61,12 @@ def test_there_is_no_open_sign_up(client, db):
     assert not User.objects.filter(email="new@example.org").exists()
 
 
-def test_password_reset_sends_a_link(client, people):
+def test_password_reset_sends_a_link(client, people, deliver):
     response = client.post(reverse("account_reset_password"), {"email": people.alice.email})
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    sent = deliver()
+    assert len(sent) == 1
+    assert "/accounts/password/reset/key/" in sent[0].body
 
 
 def test_the_admin_login_goes_through_allauth(client, db):

@@ -12,6 +12,7 @@ The services import this package; it never imports the services, views, admin or
 
 from .kinds import KINDS, preference_of
 from .messages import (
+    account_email,
     invitation,
     meeting_cancelled,
     meeting_moved,
@@ -33,6 +34,7 @@ from .messages import (
 
 __all__ = [
     "KINDS",
+    "account_email",
     "invitation",
     "meeting_cancelled",
     "meeting_moved",

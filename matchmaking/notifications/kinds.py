@@ -88,6 +88,8 @@ _KINDS = [
         out_of_date=_session_moved_or_gone,
     ),
     Kind("invitation", None, out_of_date=_invitation_closed),
+    # allauth's own e-mails, written by its templates when asked for (see adapters.py).
+    Kind("account_email", None),
 ]
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
 

@@ -5,6 +5,7 @@ row into the message when the worker sends it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -275,4 +276,24 @@ def invitation(invitation: Invitation) -> OutboxMessage | None:
             "name": invitation.name,
             "has_account": existing is not None,
         },
+    )
+
+
+# --- accounts (allauth) -----------------------------------------------------------------------
+
+
+def account_email(
+    *, email: str, recipient: User | None, language: str, subject: str, text: str
+) -> OutboxMessage | None:
+    """An e-mail of allauth (address verification, password reset), already written in the
+    recipient's language by allauth's templates. Every request is its own message: a reset
+    link asked for twice is two e-mails (allauth's rate limits keep that in bounds)."""
+    return outbox.enqueue(
+        kind="account_email",
+        recipient=recipient,
+        email=email,
+        language=language,
+        time_zone=recipient.time_zone if recipient is not None else "UTC",
+        dedupe_key=f"account:{uuid.uuid4().hex}",
+        context={"subject": subject, "text": text},
     )
