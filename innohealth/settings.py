@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "allauth",
     "allauth.account",
     "matchmaking",
@@ -75,6 +76,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates, so templates/django/forms/ can adjust them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -121,7 +125,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth/ holds allauth's German strings in the formal "Sie" (allauth's own say "du");
+# apart from locale/, which makemessages rewrites, and ahead of allauth's catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 FORMAT_MODULE_PATH = ["innohealth.formats"]
 USE_I18N = True
 USE_TZ = True

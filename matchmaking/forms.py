@@ -68,8 +68,17 @@ class SlotField(forms.TypedChoiceField):
         )
 
 
+class TextField(forms.CharField):
+    """Text from a textarea. Browsers send line breaks as CRLF but count them as one character
+    against maxlength: the same count here, so a text the browser accepts is accepted."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
 class MeetingRequestForm(forms.Form):
-    message = forms.CharField(
+    message = TextField(
         label=_("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -110,9 +119,12 @@ class SlotForm(forms.Form):
         )
 
 
+# The accept and propose forms share one page: each its own field ids, so each label names its
+# own select.
 def accept_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm:
     return SlotForm(
         data,
+        auto_id="accept-%s",
         slots=slots,
         zones=zones,
         required=False,
@@ -124,6 +136,7 @@ def accept_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm:
 def propose_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm:
     return SlotForm(
         data,
+        auto_id="propose-%s",
         slots=slots,
         zones=zones,
         required=True,
@@ -133,7 +146,7 @@ def propose_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (optional)"),
         max_length=REASON_MAX_LENGTH,
         required=False,
