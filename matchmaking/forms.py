@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 
 from django import forms
@@ -16,7 +15,7 @@ from .models import Institution, Tandem, Topic, VideoProvider
 from .models.requests import MESSAGE_MAX_LENGTH
 from .selectors.slots import SlotTime
 from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
-from .timezones import ViewerZones, show_time
+from .timezones import ViewerZones, show_time, zone_choices
 
 REASON_MAX_LENGTH = 500
 SEARCH_MAX_LENGTH = 100
@@ -259,4 +258,4 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].choices = zone_choices(self.initial.get("time_zone", ""))

@@ -13,17 +13,48 @@ from django.utils.translation import gettext_lazy as _
 from .models import Tour, User
 from .permissions import institution_of, tandem_of
 
-# Places people recognise, rather than zone identifiers.
+# The two home zones of every tour, offered first.
+HOME_ZONES = ("Europe/Berlin", "Asia/Shanghai")
+# Places people recognise, rather than zone identifiers; also the zones a person may choose.
 ZONE_PLACES = {
     "Europe/Berlin": _("Berlin"),
     "Asia/Shanghai": _("Shanghai"),
     "UTC": _("UTC"),
+    "Europe/London": _("London"),
+    "Europe/Paris": _("Paris"),
+    "Europe/Zurich": _("Zurich"),
+    "Europe/Vienna": _("Vienna"),
+    "Europe/Helsinki": _("Helsinki"),
+    "Europe/Moscow": _("Moscow"),
+    "Asia/Dubai": _("Dubai"),
+    "Asia/Kolkata": _("Kolkata"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Hong_Kong": _("Hong Kong"),
+    "Asia/Taipei": _("Taipei"),
+    "Asia/Tokyo": _("Tokyo"),
+    "Asia/Seoul": _("Seoul"),
+    "Australia/Sydney": _("Sydney"),
+    "America/New_York": _("New York"),
+    "America/Chicago": _("Chicago"),
+    "America/Los_Angeles": _("Los Angeles"),
+    "America/Sao_Paulo": _("São Paulo"),
 }
 
 
 def place_of(zone: zoneinfo.ZoneInfo | str) -> str:
     key = getattr(zone, "key", str(zone))
     return str(ZONE_PLACES.get(key, key.rsplit("/", 1)[-1].replace("_", " ")))
+
+
+def zone_choices(current: str = "") -> list:
+    """Berlin and Shanghai first, then the other places by their name in the reader's language.
+    A zone set before (by the organisers, or an older choice) stays choosable."""
+    others = sorted((key for key in ZONE_PLACES if key not in HOME_ZONES), key=place_of)
+    choices = [(key, place_of(key)) for key in HOME_ZONES]
+    choices.append((gettext("Other places"), [(key, place_of(key)) for key in others]))
+    if current not in ZONE_PLACES and current in zoneinfo.available_timezones():
+        choices.append((current, place_of(current)))
+    return choices
 
 
 @dataclass(frozen=True)
