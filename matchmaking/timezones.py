@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import formats
 from django.utils.translation import gettext
@@ -112,6 +112,22 @@ def show_time(moment: datetime, zones: ViewerZones) -> ShownTime:
     )
 
 
+def day_name(day: date | datetime) -> str:
+    """A day as each language writes it: "Thursday, 25 March 2027", "星期四, 2027年3月25日"."""
+    return gettext("%(weekday)s, %(date)s") % {
+        "weekday": formats.date_format(day, "l"),
+        "date": formats.date_format(day, "DATE_FORMAT"),
+    }
+
+
+def by_day(items: list, zones: ViewerZones) -> list[tuple[date, list]]:
+    """Items in time order under the day they start on in the viewer's zone."""
+    days: dict[date, list] = {}
+    for item in items:
+        days.setdefault(item.starts_at.astimezone(zones.own).date(), []).append(item)
+    return list(days.items())
+
+
 def _hours(start: datetime, end: datetime | None, zone: zoneinfo.ZoneInfo) -> tuple[datetime, str]:
     local = start.astimezone(zone)
     hours = local.strftime("%H:%M")
@@ -126,10 +142,7 @@ def two_clocks(start: datetime, end: datetime | None, zones: ViewerZones) -> str
     25 March 2027, 09:00–09:30 Berlin (16:00–16:30 Shanghai)", "2027年3月25日 星期四
     16:00–16:30 上海（柏林 09:00–09:30）". The order of the parts is the translation's."""
     local, own = _hours(start, end, zones.own)
-    day = gettext("%(weekday)s, %(date)s") % {
-        "weekday": formats.date_format(local, "l"),
-        "date": formats.date_format(local, "DATE_FORMAT"),
-    }
+    day = day_name(local)
     if zones.other is None:
         return gettext("%(day)s, %(time)s %(place)s") % {
             "day": day,

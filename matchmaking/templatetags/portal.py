@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..profiles_text import localized_versions
-from ..timezones import place_of, show_time, two_clocks
+from ..timezones import day_name, place_of, show_time, two_clocks
 
 register = template.Library()
 
@@ -32,6 +32,37 @@ def when(context, moment, with_date=True):
         other,
         shown.other_place,
     )
+
+
+@register.simple_tag(takes_context=True)
+def hours(context, start, end):
+    """Start and end on a day named above them (the schedule's day headings) in the viewer's
+    zone, the other side's home zone beside them."""
+    zones = context["viewer_zones"]
+    first, last = show_time(start, zones), show_time(end, zones)
+    html = format_html(
+        '<time class="when" datetime="{}" data-zone="{}">{}–{} <span class="zone">{}</span></time>',
+        start.isoformat(),
+        first.zone,
+        first.time,
+        last.time,
+        first.zone,
+    )
+    if first.other_time is None:
+        return html
+    other = f"{first.other_date} {first.other_time}" if first.other_date else first.other_time
+    return html + format_html(
+        ' <span class="other-zone" data-zone="{}">({}–{} {})</span>',
+        first.other_place,
+        other,
+        last.other_time,
+        first.other_place,
+    )
+
+
+@register.filter(name="day_name")
+def day_name_filter(value):
+    return day_name(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -23,7 +23,7 @@ from ..permissions import (
 from ..services import DomainError
 from ..services.calendar_feed import issue_calendar_token, revoke_calendar_token
 from ..services.video import replace_video_link
-from ..timezones import zones_for
+from ..timezones import by_day, zones_for
 from .access import login_required
 
 
@@ -45,7 +45,7 @@ def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=20
     for meeting in editable:
         meeting.video_choices = [p for p in providers if p.tour_id == meeting.tour_id]
     context = {
-        "items": items,
+        "days": by_day(items, zones_for(request.user, current_tour(request.user))),
         "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
         if feed
         else "",

@@ -1,6 +1,8 @@
 """My schedule: meetings and sessions in time order, in two zones, with the video link; an .ics
 for each item; a personal calendar feed behind a secret, revocable token."""
 
+import re
+
 import icalendar
 import pytest
 from django.urls import reverse
@@ -39,7 +41,8 @@ def test_meetings_and_sessions_in_time_order_with_video_links(client, people, ag
     assert positions == sorted(positions)
     assert "Not yet published" not in page
     assert meeting.video_url in page
-    assert '09:00 <span class="zone">Berlin</span>' in page and "(16:00 Shanghai)" in page
+    assert '>09:00–09:30 <span class="zone">Berlin</span>' in page
+    assert "(16:00–16:30 Shanghai)" in page
 
 
 def test_an_ics_for_a_meeting_in_the_viewers_zone(client, people, meeting):
@@ -106,3 +109,14 @@ def test_a_feed_of_a_deactivated_person_stops(client, people):
     people.alice.is_active = False
     people.alice.save()
     assert client.get(reverse("calendar_feed", args=[token])).status_code == 404
+
+
+def test_the_schedule_has_day_headings_and_end_times(client, people, agenda):
+    people.alice.language = "de"
+    people.alice.save()
+    client.force_login(people.alice)
+    page = client.get(reverse("schedule")).content.decode()
+    headings = re.findall(r'<h2 id="day-\d+">([^<]+)</h2>', page)
+    assert headings == ["Montag, 22. März 2027", "Dienstag, 23. März 2027"]
+    assert page.index(headings[0]) < page.index("CardioSense ↔ BGI Group")
+    assert '>09:00–09:30 <span class="zone">Berlin</span>' in page
