@@ -223,8 +223,9 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
     assert OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL").count() == 2
 
 
-# Every kind of the registry but the invitation, which renders from its own row.
-KINDS = [kind for kind in notifications.KINDS if kind != "invitation"]
+# Every kind of the registry but the invitation and allauth's e-mails, which render from their
+# own rows (test_invitations.py, test_account_emails.py).
+KINDS = [kind for kind in notifications.KINDS if kind not in ("invitation", "account_email")]
 # Request e-mails that name times: the preferred ones or the proposal.
 TIMED_REQUEST_KINDS = {"request_received", "proposal_received", "request_nudge"}
 
@@ -287,4 +288,5 @@ def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
         "session_changed",
         "session_cancelled",
         "invitation",
+        "account_email",
     }
