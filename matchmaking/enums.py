@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
@@ -79,6 +80,17 @@ class RequestStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
 
+
+# A status inside a sentence ("This request is declined: …") is a word of its own in each
+# language, not the label lower-cased.
+REQUEST_STATUS_IN_SENTENCE = {
+    RequestStatus.PENDING: pgettext_lazy("request status in a sentence", "pending"),
+    RequestStatus.ACCEPTED: pgettext_lazy("request status in a sentence", "accepted"),
+    RequestStatus.DECLINED: pgettext_lazy("request status in a sentence", "declined"),
+    RequestStatus.WITHDRAWN: pgettext_lazy("request status in a sentence", "withdrawn"),
+    RequestStatus.EXPIRED: pgettext_lazy("request status in a sentence", "expired"),
+    RequestStatus.CANCELLED: pgettext_lazy("request status in a sentence", "cancelled"),
+}
 
 # A request is "open" while it still binds the pair: only one such request per pair and tour.
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)

@@ -36,3 +36,10 @@ def test_german_has_one_word_for_a_meeting_and_one_for_a_request(other_word):
         text for e, text in entries("de") if re.search(r"\bmeeting requests?\b", e.msgid, re.I)
     ]
     assert requests and all("Anfrage" in text for text in requests)
+
+
+def test_german_uses_one_gender_style():
+    """The colon ("Forscher:in"), never pairs ("eine Forscherin oder ein Forscher")."""
+    pairs = re.compile(r"\b(\w+)in oder (?:ein|eine|einen|der|den|dem) \1\b")
+    assert [e.msgid for e, text in entries("de") if pairs.search(text)] == []
+    assert [e.msgid for e, text in entries("de") if "Organisatoren" in text] == []

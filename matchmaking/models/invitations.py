@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..enums import Language
 from .validators import validate_time_zone
@@ -22,6 +23,14 @@ class InvitationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Revoked")
+
+
+# A status inside a sentence ("This invitation is revoked …"): its own word in each language.
+INVITATION_STATUS_IN_SENTENCE = {
+    InvitationStatus.OPEN: pgettext_lazy("invitation status in a sentence", "open"),
+    InvitationStatus.ACCEPTED: pgettext_lazy("invitation status in a sentence", "accepted"),
+    InvitationStatus.REVOKED: pgettext_lazy("invitation status in a sentence", "revoked"),
+}
 
 
 class InvitationState(models.TextChoices):

@@ -38,6 +38,7 @@ from ..models import (
     Tour,
     User,
 )
+from ..models.invitations import INVITATION_STATUS_IN_SENTENCE
 from ..permissions import is_organiser
 from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
@@ -241,7 +242,7 @@ def resend_invitation(*, actor: User, invitation: Invitation) -> Invitation:
         if invitation.status != InvitationStatus.OPEN:
             raise DomainError(
                 _("This invitation is %(status)s and cannot be sent again.")
-                % {"status": invitation.get_status_display().lower()}
+                % {"status": INVITATION_STATUS_IN_SENTENCE[invitation.status]}
             )
         invitation.nonce = secrets.token_hex(16)
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)

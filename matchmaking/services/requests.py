@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import LogAction, MeetingStatus, Party, RequestStatus
+from ..enums import REQUEST_STATUS_IN_SENTENCE, LogAction, MeetingStatus, Party, RequestStatus
 from ..models import Institution, MeetingRequest, PreferredSlot, Proposal, Tandem, User
 from ..models.requests import MESSAGE_MAX_LENGTH
 from ..permissions import Side, receiver_side, requester_side, side_of
@@ -109,7 +109,7 @@ def _ensure_turn(actor: User, request: MeetingRequest, *allowed: Side) -> Party:
     if request.status != RequestStatus.PENDING:
         raise DomainError(
             _("This request is %(status)s: it can no longer be answered.")
-            % {"status": request.get_status_display()}
+            % {"status": REQUEST_STATUS_IN_SENTENCE[request.status]}
         )
     side = _ensure_side(actor, request, *allowed)
     if side != Side.ORGANISER and side != request.turn:

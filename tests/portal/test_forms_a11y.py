@@ -6,10 +6,12 @@ from collections import Counter
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from matchmaking.models import MeetingRequest
 
 from .conftest import berlin, slot_value
+from .test_accessibility import CSS, contrast
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,33 @@ def test_a_refused_answer_is_announced(client, people, ask):
     response = client.post(reverse("request_accept", args=[request.pk]), {"start": ""})
     assert response.status_code == 400
     assert re.search(r'<li class="message error" role="alert">', response.content.decode())
+
+
+def test_the_focus_ring_has_3_to_1_contrast_on_every_background():
+    css = CSS.read_text(encoding="utf-8")
+    colours = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    ring = re.search(r"a:focus[^{]*\{[^}]*outline: 3px solid var\((--[\w-]+)\)", css).group(1)
+    header = re.search(r"\.site-header :focus \{ outline-color: var\((--[\w-]+)\)", css).group(1)
+    # Cards, messages, tags and the page itself are paper or tint; the header is the accent.
+    for background in ("--paper", "--tint"):
+        assert contrast(colours[ring], colours[background]) >= 3, background
+    assert contrast(colours[header], colours["--accent"]) >= 3
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "This request is declined:"),
+        ("de", "Diese Anfrage ist abgelehnt und"),
+        ("zh-hans", "已拒绝"),
+    ],
+)
+def test_a_status_inside_a_sentence_is_its_own_word(people, ask, language, expected):
+    from matchmaking.services import DomainError
+    from matchmaking.services.requests import accept_request, decline_request
+
+    request = ask(people)
+    decline_request(actor=people.chen, request=request, reason="")
+    with translation.override(language), pytest.raises(DomainError) as refused:
+        accept_request(actor=people.chen, request=request, start=None)
+    assert expected in str(refused.value.message)
