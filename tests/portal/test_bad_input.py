@@ -134,7 +134,7 @@ def test_answering_a_request_twice_is_refused(client, people, ask):
     before = _state()
     response = client.post(reverse("request_accept", args=[request.pk]), {"start": ""})
     assert response.status_code == 400
-    assert "This request is Declined: it can no longer be answered." in response.content.decode()
+    assert "This request is declined: it can no longer be answered." in response.content.decode()
     assert _state() == before
     assert MeetingRequest.objects.get().status == RequestStatus.DECLINED
 

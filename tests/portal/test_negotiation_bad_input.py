@@ -60,7 +60,7 @@ def test_a_proposal_on_a_closed_request_is_refused_in_german(client, people, ask
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Diese Anfrage ist Zurückgezogen: Sie kann nicht mehr beantwortet werden." in page
+    assert "Diese Anfrage ist zurückgezogen und kann nicht mehr beantwortet werden." in page
     assert _state() == before
 
 
