@@ -116,7 +116,6 @@ class Participation(models.Model):
         if taken.exclude(pk=self.pk).exists():
             raise ValidationError(_("This person already has a role in this tour."))
 
-
     def _institution_joins_tour(self) -> bool:
         # The admin's institution page checks against the tours chosen on it (not saved yet).
         chosen = getattr(self.institution, "tours_in_form", None)

@@ -374,7 +374,7 @@ def _change_form_data(response) -> dict:
     for formset in response.context["inline_admin_formsets"]:
         forms += [formset.formset.management_form, *formset.formset.forms]
     for form in forms:
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form[name].value()
             if value is None:
                 continue
