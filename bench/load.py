@@ -289,7 +289,8 @@ def people(plan: Plan, users: int) -> list[tuple[str, str | None, int | None]]:
 
 async def per_page_cpu(plan: Plan, cpu: served.ServerCPU, count: int) -> dict[str, float]:
     """Each page alone, ``count`` requests 4 at a time: server CPU milliseconds per request."""
-    crowd = people(plan, len(plan.tandem_members) + len(plan.representatives) + 4)
+    known = len(plan.tandem_members) + len(plan.representatives) + len(plan.organisers)
+    crowd = people(plan, known + 4)  # four anonymous visitors
     by_role = defaultdict(list)
     for role, session, party in crowd:
         by_role[role].append((session, party))

@@ -145,6 +145,13 @@ class InstitutionAdmin(LoggedAdmin):
     filter_horizontal = ["topics", "tours"]
     inlines = [RepresentativeInline]
 
+    def save_form(self, request, form, change):
+        institution = super().save_form(request, form, change)
+        # The representatives are checked before the tours are saved: against the tours chosen
+        # on this page, so joining a tour and naming its representative take one save.
+        institution.tours_in_form = list(form.cleaned_data.get("tours", []))
+        return institution
+
 
 @admin.register(Tandem)
 class TandemAdmin(LoggedAdmin):

@@ -57,10 +57,12 @@ class MeetingRequestAdmin(ActorFormAdmin):
         "institution",
         "direction",
         "status",
+        "turn",
+        "turn_since",
         "created_at",
         "why_unscheduled",
     ]
-    list_filter = ["tour", "status", "direction", "institution__kind", "tandem__topics"]
+    list_filter = ["tour", "status", "turn", "direction", "institution__kind", "tandem__topics"]
     search_fields = ["tandem__name", "institution__name", "institution__name_zh", "message"]
     list_select_related = ["tandem", "institution"]
     date_hierarchy = "created_at"
@@ -175,10 +177,10 @@ class MeetingForm(ActorForm):
 @admin.register(Meeting)
 class MeetingAdmin(ActorFormAdmin):
     form = MeetingForm
-    list_display = ["starts_at", "tandem", "institution", "status", "video_url"]
+    list_display = ["starts_at", "tandem", "institution", "status", "video_provider", "video_url"]
     list_filter = ["tour", "status", "institution__kind"]
     search_fields = ["tandem__name", "institution__name", "institution__name_zh"]
-    list_select_related = ["tandem", "institution"]
+    list_select_related = ["tandem", "institution", "video_provider"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
     autocomplete_fields = ["request"]

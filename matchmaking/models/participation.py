@@ -110,14 +110,18 @@ class Participation(models.Model):
         self._take_tandem_tour()
         if self.tour_id is None or self.user_id is None:
             return
-        if (
-            self.institution_id is not None
-            and not self.institution.tours.filter(pk=self.tour_id).exists()
-        ):
+        if self.institution is not None and not self._institution_joins_tour():
             raise ValidationError(_("The institution does not take part in this tour."))
         taken = Participation.objects.filter(user_id=self.user_id, tour_id=self.tour_id)
         if taken.exclude(pk=self.pk).exists():
             raise ValidationError(_("This person already has a role in this tour."))
+
+    def _institution_joins_tour(self) -> bool:
+        # The admin's institution page checks against the tours chosen on it (not saved yet).
+        chosen = getattr(self.institution, "tours_in_form", None)
+        if chosen is not None:
+            return any(tour.pk == self.tour_id for tour in chosen)
+        return self.institution.tours.filter(pk=self.tour_id).exists()
 
 
 class TandemMemberManager(models.Manager):

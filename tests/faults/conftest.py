@@ -173,8 +173,9 @@ class PrivatePostgres:
         self._pg_ctl("stop", "--mode", "fast")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def private_postgres():
+    """Stopped and removed as soon as the tests of the module are done."""
     server = PrivatePostgres()
     yield server
     server.stop()

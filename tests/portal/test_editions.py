@@ -365,3 +365,38 @@ def test_the_admin_refuses_a_tandem_role_to_a_partner_of_the_same_tour(client, p
     assert response.status_code == 200
     assert "This person already has a role in this tour." in response.content.decode()
     assert not TandemMember.objects.filter(user=people.chen).exists()
+
+
+def _change_form_data(response) -> dict:
+    """What the admin's change page would post back unchanged (main form and inlines)."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for formset in response.context["inline_admin_formsets"]:
+        forms += [formset.formset.management_form, *formset.formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [getattr(v, "pk", v) for v in value]
+            else:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def test_an_institution_joins_a_tour_and_gets_its_representative_in_one_save(client, people):
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_institution_change", args=[people.other_institution.pk])
+    data = _change_form_data(client.get(url))
+    later = factories.TourFactory(name="Tour 2029")
+    new_row = {"user": people.alice.pk, "tour": later.pk, "position": "Liaison"}
+    total = int(data["representatives-TOTAL_FORMS"])
+    data.update({f"representatives-{total}-{k}": v for k, v in new_row.items()})
+    data["representatives-TOTAL_FORMS"] = total + 1
+    refused = client.post(url, data)  # the institution is not in that tour
+    assert refused.status_code == 200
+    assert "The institution does not take part in this tour." in refused.content.decode()
+    data["tours"] = [*data["tours"], later.pk]
+    assert client.post(url, data).status_code == 302  # both in one save
+    assert Representative.objects.get(user=people.alice).tour == later

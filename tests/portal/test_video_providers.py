@@ -136,3 +136,32 @@ def test_the_chinese_partner_reads_the_refusal_in_chinese(client, people, meetin
     )
     assert response.status_code == 400
     assert "zoom.us 不是 Tencent Meeting / VooV 的地址" in response.content.decode()
+
+
+def test_organisers_list_a_tours_video_providers_on_the_tour_page(client, people):
+    from tests.notifications.test_messages import admin_form_data
+
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_tour_change", args=[people.tour.pk])
+    page = client.get(url)
+    assert "video_providers-TOTAL_FORMS" in page.content.decode()
+    data = admin_form_data(page)
+    for key in [k for k in data if k.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS"))]:
+        data[key] = "0"  # leave the days and supporters as they are
+    data.update(
+        {
+            "video_providers-TOTAL_FORMS": "1",
+            "video_providers-0-name": "Tencent Meeting / VooV",
+            "video_providers-0-domains": "meeting.tencent.com voovmeeting.com",
+            "video_providers-0-room_base_url": "",
+            "video_providers-0-is_default": "on",
+            "video_providers-0-position": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, [
+        f.errors for f in response.context["inline_admin_formsets"]
+    ]
+    provider = VideoProvider.objects.get(tour=people.tour)
+    assert (provider.name, provider.is_default) == ("Tencent Meeting / VooV", True)
+    assert provider.allows("https://voovmeeting.com/x") and not provider.allows("https://zoom.us/")
