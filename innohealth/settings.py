@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so the admin edits each language of a translated field side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -128,6 +130,13 @@ LANGUAGES = [("en", _("English")), ("de", _("German")), ("zh-hans", _("Simplifie
 # locale_allauth/ holds allauth's German strings in the formal "Sie" (allauth's own say "du");
 # apart from locale/, which makemessages rewrites, and ahead of allauth's catalogue.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+# Content (tour texts, sessions, profiles) is written in each language; English is required and
+# stands in wherever a German or Chinese text is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text created in code under its plain name (``Tour(name=…)``) is English too, whatever language
+# the request speaks, so the required language is never left empty.
+MODELTRANSLATION_AUTO_POPULATE = "required"
 FORMAT_MODULE_PATH = ["innohealth.formats"]
 USE_I18N = True
 USE_TZ = True

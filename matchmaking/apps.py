@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,8 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import roles, tasks  # noqa: F401
+        from .models import Institution, Topic
+        from .models.institutions import topic_saved, topics_changed
         from .services import account_log  # noqa: F401 — connects the signals that log accounts
 
         # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
@@ -16,3 +18,6 @@ class MatchmakingConfig(AppConfig):
 
         # The data migration creates the group; this keeps it complete as models are added.
         post_migrate.connect(roles.on_post_migrate, sender=self)
+        # The searched words of an institution follow its topics.
+        m2m_changed.connect(topics_changed, sender=Institution.topics.through)
+        post_save.connect(topic_saved, sender=Topic)

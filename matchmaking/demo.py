@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import translation
 
 from .enums import (
     Direction,
@@ -35,6 +36,7 @@ from .models import (
     User,
     VideoProvider,
 )
+from .models.languages import LANGUAGE_CODES, localized
 from .roles import ORGANISERS_GROUP
 from .services.requests import accept_request, request_meeting
 
@@ -61,194 +63,336 @@ TOPICS = [
     ("preventive-health", "Preventive health", "Gesundheitsvorsorge", "健康体检"),
 ]
 
-# slug, English name, Chinese name, kind, city, province, topics, English and Chinese description
+# Cities and provinces in English, German and Chinese (Beijing and Shanghai are both).
+PLACES = {
+    "Beijing": ("Beijing", "Peking", "北京"),
+    "Shenzhen": ("Shenzhen", "Shenzhen", "深圳"),
+    "Hangzhou": ("Hangzhou", "Hangzhou", "杭州"),
+    "Wuhan": ("Wuhan", "Wuhan", "武汉"),
+    "Shanghai": ("Shanghai", "Shanghai", "上海"),
+    "Guangdong": ("Guangdong", "Guangdong", "广东省"),
+    "Zhejiang": ("Zhejiang", "Zhejiang", "浙江省"),
+    "Hubei": ("Hubei", "Hubei", "湖北省"),
+}
+
+# slug, name, kind, city, province, topics, description; names and descriptions in English,
+# German and Chinese. The institutions are those of the source article, the investors fictional.
 INSTITUTIONS = [
     (
         "tsinghua",
-        "Tsinghua University",
-        "清华大学",
+        ("Tsinghua University", "Tsinghua-Universität", "清华大学"),
         InstitutionKind.UNIVERSITY,
         "Beijing",
         "Beijing",
         ["medical-imaging", "ai-diagnostics", "health-data"],
-        "One of China's leading research universities, with strong biomedical engineering.",
-        "中国顶尖研究型大学之一，生物医学工程实力雄厚。",
+        (
+            "One of China's leading research universities, with strong biomedical engineering.",
+            "Eine der führenden Forschungsuniversitäten Chinas, stark in der biomedizinischen "
+            "Technik.",
+            "中国顶尖研究型大学之一，生物医学工程实力雄厚。",
+        ),
     ),
     (
         "cas",
-        "Chinese Academy of Sciences",
-        "中国科学院",
+        (
+            "Chinese Academy of Sciences",
+            "Chinesische Akademie der Wissenschaften",
+            "中国科学院",
+        ),
         InstitutionKind.RESEARCH_INSTITUTE,
         "Beijing",
         "Beijing",
         ["vaccines", "genomics", "microbiome"],
-        "China's national academy for the natural sciences and its research institutes.",
-        "中国自然科学最高学术机构及其研究所体系。",
+        (
+            "China's national academy for the natural sciences and its research institutes.",
+            "Chinas nationale Akademie der Naturwissenschaften mit ihren Forschungsinstituten.",
+            "中国自然科学最高学术机构及其研究所体系。",
+        ),
     ),
     (
         "cas-microbiology",
-        "CAS Institute of Microbiology",
-        "中国科学院微生物研究所",
+        (
+            "CAS Institute of Microbiology",
+            "Institut für Mikrobiologie der CAS",
+            "中国科学院微生物研究所",
+        ),
         InstitutionKind.RESEARCH_INSTITUTE,
         "Beijing",
         "Beijing",
         ["microbiome", "vaccines", "pharmaceuticals"],
-        "Research on microbial resources, infection and immunity, and vaccines.",
-        "从事微生物资源、感染与免疫及疫苗研究。",
+        (
+            "Research on microbial resources, infection and immunity, and vaccines.",
+            "Forschung zu mikrobiellen Ressourcen, Infektion und Immunität sowie Impfstoffen.",
+            "从事微生物资源、感染与免疫及疫苗研究。",
+        ),
     ),
     (
         "infervision",
-        "InferVision",
-        "推想科技",
+        ("InferVision", "InferVision", "推想科技"),
         InstitutionKind.COMPANY,
         "Beijing",
         "Beijing",
         ["medical-imaging", "ai-diagnostics"],
-        "AI for medical imaging: lung, heart and brain diagnostics in hospitals.",
-        "医学影像人工智能：肺部、心脏和脑部辅助诊断。",
+        (
+            "AI for medical imaging: lung, heart and brain diagnostics in hospitals.",
+            "KI für die medizinische Bildgebung: Diagnostik von Lunge, Herz und Gehirn in "
+            "Kliniken.",
+            "医学影像人工智能：肺部、心脏和脑部辅助诊断。",
+        ),
     ),
     (
         "bgi",
-        "BGI Group",
-        "华大集团",
+        ("BGI Group", "BGI Group", "华大集团"),
         InstitutionKind.COMPANY,
         "Shenzhen",
         "Guangdong",
         ["genomics", "precision-medicine", "health-data"],
-        "Genomics and life sciences: sequencing, precision medicine and public-health testing.",
-        "基因组学与生命科学：测序、精准医学与公共卫生检测。",
+        (
+            "Genomics and life sciences: sequencing, precision medicine and public-health testing.",
+            "Genomik und Lebenswissenschaften: Sequenzierung, Präzisionsmedizin und Tests für "
+            "die öffentliche Gesundheit.",
+            "基因组学与生命科学：测序、精准医学与公共卫生检测。",
+        ),
     ),
     (
         "alibaba-damo",
-        "Alibaba DAMO Academy",
-        "阿里巴巴达摩院",
+        ("Alibaba DAMO Academy", "Alibaba DAMO Academy", "阿里巴巴达摩院"),
         InstitutionKind.RESEARCH_INSTITUTE,
         "Hangzhou",
         "Zhejiang",
         ["ai-diagnostics", "medical-imaging", "health-data"],
-        "Alibaba's research academy; its medical AI team works on imaging and diagnostics.",
-        "阿里巴巴的研究院，其医疗人工智能团队专注影像与诊断。",
+        (
+            "Alibaba's research academy; its medical AI team works on imaging and diagnostics.",
+            "Die Forschungsakademie von Alibaba; ihr Team für medizinische KI arbeitet an "
+            "Bildgebung und Diagnostik.",
+            "阿里巴巴的研究院，其医疗人工智能团队专注影像与诊断。",
+        ),
     ),
     (
         "ikang",
-        "iKang Healthcare Group",
-        "爱康集团",
+        ("iKang Healthcare Group", "iKang Healthcare Group", "爱康集团"),
         InstitutionKind.HOSPITAL,
         "Beijing",
         "Beijing",
         ["preventive-health", "telemedicine", "health-data"],
-        "A nationwide network of medical examination and preventive-health centres.",
-        "覆盖全国的体检与健康管理中心网络。",
+        (
+            "A nationwide network of medical examination and preventive-health centres.",
+            "Ein landesweites Netz von Zentren für Vorsorgeuntersuchungen und Gesundheitsvorsorge.",
+            "覆盖全国的体检与健康管理中心网络。",
+        ),
     ),
     (
         "bmr-center",
-        "Beijing Medical Robotics Industry Innovation Center",
-        "北京医疗机器人产业创新中心",
+        (
+            "Beijing Medical Robotics Industry Innovation Center",
+            "Innovationszentrum der Pekinger Medizinrobotik-Industrie",
+            "北京医疗机器人产业创新中心",
+        ),
         InstitutionKind.RESEARCH_INSTITUTE,
         "Beijing",
         "Beijing",
         ["medical-robotics"],
-        "Brings research, hospitals and industry together on surgical and rehabilitation robots.",
-        "联合科研、医院与产业，推动手术与康复机器人发展。",
+        (
+            "Brings research, hospitals and industry together on surgical and rehabilitation "
+            "robots.",
+            "Bringt Forschung, Kliniken und Industrie bei Operations- und Rehabilitationsrobotern "
+            "zusammen.",
+            "联合科研、医院与产业，推动手术与康复机器人发展。",
+        ),
     ),
     (
         "rits",
-        "Research Institute of Tsinghua University in Shenzhen",
-        "深圳清华大学研究院",
+        (
+            "Research Institute of Tsinghua University in Shenzhen",
+            "Forschungsinstitut der Tsinghua-Universität in Shenzhen",
+            "深圳清华大学研究院",
+        ),
         InstitutionKind.RESEARCH_INSTITUTE,
         "Shenzhen",
         "Guangdong",
         ["medical-robotics", "wearables", "digital-therapeutics"],
-        "Tsinghua's applied-research and incubation platform in Shenzhen (RITS).",
-        "清华大学在深圳的应用研究与孵化平台。",
+        (
+            "Tsinghua's applied-research and incubation platform in Shenzhen (RITS).",
+            "Die Plattform der Tsinghua-Universität für angewandte Forschung und Gründungen in "
+            "Shenzhen (RITS).",
+            "清华大学在深圳的应用研究与孵化平台。",
+        ),
     ),
     (
         "hubei-pharma",
-        "Pharmaceutical Association of Hubei Province",
-        "湖北省医药行业协会",
+        (
+            "Pharmaceutical Association of Hubei Province",
+            "Pharmaverband der Provinz Hubei",
+            "湖北省医药行业协会",
+        ),
         InstitutionKind.ASSOCIATION,
         "Wuhan",
         "Hubei",
         ["pharmaceuticals"],
-        "The association of Hubei's pharmaceutical companies.",
-        "湖北省医药企业的行业协会。",
+        (
+            "The association of Hubei's pharmaceutical companies.",
+            "Der Verband der Pharmaunternehmen der Provinz Hubei.",
+            "湖北省医药企业的行业协会。",
+        ),
     ),
     (
         "nanshan",
-        "Nanshan District",
-        "南山区",
+        ("Nanshan District", "Bezirk Nanshan", "南山区"),
         InstitutionKind.GOVERNMENT,
         "Shenzhen",
         "Guangdong",
         ["health-data", "elderly-care"],
-        "Shenzhen's innovation district, home to many health-tech companies.",
-        "深圳的创新城区，聚集众多健康科技企业。",
+        (
+            "Shenzhen's innovation district, home to many health-tech companies.",
+            "Der Innovationsbezirk von Shenzhen mit vielen Unternehmen der Gesundheitstechnik.",
+            "深圳的创新城区，聚集众多健康科技企业。",
+        ),
     ),
     (
         "example-health-capital",
-        "Example Health Capital (fictional)",
-        "示例健康资本（虚构）",
+        (
+            "Example Health Capital (fictional)",
+            "Example Health Capital (fiktiv)",
+            "示例健康资本（虚构）",
+        ),
         InstitutionKind.INVESTOR,
         "Shanghai",
         "Shanghai",
         ["digital-therapeutics", "medical-robotics"],
-        "A fictional investor for the demo: early-stage digital-health funds.",
-        "演示用虚构投资机构：数字医疗早期基金。",
+        (
+            "A fictional investor for the demo: early-stage digital-health funds.",
+            "Ein fiktiver Investor der Demo: Frühphasenfonds für digitale Gesundheit.",
+            "演示用虚构投资机构：数字医疗早期基金。",
+        ),
     ),
     (
         "sample-med-ventures",
-        "Sample Med Ventures (fictional)",
-        "样例医疗创投（虚构）",
+        (
+            "Sample Med Ventures (fictional)",
+            "Sample Med Ventures (fiktiv)",
+            "样例医疗创投（虚构）",
+        ),
         InstitutionKind.INVESTOR,
         "Shenzhen",
         "Guangdong",
         ["wearables", "ai-diagnostics"],
-        "A fictional investor for the demo: growth capital for medtech.",
-        "演示用虚构投资机构：医疗科技成长期资本。",
+        (
+            "A fictional investor for the demo: growth capital for medtech.",
+            "Ein fiktiver Investor der Demo: Wachstumskapital für Medizintechnik.",
+            "演示用虚构投资机构：医疗科技成长期资本。",
+        ),
     ),
 ]
 
+# name, title, position, organisation, institution, bio: the speakers the source article names,
+# with their positions there; the bios say no more than the article does.
 SPEAKERS = [
     (
         "Vicky Qi LI",
-        "Dr.",
-        "Vice President",
+        ("Dr.", "Dr.", "博士"),
+        ("Vice President", "Vizepräsidentin", "副总裁"),
         "Beijing Medical Robotics Industry Innovation Center",
         "bmr-center",
+        (
+            "Speaks on medical robotics in Beijing and how the innovation center brings research "
+            "and industry together.",
+            "Spricht über Medizinrobotik in Peking und darüber, wie das Innovationszentrum "
+            "Forschung und Industrie zusammenbringt.",
+            "介绍北京的医疗机器人发展，以及创新中心如何联合科研与产业。",
+        ),
     ),
-    ("Lianpan DAI", "Prof. Dr.", "Professor", "Chinese Academy of Sciences", "cas"),
+    (
+        "Lianpan DAI",
+        ("Prof. Dr.", "Prof. Dr.", "教授"),
+        ("Professor", "Professor", "教授"),
+        "Chinese Academy of Sciences",
+        "cas",
+        (
+            "Speaks on vaccines and microbiology research at the Chinese Academy of Sciences.",
+            "Spricht über Impfstoff- und Mikrobiologieforschung an der Chinesischen Akademie der "
+            "Wissenschaften.",
+            "介绍中国科学院的疫苗与微生物学研究。",
+        ),
+    ),
     (
         "Ying CHI",
-        "Dr.",
-        "Director, DAMO Academy Medical AI",
+        ("Dr.", "Dr.", "博士"),
+        (
+            "Director, DAMO Academy Medical AI",
+            "Leitung Medizinische KI, DAMO Academy",
+            "达摩院医疗人工智能负责人",
+        ),
         "Alibaba DAMO Academy",
         "alibaba-damo",
+        (
+            "Opens the tour with a keynote on digital health and medical AI in China.",
+            "Eröffnet die Tour mit einer Keynote zu digitaler Gesundheit und medizinischer KI in "
+            "China.",
+            "以中国数字健康与医疗人工智能为题作开幕主旨演讲。",
+        ),
     ),
-    ("Kuan CHEN", "", "CEO and Founder", "InferVision", "infervision"),
+    (
+        "Kuan CHEN",
+        ("", "", ""),
+        ("CEO and Founder", "CEO und Gründer", "首席执行官兼创始人"),
+        "InferVision",
+        "infervision",
+        (
+            "Shows how InferVision's AI supports medical imaging in hospitals.",
+            "Zeigt, wie die KI von InferVision die medizinische Bildgebung in Kliniken "
+            "unterstützt.",
+            "展示推想科技的人工智能如何助力医院的医学影像诊断。",
+        ),
+    ),
 ]
 
 SUPPORTERS = [
-    "AHK Greater China",
-    "Fraunhofer Representative Office Beijing",
-    "Helmholtz Association",
-    "Research Institute of Tsinghua University Shenzhen",
-    "German Embassy",
-    "Germany Trade & Invest (GTAI), Trade Information Shanghai",
-    "CAS Institute of Microbiology",
-    "Pharmaceutical Association of Hubei Province",
-    "Alibaba DAMO Academy",
-    "iKang Healthcare Group",
-    "BGI Group",
-    "Nanshan District",
-    "InferVision",
+    ("AHK Greater China", "AHK Greater China", "德国工商大会大中华区"),
+    (
+        "Fraunhofer Representative Office Beijing",
+        "Fraunhofer-Repräsentanz Peking",
+        "弗劳恩霍夫北京代表处",
+    ),
+    ("Helmholtz Association", "Helmholtz-Gemeinschaft", "亥姆霍兹联合会"),
+    (
+        "Research Institute of Tsinghua University Shenzhen",
+        "Forschungsinstitut der Tsinghua-Universität in Shenzhen",
+        "深圳清华大学研究院",
+    ),
+    ("German Embassy", "Deutsche Botschaft", "德国驻华大使馆"),
+    (
+        "Germany Trade & Invest (GTAI), Trade Information Shanghai",
+        "Germany Trade & Invest (GTAI), Außenwirtschaftsinformation Shanghai",
+        "德国联邦外贸与投资署（GTAI）上海",
+    ),
+    (
+        "CAS Institute of Microbiology",
+        "Institut für Mikrobiologie der CAS",
+        "中国科学院微生物研究所",
+    ),
+    (
+        "Pharmaceutical Association of Hubei Province",
+        "Pharmaverband der Provinz Hubei",
+        "湖北省医药行业协会",
+    ),
+    ("Alibaba DAMO Academy", "Alibaba DAMO Academy", "阿里巴巴达摩院"),
+    ("iKang Healthcare Group", "iKang Healthcare Group", "爱康集团"),
+    ("BGI Group", "BGI Group", "华大集团"),
+    ("Nanshan District", "Bezirk Nanshan", "深圳市南山区"),
+    ("InferVision", "InferVision", "推想科技"),
 ]
 
-# slug, name, project, topics, seeks, researcher, entrepreneur, research organisation, company
+# slug, name, project, topics, seeks, researcher, entrepreneur, research organisation, company;
+# the project in English, German and Chinese
 TANDEMS = [
     (
         "cardiosense",
         "CardioSense (demo)",
-        "AI-assisted ECG screening for rural clinics",
+        (
+            "AI-assisted ECG screening for rural clinics",
+            "KI-gestütztes EKG-Screening für Landarztpraxen",
+            "面向农村诊所的人工智能辅助心电图筛查",
+        ),
         ["ai-diagnostics", "wearables", "telemedicine"],
         [Seeking.PILOT_SITE, Seeking.RD_COOPERATION],
         "Dr. Erika Mustermann",
@@ -259,7 +403,11 @@ TANDEMS = [
     (
         "lungscan",
         "LungScan (demo)",
-        "Low-dose CT triage with explainable AI",
+        (
+            "Low-dose CT triage with explainable AI",
+            "Low-Dose-CT-Triage mit erklärbarer KI",
+            "基于可解释人工智能的低剂量CT分诊",
+        ),
         ["medical-imaging", "ai-diagnostics"],
         [Seeking.RD_COOPERATION, Seeking.MARKET_ENTRY],
         "Prof. Dr. Anna Beispiel",
@@ -270,7 +418,11 @@ TANDEMS = [
     (
         "genocare",
         "GenoCare (demo)",
-        "Genome-guided dosing for cancer therapy",
+        (
+            "Genome-guided dosing for cancer therapy",
+            "Genomgesteuerte Dosierung in der Krebstherapie",
+            "基因组指导的肿瘤治疗剂量方案",
+        ),
         ["genomics", "precision-medicine", "health-data"],
         [Seeking.CLINICAL_DATA, Seeking.RD_COOPERATION],
         "Dr. Lena Platzhalter",
@@ -281,7 +433,11 @@ TANDEMS = [
     (
         "roboassist",
         "RoboAssist (demo)",
-        "A lightweight robot arm for rehabilitation at home",
+        (
+            "A lightweight robot arm for rehabilitation at home",
+            "Ein leichter Roboterarm für die Reha zu Hause",
+            "用于居家康复的轻型机械臂",
+        ),
         ["medical-robotics", "elderly-care"],
         [Seeking.MANUFACTURING, Seeking.INVESTMENT],
         "Dr. Sophie Probe",
@@ -292,7 +448,11 @@ TANDEMS = [
     (
         "biomecheck",
         "BiomeCheck (demo)",
-        "Microbiome tests for personalised nutrition therapy",
+        (
+            "Microbiome tests for personalised nutrition therapy",
+            "Mikrobiomtests für personalisierte Ernährungstherapie",
+            "用于个性化营养治疗的微生物组检测",
+        ),
         ["microbiome", "pharmaceuticals", "digital-therapeutics"],
         [Seeking.RD_COOPERATION, Seeking.INVESTMENT],
         "Dr. Clara Exempel",
@@ -303,7 +463,11 @@ TANDEMS = [
     (
         "careconnect",
         "CareConnect (demo)",
-        "Video consultations and sensors for elderly care",
+        (
+            "Video consultations and sensors for elderly care",
+            "Videosprechstunden und Sensorik für die Altenpflege",
+            "面向养老护理的视频问诊与传感器",
+        ),
         ["telemedicine", "elderly-care", "wearables"],
         [Seeking.PILOT_SITE, Seeking.MARKET_ENTRY],
         "Dr. Marie Fiktiv",
@@ -313,36 +477,32 @@ TANDEMS = [
     ),
 ]
 
-# The tandems' projects in German and Chinese, so both sides read the profile in their language.
-TANDEM_SUMMARIES = {
-    "cardiosense": (
-        "KI-gestütztes EKG-Screening für Landarztpraxen.",
-        "面向农村诊所的人工智能辅助心电图筛查。",
-    ),
-    "lungscan": ("Low-Dose-CT-Triage mit erklärbarer KI.", "基于可解释人工智能的低剂量CT分诊。"),
-    "genocare": (
-        "Genomgesteuerte Dosierung in der Krebstherapie.",
-        "基因组指导的肿瘤治疗剂量方案。",
-    ),
-    "roboassist": ("Ein leichter Roboterarm für die Reha zu Hause.", "用于居家康复的轻型机械臂。"),
-    "biomecheck": (
-        "Mikrobiomtests für personalisierte Ernährungstherapie.",
-        "用于个性化营养治疗的微生物组检测。",
-    ),
-    "careconnect": (
-        "Videosprechstunden und Sensorik für die Altenpflege.",
-        "面向养老护理的视频问诊与传感器。",
-    ),
-}
+# Every demo tandem says in its summary, in each language, that it is made up.
+FICTIONAL_TANDEM = (
+    "A fictional tandem of the demo tour.",
+    "Ein fiktives Tandem der Demo-Tour.",
+    "（演示用虚构科研-创业组合）",
+)
 
-# day (0-3), start (Berlin), minutes, kind, title, host, speakers (names), tandems ("*" = all), institutions
+# day (0-3), start (Berlin), minutes, kind, title, description (both in English, German and
+# Chinese), host, speakers (names), tandems ("*" = all), institutions
 SESSIONS = [
     (
         0,
         time(7, 0),
         60,
         SessionKind.KEYNOTE,
-        "Opening keynote: digital health in China",
+        (
+            "Opening keynote: digital health in China",
+            "Eröffnungs-Keynote: digitale Gesundheit in China",
+            "开幕主旨演讲：中国的数字健康",
+        ),
+        (
+            "The tour opens with a look at China's digital-health landscape and medical AI.",
+            "Die Tour beginnt mit einem Blick auf Chinas digitale Gesundheitslandschaft und "
+            "medizinische KI.",
+            "考察以中国数字健康格局与医疗人工智能概览开幕。",
+        ),
         "alibaba-damo",
         ["Ying CHI"],
         "*",
@@ -353,7 +513,12 @@ SESSIONS = [
         time(12, 0),
         60,
         SessionKind.PRESENTATION,
-        "Tandem presentations I",
+        ("Tandem presentations I", "Tandem-Präsentationen I", "德国团队项目介绍（一）"),
+        (
+            "Three German tandems present their projects to Chinese partners.",
+            "Drei deutsche Tandems stellen chinesischen Partnern ihre Projekte vor.",
+            "三个德国团队向中方合作伙伴介绍各自的项目。",
+        ),
         None,
         [],
         ["cardiosense", "lungscan", "genocare"],
@@ -364,7 +529,12 @@ SESSIONS = [
         time(7, 0),
         60,
         SessionKind.PRESENTATION,
-        "Medical robotics in Beijing",
+        ("Medical robotics in Beijing", "Medizinrobotik in Peking", "北京的医疗机器人"),
+        (
+            "How research, hospitals and industry in Beijing develop medical robots together.",
+            "Wie Forschung, Kliniken und Industrie in Peking gemeinsam Medizinroboter entwickeln.",
+            "北京的科研机构、医院与产业如何共同研发医疗机器人。",
+        ),
         "bmr-center",
         ["Vicky Qi LI"],
         "*",
@@ -375,7 +545,16 @@ SESSIONS = [
         time(12, 0),
         60,
         SessionKind.SHOWCASE,
-        "Showcase: AI in medical imaging",
+        (
+            "Showcase: AI in medical imaging",
+            "Showcase: KI in der medizinischen Bildgebung",
+            "案例展示：医学影像中的人工智能",
+        ),
+        (
+            "AI-supported diagnostics from medical images, shown on real products.",
+            "KI-gestützte Diagnostik aus medizinischen Bildern, gezeigt an echten Produkten.",
+            "以实际产品展示基于医学影像的人工智能辅助诊断。",
+        ),
         "infervision",
         ["Kuan CHEN"],
         ["lungscan", "cardiosense"],
@@ -386,7 +565,12 @@ SESSIONS = [
         time(13, 0),
         60,
         SessionKind.PRESENTATION,
-        "Tandem presentations II",
+        ("Tandem presentations II", "Tandem-Präsentationen II", "德国团队项目介绍（二）"),
+        (
+            "The other three German tandems present their projects.",
+            "Die anderen drei deutschen Tandems stellen ihre Projekte vor.",
+            "另外三个德国团队介绍各自的项目。",
+        ),
         None,
         [],
         ["roboassist", "biomecheck", "careconnect"],
@@ -397,7 +581,16 @@ SESSIONS = [
         time(7, 0),
         60,
         SessionKind.COMPANY_VISIT,
-        "Virtual company visit: BGI Group",
+        (
+            "Virtual company visit: BGI Group",
+            "Virtueller Unternehmensbesuch: BGI Group",
+            "线上企业参访：华大集团",
+        ),
+        (
+            "A virtual visit to BGI Group: genomics and precision medicine.",
+            "Ein virtueller Besuch bei der BGI Group: Genomik und Präzisionsmedizin.",
+            "线上参访华大集团：基因组学与精准医学。",
+        ),
         "bgi",
         [],
         "*",
@@ -408,7 +601,16 @@ SESSIONS = [
         time(10, 0),
         60,
         SessionKind.COMPANY_VISIT,
-        "Virtual company visit: iKang Healthcare Group",
+        (
+            "Virtual company visit: iKang Healthcare Group",
+            "Virtueller Unternehmensbesuch: iKang Healthcare Group",
+            "线上企业参访：爱康集团",
+        ),
+        (
+            "A virtual visit to iKang's medical examination and preventive-health centres.",
+            "Ein virtueller Besuch in den Vorsorgezentren von iKang.",
+            "线上参访爱康集团的体检与健康管理中心。",
+        ),
         "ikang",
         [],
         ["careconnect", "cardiosense"],
@@ -419,7 +621,17 @@ SESSIONS = [
         time(12, 0),
         60,
         SessionKind.PRESENTATION,
-        "Vaccines and microbiology research at CAS",
+        (
+            "Vaccines and microbiology research at CAS",
+            "Impfstoff- und Mikrobiologieforschung an der CAS",
+            "中国科学院的疫苗与微生物学研究",
+        ),
+        (
+            "Research on vaccines and microbiology at the Chinese Academy of Sciences.",
+            "Forschung zu Impfstoffen und Mikrobiologie an der Chinesischen Akademie der "
+            "Wissenschaften.",
+            "中国科学院在疫苗与微生物学领域的研究。",
+        ),
         "cas-microbiology",
         ["Lianpan DAI"],
         ["biomecheck", "genocare"],
@@ -430,7 +642,16 @@ SESSIONS = [
         time(7, 0),
         60,
         SessionKind.INVESTOR_MEETING,
-        "Meeting with potential investors",
+        (
+            "Meeting with potential investors",
+            "Treffen mit potenziellen Investoren",
+            "与潜在投资方会面",
+        ),
+        (
+            "The tandems meet potential investors (fictional in this demo).",
+            "Die Tandems treffen potenzielle Investoren (in dieser Demo fiktiv).",
+            "德国团队与潜在投资方会面（本演示中的投资方为虚构）。",
+        ),
         None,
         [],
         "*",
@@ -441,13 +662,38 @@ SESSIONS = [
         time(12, 0),
         90,
         SessionKind.ROUNDTABLE,
-        "German-Chinese roundtable, at the invitation of RITS",
+        (
+            "German-Chinese roundtable, at the invitation of RITS",
+            "Deutsch-chinesischer Roundtable auf Einladung des RITS",
+            "中德圆桌会议（深圳清华大学研究院邀请）",
+        ),
+        (
+            "German and Chinese participants discuss cooperation in digital health.",
+            "Deutsche und chinesische Teilnehmende sprechen über Zusammenarbeit in der "
+            "digitalen Gesundheit.",
+            "中德双方围绕数字健康领域的合作展开交流。",
+        ),
         "rits",
         [],
         "*",
         ["rits", "nanshan", "tsinghua", "hubei-pharma"],
     ),
-    (3, time(13, 30), 30, SessionKind.NETWORKING, "Closing networking", None, [], "*", []),
+    (
+        3,
+        time(13, 30),
+        30,
+        SessionKind.NETWORKING,
+        ("Closing networking", "Abschließendes Networking", "闭幕交流"),
+        (
+            "Time to exchange contacts before the tour ends.",
+            "Zeit zum Austausch von Kontakten vor dem Ende der Tour.",
+            "考察结束前交换联系方式。",
+        ),
+        None,
+        [],
+        "*",
+        [],
+    ),
 ]
 
 # tandem, institution, direction, message, accepted — none of CardioSense, whose journey the
@@ -502,14 +748,33 @@ def _user(email: str, name: str, *, language: str, time_zone: str, **flags) -> U
     return user
 
 
+def _in_languages(field: str, texts: tuple[str, str, str]) -> dict:
+    """``("Peking", …)`` for ``city`` → ``{"city_en": …, "city_de": …, "city_zh_hans": …}``."""
+    return dict(zip(localized(field), texts, strict=True))
+
+
 def _next_edition(returning_partner: Institution) -> Tour:
     """The 2028 edition in preparation: a returning researcher joins a new tandem, and a partner
     of 2027 comes back with its representative (who sees it once it opens)."""
     tour, _ = Tour.objects.update_or_create(
         slug=NEXT_TOUR_SLUG,
         defaults={
-            "name": "InnoHealth China 2028 — Matchmaking Tour",
-            "description": "The next edition, in preparation.",
+            **_in_languages(
+                "name",
+                (
+                    "InnoHealth China 2028 — Matchmaking Tour",
+                    "InnoHealth China 2028 – Matchmaking-Tour",
+                    "InnoHealth China 2028 中德数字健康对接之旅",
+                ),
+            ),
+            **_in_languages(
+                "description",
+                (
+                    "The next edition, in preparation.",
+                    "Die nächste Ausgabe, in Vorbereitung.",
+                    "下一届活动，筹备中。",
+                ),
+            ),
             "status": TourStatus.DRAFT,
             "slot_minutes": 30,
         },
@@ -519,10 +784,22 @@ def _next_edition(returning_partner: Institution) -> Tour:
         slug="neurobridge",
         defaults={
             "name": "NeuroBridge (demo)",
-            "project_title": "Speech markers for early dementia screening",
-            "summary": "Speech markers for early dementia screening. A fictional tandem.",
-            "summary_de": "Sprachmarker für die Früherkennung von Demenz. Ein fiktives Tandem.",
-            "summary_zh": "用语音标志物进行早期痴呆筛查（演示用虚构科研-创业组合）",
+            **_in_languages(
+                "project_title",
+                (
+                    "Speech markers for early dementia screening",
+                    "Sprachmarker für die Früherkennung von Demenz",
+                    "用语音标志物进行早期痴呆筛查",
+                ),
+            ),
+            **_in_languages(
+                "summary",
+                (
+                    "Speech markers for early dementia screening. A fictional tandem.",
+                    "Sprachmarker für die Früherkennung von Demenz. Ein fiktives Tandem.",
+                    "用语音标志物进行早期痴呆筛查（演示用虚构科研-创业组合）",
+                ),
+            ),
             "research_organisation": "Fictional Institute for Digital Neurology",
             "company": "NeuroBridge Demo GmbH",
         },
@@ -572,15 +849,39 @@ def _video_providers(tour: Tour) -> None:
 @transaction.atomic
 def load_demo() -> Tour:
     """Create or update the demo tour; running it again leaves the same rows."""
+    with translation.override("en"):
+        return _load_demo()
+
+
+def _load_demo() -> Tour:
     tour, _ = Tour.objects.update_or_create(
         slug=TOUR_SLUG,
         defaults={
-            "name": "InnoHealth China — Matchmaking Tour",
-            "description": (
-                "Four virtual days through China's digital-health research and innovation "
-                "landscape for the winning German tandems of InnoHealth China: presentations, "
-                "showcases, virtual company visits, a meeting with potential investors and a "
-                "German-Chinese roundtable — and bilateral meetings with the partners."
+            **_in_languages(
+                "name",
+                (
+                    "InnoHealth China — Matchmaking Tour",
+                    "InnoHealth China – Matchmaking-Tour",
+                    "InnoHealth China 中德数字健康对接之旅",
+                ),
+            ),
+            **_in_languages(
+                "description",
+                (
+                    "Four virtual days through China's digital-health research and innovation "
+                    "landscape for the winning German tandems of InnoHealth China: "
+                    "presentations, showcases, virtual company visits, a meeting with potential "
+                    "investors and a German-Chinese roundtable — and bilateral meetings with the "
+                    "partners.",
+                    "Vier virtuelle Tage durch Chinas Forschungs- und Innovationslandschaft der "
+                    "digitalen Gesundheit für die Gewinner-Tandems von InnoHealth China: "
+                    "Präsentationen, Showcases, virtuelle Unternehmensbesuche, ein Treffen mit "
+                    "potenziellen Investoren und ein deutsch-chinesischer Roundtable – und "
+                    "bilaterale Gespräche mit den Partnern.",
+                    "InnoHealth China 的德国获奖团队将用四天时间，在线走进中国数字健康领域的科研"
+                    "与创新生态：项目介绍、案例展示、线上企业参访、与潜在投资方会面、中德圆桌会议，"
+                    "以及与中方合作伙伴的一对一洽谈。",
+                ),
             ),
             "status": TourStatus.OPEN,
             "slot_minutes": 30,
@@ -596,22 +897,20 @@ def load_demo() -> Tour:
         )
     _video_providers(tour)
     topics = {}
-    for slug, en, de, zh in TOPICS:
+    for slug, *names in TOPICS:
         topics[slug], _ = Topic.objects.update_or_create(
-            slug=slug, defaults={"name_en": en, "name_de": de, "name_zh_hans": zh}
+            slug=slug, defaults=_in_languages("name", tuple(names))
         )
     institutions = {}
-    for slug, name, name_zh, kind, city, province, topic_slugs, text_en, text_zh in INSTITUTIONS:
+    for slug, names, kind, city, province, topic_slugs, descriptions in INSTITUTIONS:
         institution, _ = Institution.objects.update_or_create(
             slug=slug,
             defaults={
-                "name": name,
-                "name_zh": name_zh,
+                **_in_languages("name", names),
+                **_in_languages("city", PLACES[city]),
+                **_in_languages("province", PLACES[province]),
+                **_in_languages("description", descriptions),
                 "kind": kind,
-                "city": city,
-                "province": province,
-                "description": text_en,
-                "description_zh": text_zh,
             },
         )
         institution.topics.set(topics[t] for t in topic_slugs)
@@ -619,7 +918,7 @@ def load_demo() -> Tour:
         institutions[slug] = institution
         representative = _user(
             f"{slug}@partner.example",
-            f"{name_zh or name} (demo representative)",
+            f"{names[2]} (demo representative)",
             language="zh-hans",
             time_zone="Asia/Shanghai",
         )
@@ -629,34 +928,56 @@ def load_demo() -> Tour:
             defaults={"institution": institution, "position": "International office"},
         )
     speakers = {}
-    for order, (name, title, position, organisation, institution_slug) in enumerate(SPEAKERS):
+    for order, row in enumerate(SPEAKERS):
+        name, titles, positions, organisation, institution_slug, bios = row
         speakers[name], _ = Speaker.objects.update_or_create(
             tour=tour,
             name=name,
             defaults={
-                "title": title,
-                "position": position,
+                **_in_languages("title", titles),
+                **_in_languages("position", positions),
+                **_in_languages("bio", bios),
                 "organisation": organisation,
                 "institution": institutions[institution_slug],
                 "order": order,
             },
         )
-    for order, name in enumerate(SUPPORTERS):
-        Supporter.objects.update_or_create(tour=tour, name=name, defaults={"order": order})
+    for order, names in enumerate(SUPPORTERS):
+        Supporter.objects.update_or_create(
+            tour=tour,
+            name_en=names[0],
+            defaults={**_in_languages("name", names), "order": order},
+        )
     tandems = {}
     for number, row in enumerate(TANDEMS, start=1):
-        slug, name, project, topic_slugs, seeks, researcher, entrepreneur, organisation, company = (
-            row
-        )
+        (
+            slug,
+            name,
+            projects,
+            topic_slugs,
+            seeks,
+            researcher,
+            entrepreneur,
+            organisation,
+            company,
+        ) = row
         tandem, _ = Tandem.objects.update_or_create(
             tour=tour,
             slug=slug,
             defaults={
                 "name": name,
-                "project_title": project,
-                "summary": f"{project}. A fictional tandem of the demo tour.",
-                "summary_de": f"{TANDEM_SUMMARIES[slug][0]} Ein fiktives Tandem der Demo-Tour.",
-                "summary_zh": f"{TANDEM_SUMMARIES[slug][1]}（演示用虚构科研-创业组合）",
+                **_in_languages("project_title", projects),
+                **_in_languages(
+                    "summary",
+                    tuple(
+                        f"{project}. {fictional}"
+                        if code != "zh-hans"
+                        else f"{project}。{fictional}"
+                        for code, project, fictional in zip(
+                            LANGUAGE_CODES, projects, FICTIONAL_TANDEM, strict=True
+                        )
+                    ),
+                ),
                 "seeks": [str(s) for s in seeks],
                 "research_organisation": organisation,
                 "company": company,
@@ -679,7 +1000,8 @@ def load_demo() -> Tour:
         start,
         minutes,
         kind,
-        title,
+        titles,
+        descriptions,
         host,
         speaker_names,
         tandem_slugs,
@@ -688,8 +1010,10 @@ def load_demo() -> Tour:
         starts_at = _berlin(day, start)
         session, _ = Session.objects.update_or_create(
             tour=tour,
-            title=title,
+            title_en=titles[0],
             defaults={
+                **_in_languages("title", titles),
+                **_in_languages("description", descriptions),
                 "kind": kind,
                 "starts_at": starts_at,
                 "ends_at": starts_at + timedelta(minutes=minutes),

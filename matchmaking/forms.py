@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .enums import InstitutionKind, Language, Seeking
 from .models import Institution, Tandem, Topic, VideoProvider
+from .models.languages import LANGUAGE_CODES, localized
 from .models.requests import MESSAGE_MAX_LENGTH
 from .selectors.slots import SlotTime
 from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
@@ -182,11 +185,11 @@ class DirectoryForm(forms.Form):
     city = forms.ChoiceField(label=_("City"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
 
-    def __init__(self, *args, cities: list[str], topics: list[Topic], **kwargs):
+    def __init__(self, *args, cities: list[tuple[str, str]], topics: list[Topic], **kwargs):
         super().__init__(*args, **kwargs)
         anything = [("", _("any"))]
         self.fields["kind"].choices = anything + list(InstitutionKind.choices)
-        self.fields["city"].choices = anything + [(c, c) for c in cities]
+        self.fields["city"].choices = anything + cities
         self.fields["topic"].choices = anything + [(t.slug, t.name) for t in topics]
 
 
@@ -204,19 +207,26 @@ class TopicsFormMixin(forms.Form):
     )
 
 
-def require_english_and_chinese(form: forms.ModelForm, field: str) -> None:
-    """Profiles are read on both sides: the English and the Chinese text are both needed."""
-    for name in (field, f"{field}_zh"):
-        form.fields[name].required = True
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
-def text_widgets(field: str) -> dict:
-    """Text areas for the English, Chinese and German versions, marked with their language."""
-    return {
-        field: forms.Textarea(attrs={"rows": 4}),
-        f"{field}_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
-        f"{field}_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
-    }
+# Profiles are read on both sides: their summary is needed in English and in Chinese.
+BOTH_SIDES = ("en", "zh-hans")
+
+
+def translated_fields(form: forms.ModelForm, *fields: str, required: tuple = ()) -> None:
+    """Label each language version of a translated field with its language and mark it for the
+    browser's spell checker. The model requires English where the field is required at all;
+    ``required`` names further languages the text is needed in."""
+    for field in fields:
+        label = form._meta.model._meta.get_field(field).verbose_name
+        for code, name in zip(LANGUAGE_CODES, localized(field), strict=True):
+            if name not in form.fields:
+                continue
+            form.fields[name].label = f"{capfirst(label)} ({LANGUAGE_NAMES[code]})"
+            form.fields[name].widget.attrs["lang"] = code
+            if code in required:
+                form.fields[name].required = True
 
 
 class TandemProfileForm(TopicsFormMixin, forms.ModelForm):
@@ -230,25 +240,24 @@ class TandemProfileForm(TopicsFormMixin, forms.ModelForm):
     class Meta:
         model = Tandem
         fields = list(TANDEM_TEXT_FIELDS)
-        widgets = text_widgets("summary")
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in localized("summary")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        require_english_and_chinese(self, "summary")
+        translated_fields(self, "project_title")
+        translated_fields(self, "summary", required=BOTH_SIDES)
 
 
 class InstitutionProfileForm(TopicsFormMixin, forms.ModelForm):
     class Meta:
         model = Institution
         fields = list(INSTITUTION_TEXT_FIELDS)
-        widgets = {
-            "name_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
-            **text_widgets("description"),
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in localized("description")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        require_english_and_chinese(self, "description")
+        translated_fields(self, "name", "city", "province")
+        translated_fields(self, "description", required=BOTH_SIDES)
 
 
 class PreferencesForm(forms.Form):

@@ -4,6 +4,7 @@ tandem (Bob), a partner institution (Chen), another institution (Olga), and an o
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from matchmaking.enums import MemberRole
 
@@ -28,6 +29,15 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """A page opened by an earlier test leaves its reader's language active; a test writes its
+    content in English unless it chooses another language."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -64,7 +74,9 @@ def people(tour):
     ).user
     other_tandem = factories.TandemFactory(tour=tour, name="LungScan")
     bob = factories.TandemMemberFactory(tandem=other_tandem, user__email="bob@tandem.example").user
-    institution = factories.InstitutionFactory(name="BGI Group", name_zh="华大集团", tours=[tour])
+    institution = factories.InstitutionFactory(
+        name="BGI Group", name_zh_hans="华大集团", tours=[tour]
+    )
     chen = factories.RepresentativeFactory(
         institution=institution, user__email="chen@partner.example"
     ).user

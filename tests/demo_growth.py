@@ -16,7 +16,17 @@ from matchmaking.models import (
     Tour,
     User,
 )
+from matchmaking.models.languages import localized
 from matchmaking.selectors.slots import tour_slots
+
+
+def _texts(old, *fields: str, suffix: str = "") -> dict:
+    """Every language version of the translated ``fields`` of ``old``, ``suffix`` appended."""
+    return {
+        column: f"{getattr(old, column)}{suffix}" if getattr(old, column) else getattr(old, column)
+        for field in fields
+        for column in localized(field)
+    }
 
 
 def _user(email: str, **fields) -> User:
@@ -27,14 +37,10 @@ def _copy_institutions(tour: Tour, originals: list[Institution], k: int) -> dict
     copies = {}
     for old in originals:
         new = Institution.objects.create(
-            name=f"{old.name} {k}",
-            name_zh=f"{old.name_zh}{k}",
+            **_texts(old, "name", suffix=f" {k}"),
+            **_texts(old, "city", "province", "description"),
             slug=f"{old.slug}-{k}",
             kind=old.kind,
-            city=old.city,
-            province=old.province,
-            description=old.description,
-            description_zh=old.description_zh,
         )
         new.tours.add(tour)
         new.topics.set(old.topics.all())
@@ -53,8 +59,7 @@ def _copy_tandems(tour: Tour, originals: list[Tandem], k: int) -> dict:
             tour=tour,
             name=f"{old.name} {k}",
             slug=f"{old.slug}-{k}",
-            project_title=old.project_title,
-            summary=old.summary,
+            **_texts(old, "project_title", "summary"),
             seeks=old.seeks,
             research_organisation=old.research_organisation,
             company=old.company,
@@ -88,19 +93,20 @@ def multiply_demo(tour: Tour, factor: int = 10) -> None:
             speaker_copies[old.pk] = Speaker.objects.create(
                 tour=tour,
                 name=f"{old.name} {k}",
-                title=old.title,
-                position=old.position,
+                **_texts(old, "title", "position", "bio"),
                 organisation=old.organisation,
                 institution=institution_copies.get(old.institution_id),
                 order=old.order,
             )
         Supporter.objects.bulk_create(
-            Supporter(tour=tour, name=f"{s.name} {k}", order=s.order) for s in supporters
+            Supporter(tour=tour, **_texts(s, "name", suffix=f" {k}"), order=s.order)
+            for s in supporters
         )
         for old in sessions:
             new = tour.sessions.create(
                 kind=old.kind,
-                title=f"{old.title} ({k})",
+                **_texts(old, "title", suffix=f" ({k})"),
+                **_texts(old, "description"),
                 starts_at=old.starts_at,
                 ends_at=old.ends_at,
                 host=institution_copies.get(old.host_id),

@@ -91,7 +91,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Institution {n}")
-    name_zh = factory.Sequence(lambda n: f"机构{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"机构{n}")
     slug = factory.Sequence(lambda n: f"institution-{n}")
     kind = InstitutionKind.UNIVERSITY
     city = "Beijing"

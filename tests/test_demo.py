@@ -31,8 +31,8 @@ def test_the_demo_has_every_session_kind_and_fictional_tandems():
     call_command("load_demo")
     assert set(Session.objects.values_list("kind", flat=True)) == set(SessionKind.values)
     assert all("(demo)" in t.name for t in Tandem.objects.all())
-    assert all(t.summary and t.summary_de and t.summary_zh for t in Tandem.objects.all())
-    assert Institution.objects.filter(name="BGI Group", name_zh="华大集团").exists()
+    assert all(t.summary_en and t.summary_de and t.summary_zh_hans for t in Tandem.objects.all())
+    assert Institution.objects.filter(name_en="BGI Group", name_zh_hans="华大集团").exists()
     investors = Institution.objects.filter(kind="investor")
     assert investors and all("fictional" in i.name for i in investors)
 

@@ -168,7 +168,7 @@ def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, peop
     url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
     days = list(tour.days.order_by("date"))
     data = {
-        "name": tour.name,
+        "name_en": tour.name,
         "slug": tour.slug,
         "status": tour.status,
         "slot_minutes": "25",

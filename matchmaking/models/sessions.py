@@ -39,7 +39,7 @@ class Supporter(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["tour", "order", "name"]
+        ordering = ["tour", "order", "name_en"]
         verbose_name = _("supporter")
         verbose_name_plural = _("supporters")
 

@@ -9,9 +9,7 @@ class Tandem(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     project_title = models.CharField(_("project title"), max_length=200)
-    summary = models.TextField(_("summary (English)"), blank=True, max_length=4000)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True, max_length=4000)
-    summary_de = models.TextField(_("summary (German)"), blank=True, max_length=4000)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
     topics = models.ManyToManyField(
         "matchmaking.Topic", blank=True, related_name="tandems", verbose_name=_("topics")
     )

@@ -13,7 +13,7 @@ class Tour(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=8000)
     status = models.CharField(
         _("status"), max_length=16, choices=TourStatus.choices, default=TourStatus.DRAFT
     )

@@ -39,6 +39,7 @@ from ..models import (
     User,
 )
 from ..models.invitations import INVITATION_STATUS_IN_SENTENCE
+from ..models.languages import localized
 from ..permissions import is_organiser
 from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
@@ -466,11 +467,11 @@ def _find_organisation(row: ImportRow) -> None:
                 _("No single tandem is called “%(name)s”.") % {"name": row.organisation}
             )
     elif row.role == InvitationRole.REPRESENTATIVE:
-        found = Institution.objects.filter(
-            Q(name__iexact=row.organisation)
-            | Q(name_zh=row.organisation)
-            | Q(slug=row.organisation)
-        )
+        # By any of its names: each is unique in its language, whatever the case.
+        named = Q(slug=row.organisation)
+        for column in localized("name"):
+            named |= Q(**{f"{column}__iexact": row.organisation})
+        found = Institution.objects.filter(named)
         if found.count() == 1:
             row.institution = found.get()
         else:

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..enums import Language, LogAction, Seeking
 from ..models import Institution, Tandem, Topic, Tour, User
+from ..models.languages import localized
 from ..permissions import is_organiser, represents, tandem_of, tours_of
 from .activity import from_to, log_action
 from .errors import DomainError
 
-TANDEM_TEXT_FIELDS = ("project_title", "summary", "summary_zh", "summary_de")
+# Each translated field in every language (``summary_en``, ``summary_de``, ``summary_zh_hans``).
+TANDEM_TEXT_FIELDS = (*localized("project_title"), *localized("summary"))
 INSTITUTION_TEXT_FIELDS = (
-    "name_zh",
-    "city",
-    "province",
+    *localized("name"),
+    *localized("city"),
+    *localized("province"),
     "website",
-    "description",
-    "description_zh",
-    "description_de",
+    *localized("description"),
 )
 
 
@@ -30,7 +31,12 @@ def _save(obj, *, actor: User, fields: dict, topics: list[Topic] | None) -> None
         changes = {name: from_to(getattr(obj, name), value) for name, value in fields.items()}
         for name, value in fields.items():
             setattr(obj, name, value)
-        obj.full_clean()
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            # Reached only past the form (another partner took the name meanwhile, a caller
+            # without a form): the same words the form would have shown.
+            raise DomainError(" ".join(error.messages)) from error
         obj.save(update_fields=list(fields))
         if topics is not None:
             before = sorted(str(t) for t in obj.topics.all())

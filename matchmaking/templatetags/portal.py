@@ -1,9 +1,12 @@
+from dataclasses import dataclass
+
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..profiles_text import localized_versions
+from ..models.languages import LANGUAGE_CODES, localized
 from ..timezones import day_name, place_of, show_time, two_clocks
 
 register = template.Library()
@@ -74,12 +77,44 @@ def clocks(context, start, end=None):
     return two_clocks(start, end, context["viewer_zones"])
 
 
+@dataclass(frozen=True)
+class Version:
+    language: str
+    label: str
+    text: str
+
+
+def text_versions(obj, field: str, language: str) -> tuple[Version | None, list[Version]]:
+    """The text of a translated field in ``language`` (or English, or whichever exists) and
+    the other languages it is written in."""
+    names = dict(settings.LANGUAGES)
+    versions = [
+        Version(code, str(names[code]), getattr(obj, column) or "")
+        for code, column in zip(LANGUAGE_CODES, localized(field), strict=True)
+    ]
+    versions = [v for v in versions if v.text.strip()]
+    if not versions:
+        return None, []
+    shown = next((v for v in versions if v.language == language), versions[0])
+    return shown, [v for v in versions if v is not shown]
+
+
 @register.inclusion_tag("matchmaking/includes/bilingual.html")
 def bilingual(obj, field):
     """The text in the viewer's language (English if missing), the other versions behind a
     switch, so nobody depends on a translation when the original is at hand."""
-    shown, others = localized_versions(obj, field, get_language() or "en")
+    shown, others = text_versions(obj, field, get_language() or "en")
     return {"shown": shown, "others": others, "label": _("Show the other languages")}
+
+
+@register.simple_tag
+def chinese_name(institution):
+    """Beside a name in German or English, the Chinese name the institution's own people use,
+    so both sides know whom they mean."""
+    chinese = institution.name_zh_hans
+    if not chinese or chinese == institution.name:
+        return ""
+    return format_html(' · <span lang="zh-Hans">{}</span>', chinese)
 
 
 @register.filter

@@ -5,15 +5,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from matchmaking.profiles_text import localized_versions
+from matchmaking.templatetags.portal import text_versions
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def texts(people):
-    people.tandem.summary = "ECG screening with AI."
-    people.tandem.summary_zh = "人工智能心电图筛查。"
+    people.tandem.summary_en = "ECG screening with AI."
+    people.tandem.summary_zh_hans = "人工智能心电图筛查。"
     people.tandem.summary_de = ""
     people.tandem.save()
     return people
@@ -28,7 +28,7 @@ def texts(people):
     ],
 )
 def test_each_viewer_sees_their_language_falling_back_to_english(texts, language, shown, others):
-    first, rest = localized_versions(texts.tandem, "summary", language)
+    first, rest = text_versions(texts.tandem, "summary", language)
     assert first.text == shown
     assert [v.text for v in rest] == others
 
@@ -47,9 +47,9 @@ def test_a_german_viewer_sees_the_german_text_when_there_is_one(client, texts, a
     texts.tandem.summary_de = "KI-gestütztes EKG-Screening."
     texts.tandem.save()
     with translation.override("de"):
-        first, _ = localized_versions(texts.tandem, "summary", "de")
+        first, _ = text_versions(texts.tandem, "summary", "de")
     assert first.text == "KI-gestütztes EKG-Screening."
 
 
 def test_an_institution_without_any_description_shows_none(people):
-    assert localized_versions(people.institution, "description", "en") == (None, [])
+    assert text_versions(people.institution, "description", "en") == (None, [])

@@ -130,7 +130,7 @@ def test_the_partner_sees_the_institutions_schedule(client, people, meeting):
     )
     client.force_login(people.chen)
     page = client.get(reverse("schedule")).content.decode()
-    assert "CardioSense ↔ BGI Group" in page and session.title in page
+    assert "CardioSense ↔ 华大集团" in page and session.title in page  # in the reader's language
     # 09:00 Berlin = 16:00 Shanghai on 22 March 2027.
     assert re.search(r'>16:00–16:30 <span class="zone">', page)
 
@@ -140,18 +140,20 @@ def test_a_partner_edits_the_institutions_profile(client, people):
     response = client.post(
         reverse("institution_profile"),
         {
-            "name_zh": "华大集团",
-            "city": "Shenzhen",
-            "province": "Guangdong",
+            "name_en": "BGI Group",
+            "name_zh_hans": "华大集团",
+            "city_en": "Shenzhen",
+            "city_zh_hans": "深圳",
+            "province_en": "Guangdong",
             "website": "https://www.example.org",
-            "description": "Genomics.",
-            "description_zh": "基因组学。",
+            "description_en": "Genomics.",
+            "description_zh_hans": "基因组学。",
             "description_de": "",
         },
     )
     assert response.status_code == 302
     people.institution.refresh_from_db()
-    assert people.institution.description_zh == "基因组学。"
+    assert people.institution.description_zh_hans == "基因组学。"
     bad = client.post(reverse("institution_profile"), {"website": "not a web address"})
     assert bad.status_code == 400
     people.institution.refresh_from_db()

@@ -45,7 +45,7 @@ def test_the_dashboard_shows_requests_by_state_meetings_and_sessions(client, peo
 @pytest.mark.parametrize("query", ["BGI", "华大", "sequencing", "测序", "Shenzhen"])
 def test_the_directory_searches_english_and_chinese_names_and_descriptions(client, people, query):
     people.institution.description = "Sequencing and precision medicine."
-    people.institution.description_zh = "基因测序与精准医学。"
+    people.institution.description_zh_hans = "基因测序与精准医学。"
     people.institution.city = "Shenzhen"
     people.institution.save()
     client.force_login(people.alice)
@@ -151,9 +151,9 @@ def test_a_tandem_edits_its_profile(client, people, topics):
     response = client.post(
         reverse("tandem_profile"),
         {
-            "project_title": "ECG screening",
-            "summary": "AI for ECGs.",
-            "summary_zh": "心电图人工智能。",
+            "project_title_en": "ECG screening",
+            "summary_en": "AI for ECGs.",
+            "summary_zh_hans": "心电图人工智能。",
             "summary_de": "KI für EKGs.",
             "topics": [topics["ai"].pk],
             "seeks": ["pilot_site", "investment"],
@@ -161,7 +161,7 @@ def test_a_tandem_edits_its_profile(client, people, topics):
     )
     assert response.status_code == 302
     people.tandem.refresh_from_db()
-    assert people.tandem.summary_zh == "心电图人工智能。"
+    assert people.tandem.summary_zh_hans == "心电图人工智能。"
     assert people.tandem.seeks == ["pilot_site", "investment"]
     assert list(people.tandem.topics.all()) == [topics["ai"]]
 
@@ -170,10 +170,10 @@ def test_a_tandem_profile_needs_english_and_chinese_summaries(client, people):
     client.force_login(people.alice)
     response = client.post(
         reverse("tandem_profile"),
-        {"project_title": "ECG screening", "summary": "AI for ECGs.", "summary_zh": ""},
+        {"project_title_en": "ECG screening", "summary_en": "AI for ECGs.", "summary_zh_hans": ""},
     )
     assert response.status_code == 400
-    assert 'id="id_summary_zh_error"' in response.content.decode()
+    assert 'id="id_summary_zh_hans_error"' in response.content.decode()
     people.tandem.refresh_from_db()
     assert people.tandem.project_title == "A digital-health project"
 
