@@ -119,7 +119,9 @@ def test_sql_and_regex_characters_find_nothing(researcher, demo, query):
 def test_a_search_of_ten_thousand_characters_gets_a_message(researcher, demo):
     response = researcher.get(reverse("directory"), {"q": "北京" * 5000})
     assert response.status_code == 400
-    assert "Ensure this value has at most 100 characters (it has 10000)." in response.content.decode()
+    assert (
+        "Ensure this value has at most 100 characters (it has 10000)." in response.content.decode()
+    )
     assert found(demo, "x" * 10_000) == []  # the selector alone: no hit, no error
 
 

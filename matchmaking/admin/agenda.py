@@ -10,13 +10,15 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from modeltranslation.admin import TranslationTabularInline
 
 from ..enums import LogAction
 from ..models import Session, Speaker, Supporter, Tour, TourDay, VideoProvider, WindowBreak
+from ..models.languages import localized
 from ..permissions import is_organiser
 from ..services import sessions as session_services
 from . import scheduling
-from .base import LoggedAdmin, service_action
+from .base import LoggedAdmin, TranslatedAdmin, service_action
 
 
 class TourDayInline(admin.TabularInline):
@@ -24,7 +26,7 @@ class TourDayInline(admin.TabularInline):
     extra = 0
 
 
-class SupporterInline(admin.TabularInline):
+class SupporterInline(TranslationTabularInline):
     model = Supporter
     extra = 0
 
@@ -38,11 +40,11 @@ class VideoProviderInline(admin.TabularInline):
 
 
 @admin.register(Tour)
-class TourAdmin(LoggedAdmin):
+class TourAdmin(TranslatedAdmin):
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
     list_filter = ["status"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = [*localized("name"), "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
     inlines = [TourDayInline, SupporterInline, VideoProviderInline]
     # Links to the meeting grid and the schedule planner.
     change_form_template = "admin/matchmaking/tour/change_form.html"
@@ -90,18 +92,18 @@ class TourDayAdmin(LoggedAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(LoggedAdmin):
+class SpeakerAdmin(TranslatedAdmin):
     list_display = ["name", "title", "position", "organisation", "tour", "order"]
     list_filter = ["tour"]
-    search_fields = ["name", "organisation", "position"]
+    search_fields = ["name", "organisation", *localized("position")]
     list_editable = ["order"]
 
 
 @admin.register(Supporter)
-class SupporterAdmin(LoggedAdmin):
+class SupporterAdmin(TranslatedAdmin):
     list_display = ["name", "tour", "url", "order"]
     list_filter = ["tour"]
-    search_fields = ["name"]
+    search_fields = localized("name")
     list_editable = ["order"]
 
 
@@ -136,8 +138,8 @@ class SessionForm(forms.ModelForm):
         fields = [
             "tour",
             "kind",
-            "title",
-            "description",
+            *localized("title"),
+            *localized("description"),
             "starts_at",
             "ends_at",
             "host",
@@ -174,12 +176,16 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(LoggedAdmin):
+class SessionAdmin(TranslatedAdmin):
     form = SessionForm
     list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
     list_display_links = ["title"]
     list_filter = ["tour", SessionDayFilter, "kind", "is_published"]
-    search_fields = ["title", "description", "host__name"]
+    search_fields = [
+        *localized("title"),
+        *localized("description"),
+        *(f"host__{column}" for column in localized("name")),
+    ]
     ordering = ["starts_at"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["tandems", "institutions"]

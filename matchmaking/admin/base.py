@@ -10,9 +10,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db import models
+from modeltranslation.admin import TranslationAdmin
 
 from ..enums import LogAction
 from ..models import ActivityLog
+from ..models.languages import localized
 from ..services import DomainError
 from ..services.activity import from_to, log_action
 from .history import describe
@@ -104,6 +106,15 @@ class LoggedAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, context)
+
+
+# Lists of requests, meetings and representatives find an institution by its name in any language.
+INSTITUTION_NAMES = [f"institution__{column}" for column in localized("name")]
+
+
+class TranslatedAdmin(LoggedAdmin, TranslationAdmin):
+    """A logged admin page that edits each translated field in every language side by side
+    (modeltranslation's plain admin: its tabbed one loads jQuery UI from a CDN)."""
 
 
 def service_action(service, keyword: str, *, description, done):

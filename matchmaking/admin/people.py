@@ -22,7 +22,8 @@ from ..models import (
     Topic,
     User,
 )
-from .base import LoggedAdmin
+from ..models.languages import localized
+from .base import INSTITUTION_NAMES, LoggedAdmin, TranslatedAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -130,18 +131,18 @@ class TandemMemberInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(LoggedAdmin):
-    list_display = ["name_en", "name_de", "name_zh_hans", "slug"]
-    search_fields = ["name_en", "name_de", "name_zh_hans", "slug"]
+class TopicAdmin(TranslatedAdmin):
+    list_display = [*localized("name"), "slug"]
+    search_fields = [*localized("name"), "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Institution)
-class InstitutionAdmin(LoggedAdmin):
-    list_display = ["name", "name_zh", "kind", "city", "province"]
-    list_filter = ["tours", "kind", "province", "topics"]
-    search_fields = ["name", "name_zh", "city", "description", "description_zh"]
-    prepopulated_fields = {"slug": ["name"]}
+class InstitutionAdmin(TranslatedAdmin):
+    list_display = [*localized("name"), "kind", "city"]
+    list_filter = ["tours", "kind", "province_en", "topics"]
+    search_fields = [*localized("name"), *localized("city"), *localized("description"), "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["topics", "tours"]
     inlines = [RepresentativeInline]
 
@@ -154,10 +155,16 @@ class InstitutionAdmin(LoggedAdmin):
 
 
 @admin.register(Tandem)
-class TandemAdmin(LoggedAdmin):
+class TandemAdmin(TranslatedAdmin):
     list_display = ["name", "project_title", "tour", "research_organisation", "company"]
     list_filter = ["tour", "topics"]
-    search_fields = ["name", "project_title", "summary", "research_organisation", "company"]
+    search_fields = [
+        "name",
+        *localized("project_title"),
+        *localized("summary"),
+        "research_organisation",
+        "company",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
     inlines = [TandemMemberInline]
@@ -171,8 +178,7 @@ class RepresentativeAdmin(LoggedAdmin):
     search_fields = [
         "user__email",
         "user__display_name",
-        "institution__name",
-        "institution__name_zh",
+        *INSTITUTION_NAMES,
     ]
     autocomplete_fields = ["user", "institution"]
 

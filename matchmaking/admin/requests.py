@@ -13,7 +13,7 @@ from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
-from .base import ActorForm, ActorFormAdmin, service_action
+from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, service_action
 
 
 class PreferredSlotInline(admin.TabularInline):
@@ -63,7 +63,7 @@ class MeetingRequestAdmin(ActorFormAdmin):
         "why_unscheduled",
     ]
     list_filter = ["tour", "status", "turn", "direction", "institution__kind", "tandem__topics"]
-    search_fields = ["tandem__name", "institution__name", "institution__name_zh", "message"]
+    search_fields = ["tandem__name", *INSTITUTION_NAMES, "message"]
     list_select_related = ["tandem", "institution"]
     date_hierarchy = "created_at"
     inlines = [PreferredSlotInline]
@@ -179,7 +179,7 @@ class MeetingAdmin(ActorFormAdmin):
     form = MeetingForm
     list_display = ["starts_at", "tandem", "institution", "status", "video_provider", "video_url"]
     list_filter = ["tour", "status", "institution__kind"]
-    search_fields = ["tandem__name", "institution__name", "institution__name_zh"]
+    search_fields = ["tandem__name", *INSTITUTION_NAMES]
     list_select_related = ["tandem", "institution", "video_provider"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]

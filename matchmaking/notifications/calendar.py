@@ -98,9 +98,10 @@ def session_event(
     event.add("dtstart", _local(session.starts_at, zone))
     event.add("dtend", _local(session.ends_at, zone))
     event.add("summary", session.title)
+    host = f"{_('Host')}: {session.host.name}" if session.host else ""
     event.add(
         "description",
-        _description(session.starts_at, session.ends_at, zones, session.description),
+        _description(session.starts_at, session.ends_at, zones, session.description, host),
     )
     if session.video_url:
         event.add("location", session.video_url)

@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 
 from ..models import Invitation, Meeting, MeetingRequest, OutboxMessage, Session, User
+from ..models.languages import LANGUAGE_CODES
 from ..timezones import ViewerZones, zones_for
 from . import calendar, outbox
 from .kinds import KINDS
@@ -65,6 +66,16 @@ def _notify(
     return written
 
 
+def in_every_language(**texts) -> dict:
+    """``institution=obj`` … → the context's ``translated`` entry: the text of each object in
+    every language (English where one is missing); ``mime`` picks the recipient's."""
+    translated = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            translated[code] = {key: str(obj) for key, obj in texts.items()}
+    return {"translated": translated}
+
+
 # --- meeting requests -------------------------------------------------------------------------
 
 
@@ -80,8 +91,7 @@ def _request_context(request: MeetingRequest) -> dict:
         "request_id": request.pk,
         "tour_id": request.tour_id,
         "tandem": request.tandem.name,
-        "institution": request.institution.name,
-        "institution_zh": request.institution.name_zh,
+        **in_every_language(institution=request.institution),
         "message": request.message,
         "reason": request.decline_reason,
         "turn": request.turn,
@@ -156,8 +166,7 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
         "meeting_id": meeting.pk,
         "tour_id": meeting.tour_id,
         "tandem": meeting.tandem.name,
-        "institution": meeting.institution.name,
-        "institution_zh": meeting.institution.name_zh,
+        **in_every_language(institution=meeting.institution),
         "starts_at": meeting.starts_at.isoformat(),
         "ends_at": meeting.ends_at.isoformat(),
         "video_url": meeting.video_url,
@@ -215,10 +224,11 @@ def meeting_reminder(meeting: Meeting, lead: str) -> int:
 
 
 def _session_context(session: Session, **extra) -> dict:
+    texts = {"title": session, "host": session.host} if session.host else {"title": session}
     return {
         "session_id": session.pk,
         "tour_id": session.tour_id,
-        "title": session.title,
+        **in_every_language(**texts),
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "video_url": session.video_url,

@@ -60,8 +60,9 @@ def _template_context(message: OutboxMessage) -> dict:
         context["preferred_times"] = [_times(span) for span in context["preferred_times"]]
         context["proposal"] = _times(context["proposal"])
     context["viewer_zones"] = _viewer_zones(message)
-    if message.language == "zh-hans" and context.get("institution_zh"):
-        context["institution"] = context["institution_zh"]
+    # Names and titles written in every language when the row was queued (messages.py).
+    translated = context.pop("translated", {})
+    context.update(translated.get(message.language) or translated.get("en", {}))
     recipient = message.recipient
     context["recipient_name"] = (
         context.get("name") or (str(recipient) if recipient else "") or message.email

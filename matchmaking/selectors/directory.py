@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ..models import Institution, Tour
+from ..models.languages import localized
+from ..models.search import normalise
 
 
 def directory(
     tour: Tour, *, query: str = "", kind: str = "", city: str = "", topic: str = ""
 ) -> QuerySet[Institution]:
-    """The institutions of a tour, searched in English, Chinese and German names and texts."""
-    institutions = tour.institutions.prefetch_related("topics").order_by("name")
+    """The institutions of a tour found by any of their names, places or topics in any language
+    (models/search.py), by kind, by city (its English name) and by topic."""
+    institutions = tour.institutions.prefetch_related("topics").order_by("name_en")
     if query:
-        institutions = institutions.filter(
-            Q(name__icontains=query)
-            | Q(name_zh__icontains=query)
-            | Q(description__icontains=query)
-            | Q(description_zh__icontains=query)
-            | Q(description_de__icontains=query)
-            | Q(city__icontains=query)
+        # The same normal form on both sides; nothing but accents or spaces finds nothing.
+        key = normalise(query)
+        institutions = (
+            institutions.filter(search_text__contains=key) if key else institutions.none()
         )
     if kind:
         institutions = institutions.filter(kind=kind)
     if city:
-        institutions = institutions.filter(city=city)
+        institutions = institutions.filter(city_en=city)
     if topic:
         institutions = institutions.filter(topics__slug=topic)
     return institutions.distinct()
 
 
-def cities(tour: Tour) -> list[str]:
-    return list(
-        tour.institutions.exclude(city="")
-        .values_list("city", flat=True)
-        .distinct()
-        .order_by("city")
-    )
+def cities(tour: Tour) -> list[tuple[str, str]]:
+    """Each city of the tour once: its English name, which the filter sends, and its name in
+    the reader's language."""
+    places = {
+        i.city_en: i.city
+        for i in tour.institutions.exclude(city_en="").only("pk", *localized("city"))
+    }
+    return sorted(places.items(), key=lambda place: place[1])

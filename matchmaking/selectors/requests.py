@@ -44,7 +44,7 @@ def recommendation_candidates(tandem: Tandem) -> list[Institution]:
         tandem.tour.institutions.exclude(pk__in=open_with)
         .defer("description", "description_zh", "description_de")
         .prefetch_related("topics")
-        .order_by("name")
+        .order_by("name_en")
     )
 
 

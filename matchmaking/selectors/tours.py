@@ -7,6 +7,7 @@ from itertools import groupby
 
 from ..enums import TourStatus
 from ..models import Session, Tour
+from ..models.languages import localized
 from ..timezones import ViewerZones
 
 
@@ -40,6 +41,8 @@ def public_page(tour: Tour, zones: ViewerZones) -> dict:
         "tour": tour,
         "days": programme(tour, zones),
         "speakers": list(tour.speakers.select_related("institution")),
-        "institutions": list(tour.institutions.order_by("name").only("name", "name_zh", "city")),
+        "institutions": list(
+            tour.institutions.order_by("name_en").only(*localized("name"), *localized("city"))
+        ),
         "supporters": list(tour.supporters.all()),
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .. import notifications
 from ..enums import LogAction
 from ..models import Meeting, Session, Tour, User
+from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
 from ..selectors.slots import session_parties
@@ -20,7 +21,7 @@ from .activity import from_to, log_action
 from .errors import DomainError
 
 # Changes participants must hear about; a new description or capacity is no reason to e-mail.
-ANNOUNCED_FIELDS = frozenset({"title", "starts_at", "ends_at", "video_url"})
+ANNOUNCED_FIELDS = frozenset({*localized("title"), "starts_at", "ends_at", "video_url"})
 
 
 def _ensure_organiser(actor: User) -> None:

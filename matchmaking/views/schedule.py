@@ -98,7 +98,10 @@ def _feed_events(user, tour) -> list:
         meeting_event(m, zones=zones)
         for m in selectors.meetings_for_calendar(tour).filter(pk__in=meetings.values("pk"))
     ]
-    events += [session_event(s, zones=zones) for s in sessions_visible_to(user, tour)]
+    events += [
+        session_event(s, zones=zones)
+        for s in sessions_visible_to(user, tour).select_related("host")
+    ]
     return events
 
 

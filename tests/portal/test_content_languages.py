@@ -78,7 +78,9 @@ def test_the_public_page_shows_the_tour_in_the_visitors_language(client, demo, l
 
 
 def test_the_chinese_public_page_is_mostly_chinese(client, demo):
-    text = visible_text(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    text = visible_text(
+        client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
     chinese, latin = len(CJK.findall(text)), len(LATIN.findall(text))
     # Left in Latin letters: people's names, "InnoHealth", "GTAI", the language switcher.
     assert chinese > 3 * latin, (chinese, latin)
@@ -129,7 +131,11 @@ def test_the_partner_dashboard_in_chinese(client, demo):
     [
         ("en", ["Tsinghua University · ", "清华大学", "Beijing", "Medical imaging"], ["Peking"]),
         ("de", ["Tsinghua-Universität", "Peking", "Medizinische Bildgebung"], ["Medical imaging"]),
-        ("zh-hans", ["<h1>清华大学</h1>", "北京", "医学影像", "中国顶尖研究型大学之一"], ["Beijing"]),
+        (
+            "zh-hans",
+            ["<h1>清华大学</h1>", "北京", "医学影像", "中国顶尖研究型大学之一"],
+            ["Beijing"],
+        ),
     ],
 )
 def test_the_institution_page_in_each_language(client, demo, language, expected, absent):
