@@ -44,7 +44,7 @@ def copy_into_language_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matchmaking", "0006_editions"),
+        ("matchmaking", "0007_activity_log"),
     ]
 
     operations = [
