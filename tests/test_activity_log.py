@@ -193,12 +193,12 @@ def history_page(client, obj) -> str:
 def test_a_tours_status_changed_in_the_admin_is_its_own_entry_on_its_history(client, people):
     tour = factories.TourFactory(days=0, status=TourStatus.OPEN)
     client.force_login(people.otto)
-    change_in_admin(client, tour, status=TourStatus.RUNNING, name="Tour of spring")
+    change_in_admin(client, tour, status=TourStatus.RUNNING, name_en="Tour of spring")
     (status,) = history(tour, LogAction.STATUS)
     assert status.data == {"status": {"from": "open", "to": "running"}}
     assert status.actor == people.otto
     (change,) = history(tour, LogAction.CHANGE)
-    assert change.data["fields"]["name"]["to"] == "Tour of spring"
+    assert change.data["fields"]["name_en"]["to"] == "Tour of spring"
     page = history_page(client, tour)
     assert "Status changed" in page and "Open for requests → Running" in page
     assert people.otto.email in page
@@ -274,9 +274,9 @@ def test_the_history_page_shows_each_kind_of_object_its_entries(client, people, 
     else:
         obj = people.institution
         update_institution_profile(
-            actor=people.chen, institution=obj, fields={"city": "Shenzhen"}, topics=[]
+            actor=people.chen, institution=obj, fields={"city_en": "Shenzhen"}, topics=[]
         )
-        expected = ["Profile edited", "City: Beijing → Shenzhen"]
+        expected = ["Profile edited", "City [en]: Beijing → Shenzhen"]
     client.force_login(people.otto)
     page = history_page(client, obj)
     for text in expected:
