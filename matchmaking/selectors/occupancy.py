@@ -21,17 +21,15 @@ from django.db.models import Q
 
 from ..enums import MeetingStatus
 from ..models import BlockedSlot, Meeting, Session, Tour
+from ..models.languages import localized
 from .slots import SlotTime, parties_of_sessions, published_sessions, tour_slots
 
 # A mark of unavailability holds the slot it starts in.
 MARK_LENGTH = timedelta(minutes=1)
 LONG_TEXTS = [
-    ("tandem", "summary"),
-    ("tandem", "summary_zh"),
-    ("tandem", "summary_de"),
-    ("institution", "description"),
-    ("institution", "description_zh"),
-    ("institution", "description_de"),
+    *(("tandem", column) for column in ("summary", *localized("summary"))),
+    *(("institution", column) for column in ("description", *localized("description"))),
+    ("institution", "search_text"),
 ]
 
 
