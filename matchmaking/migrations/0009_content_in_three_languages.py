@@ -44,7 +44,7 @@ def copy_into_language_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matchmaking", "0007_activity_log"),
+        ("matchmaking", "0008_turns_and_video_providers"),
     ]
 
     operations = [
