@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from ..enums import RequestStatus
 from ..models import Institution, MeetingRequest, Tandem, Tour
+from ..models.languages import localized
 from .occupancy import occupancy
 from .slots import SlotTime
 
@@ -42,7 +43,7 @@ def recommendation_candidates(tandem: Tandem) -> list[Institution]:
     # Ranked by topics and kind and shown by name: the long descriptions stay in the database.
     return list(
         tandem.tour.institutions.exclude(pk__in=open_with)
-        .defer("description", "description_zh", "description_de")
+        .defer("description", *localized("description"), "search_text")
         .prefetch_related("topics")
         .order_by("name_en")
     )
