@@ -55,6 +55,19 @@ def test_the_impressions_video_is_embedded_only_when_its_address_is_set(client, 
     )
 
 
+def test_only_the_impressions_video_comes_from_another_host(client, demo):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "frame-src 'none'" in policy
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    demo.impressions_video_url = "https://video.example.org/embed/innohealth"
+    demo.save()
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "frame-src https://video.example.org;" in policy
+    assert "media-src 'self' https://video.example.org;" in policy
+    assert "script-src 'self';" in policy
+
+
 def test_a_draft_tour_is_not_published(client, db):
     factories.TourFactory(name="Secret tour", status="draft")
     page = client.get(reverse("home")).content.decode()
