@@ -3,6 +3,8 @@ their representatives, topics."""
 
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -266,6 +268,7 @@ class TandemMemberAdmin(SafeAutocompleteAdmin, LoggedAdmin):
 # changes go to the same log and their pages show its history.
 admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
 
 
 @admin.register(Group)
@@ -276,3 +279,8 @@ class GroupAdmin(LoggedAdmin, DjangoGroupAdmin):
 @admin.register(EmailAddress)
 class EmailAddressAdmin(LoggedAdmin, AllauthEmailAddressAdmin):
     pass
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(LoggedAdmin, AllauthAuthenticatorAdmin):
+    """Second factors: a superuser removes a lost one here (organisers have no permission)."""
