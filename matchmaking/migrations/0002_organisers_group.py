@@ -4,7 +4,7 @@ from matchmaking.roles import ORGANISERS_GROUP
 
 
 def create_organisers_group(apps, schema_editor):
-    # Its permissions: roles.ORGANISER_PERMISSIONS, given by 0008_organisers_named_permissions.
+    # Its permissions: roles.ORGANISER_PERMISSIONS, given by 0009_organisers_named_permissions.
     apps.get_model("auth", "Group").objects.get_or_create(name=ORGANISERS_GROUP)
 
 

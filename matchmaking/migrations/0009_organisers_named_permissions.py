@@ -19,7 +19,7 @@ def name_organiser_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matchmaking", "0007_activity_log"),
+        ("matchmaking", "0008_turns_and_video_providers"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
 
