@@ -9,7 +9,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
-from django.core import mail
 from django.urls import reverse
 
 from matchmaking.models import ActivityLog, User
@@ -159,7 +158,7 @@ def test_an_organiser_still_manages_tandem_and_partner_accounts(client, organise
     )
 
 
-def test_passwords_of_others_are_reset_by_email_only(client, organiser, superuser):
+def test_passwords_of_others_are_reset_by_email_only(client, organiser, superuser, deliver):
     before = snapshot(superuser)
     response = client.post(
         reverse("admin:matchmaking_user_changelist"),
@@ -167,7 +166,7 @@ def test_passwords_of_others_are_reset_by_email_only(client, organiser, superuse
         follow=True,
     )
     assert "1 password reset e-mail sent" in response.content.decode()
-    [message] = mail.outbox
+    [message] = deliver()
     assert message.to == [superuser.email]
     assert "/accounts/password/reset/key/" in message.body
     assert snapshot(superuser) == before
