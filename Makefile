@@ -1,4 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
+# Production is `make serve` (docs/deployment.md).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/innohealth
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run worker test lint format bench messages services chromium clean backup restore
+.PHONY: run serve worker test lint format bench messages services chromium clean backup restore
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,11 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
 run: $(VENV)/.run-installed
 	mkdir -p var
 	./scripts/run.sh
+
+# Production: refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and a PostgreSQL
+# DATABASE_URL; migrates, collects static files, runs gunicorn on 127.0.0.1:$(PORT).
+serve: $(VENV)/.run-installed
+	./scripts/serve.sh
 
 worker: $(VENV)/.run-installed
 	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker." >&2; exit 2)

@@ -9,6 +9,7 @@ hardening that ``manage.py check --deploy`` expects.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 env = environ.Env()
@@ -17,13 +18,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("INNOHEALTH_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# What the environment said, kept apart from DEBUG, which the test runner always switches off:
+# `load_demo` refuses in production, not in the tests.
+PRODUCTION = not DEBUG
 # The development key is only accepted while DEBUG is on; production must bring its own.
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET
 )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Production names its own hosts: a wrong default there would answer to any Host header we forgot.
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else environ.Env.NOTSET,
+)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails; by default the address `make run` / `make serve` listen on.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     # Before the admin, so the admin edits each language of a translated field side by side.
@@ -38,23 +49,28 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "matchmaking",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads the body (CSRF's check included), after the user is known for the page.
+    "matchmaking.middleware.BadInputMiddleware",
     "matchmaking.middleware.UserPreferencesMiddleware",
     "matchmaking.middleware.ActingUserMiddleware",
     "matchmaking.middleware.TourFromLinkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "matchmaking.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "innohealth.urls"
@@ -84,10 +100,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# Production keeps connections for a minute (`make serve`; development opens one per request).
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
+)
 # A persistent connection is checked before a request reuses it: after a PostgreSQL restart the
 # web process reconnects by itself (a query that fails meanwhile gets the 503 page).
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Simultaneous answers in the embedded mode: readers do not block the writer (WAL), and a
     # transaction takes the write lock when it begins and waits up to 20 s for it, instead of
@@ -121,6 +140,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnoHealth] "
+# Behind a TLS proxy every request comes from the proxy: allauth's rate limits count the client
+# address the proxy appended to X-Forwarded-For (or a header it sets) instead (docs/deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
+
+# Second factor: an authenticator app (TOTP) and recovery codes, for everyone who wants it and for
+# every staff account in production before the admin site opens (matchmaking.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "InnoHealth Matchmaking"
+INNOHEALTH_REQUIRE_STAFF_MFA = env.bool("INNOHEALTH_REQUIRE_STAFF_MFA", default=PRODUCTION)
 LOGIN_URL = "account_login"
 CSRF_FAILURE_VIEW = "matchmaking.views.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -157,6 +186,33 @@ STORAGES = {
     },
 }
 
+# Bounded input: Django refuses bigger form bodies and more fields with a 400; BadInputMiddleware
+# answers any larger request (an upload included) with a 413 before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=10 * 1024 * 1024)
+
+# Content-Security-Policy: everything from this host, no inline script or style. The public tour
+# page alone adds the impressions video's own origin to frame-src/media-src (views/public.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the QR code of the authenticator set-up, drawn inline as an image.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # E-mail: written to files by default so nothing leaves a development machine.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
@@ -170,6 +226,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="InnoHealth Matchmaking <noreply@innohealth.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets an e-mail for each server error when Sentry is not used (comma-separated addresses).
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # Celery: without REDIS_URL, tasks run in-process so `make run` needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -222,6 +280,11 @@ OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=3
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 OUTBOX_DATABASE_RETRY_SECONDS = env.float("OUTBOX_DATABASE_RETRY_SECONDS", default=5.0)
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+# One invitation import reads at most this many rows (header and blank rows included) and gives
+# up after this many seconds; the file itself is at most this large.
+INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=2000)
+INVITATION_IMPORT_MAX_SECONDS = env.int("INVITATION_IMPORT_MAX_SECONDS", default=30)
+INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 REQUEST_NUDGE_HOURS = env.int("REQUEST_NUDGE_HOURS", default=48)
 
 CACHES = (
@@ -246,22 +309,52 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"permission_denied_one_line": {"()": "innohealth.log.PermissionDeniedAsOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "permission_denied_one_line": {"()": "innohealth.log.PermissionDeniedAsOneLine"},
+        "production": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Each server error to DJANGO_ADMINS (docs/deployment.md, error reporting).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["production"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Filters of a logger see only its own records, so each logger that reports a 403.
-        "django.request": {"filters": ["permission_denied_one_line"]},
+        "django.request": {
+            "filters": ["permission_denied_one_line"],
+            "handlers": ["mail_admins"],
+        },
         "django.security": {"filters": ["permission_denied_one_line"]},
     },
 }
+
+# Error reporting to Sentry, only when a DSN is given; no personal data is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser keeps these cookies only from this exact host over HTTPS with Path=/,
+    # so no sibling subdomain can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

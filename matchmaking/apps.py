@@ -16,7 +16,8 @@ class MatchmakingConfig(AppConfig):
         # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
         # name, which runs in-process when tasks are eager (no Redis) only if it is registered.
 
-        # The data migration creates the group; this keeps it complete as models are added.
+        # The migration names the group's permissions; this keeps it so after a flush and as
+        # models are added.
         post_migrate.connect(roles.on_post_migrate, sender=self)
         # The searched words of an institution follow its topics.
         m2m_changed.connect(topics_changed, sender=Institution.topics.through)

@@ -142,6 +142,7 @@ class LogAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Password changed")
     PASSWORD_SET = "password_set", _("Password set")
     PASSWORD_RESET = "password_reset", _("Password reset by e-mail link")
+    PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset e-mail sent")
     GROUPS = "groups", _("Groups changed")
     PERMISSIONS = "permissions", _("Permissions changed")
 

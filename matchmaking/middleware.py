@@ -1,5 +1,9 @@
 import zoneinfo
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 
 from .permissions import current_tour, tour_by_slug
@@ -54,3 +58,55 @@ class ActingUserMiddleware:
     def __call__(self, request):
         with acting_as(lambda: getattr(request, "user", None)):
             return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Input no page of the portal accepts, refused before any view reads it: a body larger than
+    ``MAX_REQUEST_BODY_BYTES`` (413, before it is read, so an oversized upload is not parsed
+    first), and a NUL character in a parameter (400: PostgreSQL cannot even compare text with
+    it, so a search, filter or look-up with one would fail deep inside a query)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            context = {"limit_mb": settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)}
+            return render(request, "413.html", context, status=413)
+        if any(_has_nul(params) for params in (request.GET, request.POST)):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+# Pages a staff account without an authenticator may still open: its account pages (log-in,
+# set-up, log-out), the language switch and static files.
+OPEN_WITHOUT_MFA = ("/accounts/", "/language/", "/i18n/", settings.STATIC_URL)
+
+
+class StaffMFAMiddleware:
+    """In production (``INNOHEALTH_REQUIRE_STAFF_MFA``) a staff account opens no page until it has
+    an authenticator app set up: it is sent to allauth's set-up page. Account pages (log-in, the
+    set-up itself, log-out) stay open so the set-up can be done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.INNOHEALTH_REQUIRE_STAFF_MFA
+            and user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(OPEN_WITHOUT_MFA)
+            and not is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -40,6 +40,16 @@ def is_organiser(user: User) -> bool:
     return user._is_organiser
 
 
+def may_manage_account(actor: User, account: User) -> bool:
+    """Whether ``actor`` may change ``account``'s e-mail, status, groups and permissions, or
+    delete it. Superusers may manage every account; organisers only the accounts of people who
+    are neither staff nor superuser, so no organiser can take over or lock out a colleague or an
+    administrator. (Nobody sets another person's password: see services.accounts.)"""
+    if actor.is_superuser:
+        return True
+    return is_organiser(actor) and not (account.is_staff or account.is_superuser)
+
+
 def roles_of(user: User) -> dict[int, Participation]:
     """The person's role in each tour they take part in, by tour id: one query, kept on the user
     object for the rest of the request. A partner's role in a tour still being drafted does not

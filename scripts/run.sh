@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Serve the portal. With REDIS_URL set, a real Celery worker (and beat) runs beside the server.
+# Serve the portal for development, with the demo. With REDIS_URL set, a real Celery worker (and
+# beat) runs beside the server. Production is `make serve` (scripts/serve.sh).
 set -euo pipefail
 PY=.venv/bin/python
+PORT="${PORT:-8000}"
 $PY manage.py migrate --noinput
 $PY manage.py load_demo
 if [ -n "${REDIS_URL:-}" ]; then
@@ -9,4 +11,4 @@ if [ -n "${REDIS_URL:-}" ]; then
   worker=$!
   trap 'kill $worker 2>/dev/null || true' EXIT
 fi
-$PY manage.py runserver 127.0.0.1:8000
+$PY manage.py runserver "127.0.0.1:$PORT"

@@ -187,3 +187,42 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = datetime(2027, 3, 22, 9, 0, tzinfo=BERLIN)
     ends_at = datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN)
     is_published = True
+
+
+INVITATION_COLUMNS = ("Name", "E-mail", "Role", "Institution or tandem", "Language")
+
+
+def huge_invitation_xlsx(rows: int, *, state_size: bool = True) -> bytes:
+    """An .xlsx of ``rows`` identical invitation rows, written as a stream: two million rows make
+    a file of about 1.7 MB. ``state_size=False`` leaves out the sheet's <dimension>."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    empty = io.BytesIO()
+    openpyxl.Workbook().save(empty)
+
+    def cells(values):
+        return b"<row>%s</row>" % b"".join(
+            b'<c t="inlineStr"><is><t>%s</t></is></c>' % v.encode() for v in values
+        )
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(empty) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for member in source.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                book.writestr(member, source.read(member))
+                continue
+            with book.open(member.filename, "w") as sheet:
+                sheet.write(
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                )
+                if state_size:
+                    sheet.write(b'<dimension ref="A1:E%d"/>' % (rows + 1))
+                sheet.write(b"<sheetData>" + cells(INVITATION_COLUMNS))
+                row = cells(("Li Na", "li@partner.example", "partner", "BGI Group", "zh"))
+                for start in range(0, rows, 1000):
+                    sheet.write(row * min(1000, rows - start))
+                sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()

@@ -146,15 +146,17 @@ def test_a_change_in_the_admin_is_logged_with_the_organiser(client, people):
     assert groups.actor == people.otto
 
 
-def test_a_password_set_in_the_admin_names_who_set_it(client, people):
+def test_a_password_reset_sent_in_the_admin_names_who_sent_it(client, people):
+    """Nobody sets another person's password in the admin (tests/test_escalation.py): the reset
+    e-mail is sent and logged with who sent it."""
     boss = factories.UserFactory(email="boss@innohealth.example", is_staff=True, is_superuser=True)
     client.force_login(boss)
     response = client.post(
-        reverse("admin:auth_user_password_change", args=[people.alice.pk]),
-        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+        reverse("admin:matchmaking_user_changelist"),
+        {"action": "send_password_reset", "_selected_action": [people.alice.pk]},
     )
     assert response.status_code == 302
-    (entry,) = history(people.alice, LogAction.PASSWORD_CHANGE)
+    (entry,) = history(people.alice, LogAction.PASSWORD_RESET_SENT)
     assert entry.actor == boss
 
 

@@ -4,14 +4,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k7#Qp2!vLz9@wX4$rT6^yU8&iO0*pA1(sD3)fG5-hJ7_kL9+zX2=cV4",
+    "DJANGO_ALLOWED_HOSTS": "matchmaking.example.org",
+}
 
 
 def test_production_mode_passes_check_deploy_without_warnings():
-    env = os.environ | {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "k7#Qp2!vLz9@wX4$rT6^yU8&iO0*pA1(sD3)fG5-hJ7_kL9+zX2=cV4",
-        "DJANGO_ALLOWED_HOSTS": "matchmaking.example.org",
-    }
+    env = os.environ | PRODUCTION
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -60,3 +61,69 @@ def test_without_servers_the_portal_runs_embedded(tmp_path):
     assert eager == "True"
     assert backend.endswith("filebased.EmailBackend")
     assert mail_path == str(tmp_path / "mail")
+
+
+def test_load_demo_refuses_in_production_unless_told():
+    env = os.environ | PRODUCTION
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "--i-know-this-is-production" in result.stderr
+
+
+def test_production_has_host_cookies_persistent_checked_connections_and_staff_mfa():
+    env = os.environ | PRODUCTION
+    code = (
+        "from django.conf import settings as s;"
+        "db = s.DATABASES['default'];"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_DOMAIN,"
+        " s.SESSION_COOKIE_PATH, db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'],"
+        " s.INNOHEALTH_REQUIRE_STAFF_MFA)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-7:] == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "None",
+        "/",
+        "60",
+        "True",
+        "True",
+    ]
+
+
+def test_site_url_follows_the_port_and_sentry_starts_only_with_a_dsn():
+    code = (
+        "import sentry_sdk; from django.conf import settings as s;"
+        "print(s.SITE_URL, sentry_sdk.get_client().is_active())"
+    )
+
+    def run(**extra):
+        env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SENTRY_DSN")}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env | {"PORT": "8123"} | extra,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-2:]
+
+    assert run() == ["http://127.0.0.1:8123", "False"]
+    assert run(SENTRY_DSN="https://public@127.0.0.1:9/1") == ["http://127.0.0.1:8123", "True"]

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
@@ -135,6 +137,38 @@ def service_action(service, keyword: str, *, description, done):
     return admin.action(description=description)(action)
 
 
+class SubmittedIdsAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up again to show it; a value that
+    is no id at all (a tampered post) would fail that look-up with a 500 instead of the form's
+    "Select a valid choice". Such values are left out of the look-up."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field
+        to_field = target.model._meta.get_field(target.field_name)
+        ids = []
+        for submitted in value:
+            try:
+                to_field.to_python(submitted)
+            except ValidationError:
+                continue
+            ids.append(submitted)
+        return super().optgroups(name, ids, attr)
+
+
+class SafeAutocompleteAdmin(admin.options.BaseModelAdmin):
+    """Autocomplete fields that answer a tampered id with a form error (admins and inlines)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SubmittedIdsAutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class ActorForm(forms.ModelForm):
     """A change form whose ``clean`` runs a service, which needs to know who acts."""
 
@@ -143,7 +177,7 @@ class ActorForm(forms.ModelForm):
         self.actor = actor
 
 
-class ActorFormAdmin(LoggedAdmin):
+class ActorFormAdmin(SafeAutocompleteAdmin, LoggedAdmin):
     """Hands the acting organiser to an ``ActorForm``, whose service logs what it did."""
 
     def log_addition(self, request, obj, message):

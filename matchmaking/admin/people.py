@@ -3,14 +3,19 @@ their representatives, topics."""
 
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..enums import MemberRole
 from ..models import (
@@ -23,7 +28,11 @@ from ..models import (
     User,
 )
 from ..models.languages import localized
-from .base import INSTITUTION_NAMES, LoggedAdmin, TranslatedAdmin
+from ..permissions import may_manage_account
+from ..roles import ORGANISERS_GROUP
+from ..services import DomainError
+from ..services import accounts as account_services
+from .base import INSTITUTION_NAMES, LoggedAdmin, SafeAutocompleteAdmin, TranslatedAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -46,8 +55,26 @@ class ParticipationInline(admin.TabularInline):
         return False
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta(DjangoUserChangeForm.Meta):
+        model = User
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = _(
+                "Nobody sets another person's password here: use the action “Send a password "
+                "reset e-mail” and its owner chooses a new one."
+            )
+
+
 @admin.register(User)
 class UserAdmin(LoggedAdmin, DjangoUserAdmin):
+    """People's accounts. Organisers manage those of tandems and partners; an account that is
+    staff or superuser they only see (``permissions.may_manage_account``), and nobody changes
+    another person's password here."""
+
+    form = UserChangeForm
     add_form = UserCreationForm
     inlines = [ParticipationInline]
     # The account's signals log access and password changes by any path, this page included.
@@ -69,6 +96,7 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
     search_fields = ["email", "display_name", "first_name", "last_name"]
+    actions = ["send_password_reset"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -91,14 +119,64 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     def log_addition(self, request, obj, message):
         pass  # the account's signal logged its creation
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj != request.user and not may_manage_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_manage_account(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
-        # Organisers manage people but cannot hand out superuser rights or raw permissions.
-        if request.user.is_superuser:
-            return ["last_login", "date_joined"]
-        return ["last_login", "date_joined", "is_superuser", "user_permissions"]
+        readonly = ["last_login", "date_joined"]
+        if not request.user.is_superuser:
+            # Organisers cannot hand out superuser rights or raw permissions.
+            readonly += ["is_superuser", "user_permissions"]
+        if obj is not None and not may_manage_account(request.user, obj):
+            # An organiser's own account: the profile, not what decides access.
+            readonly += ["email", "is_active", "is_staff", "groups"]
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Organisers make colleagues organisers, nothing more.
+            kwargs["queryset"] = Group.objects.filter(name=ORGANISERS_GROUP)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's form that sets someone's password directly is not offered: one's own
+        password is changed on the account page (with the old one), others' by e-mail."""
+        if str(request.user.pk) == str(id):
+            return redirect("account_change_password")
+        raise PermissionDenied
+
+    @admin.action(description=_("Send a password reset e-mail"))
+    def send_password_reset(self, request, queryset):
+        sent = 0
+        for account in queryset:
+            try:
+                account_services.send_password_reset(
+                    actor=request.user, account=account, request=request
+                )
+                sent += 1
+            except DomainError as exc:
+                self.message_user(request, f"{account}: {exc}", messages.ERROR)
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d password reset e-mail sent.",
+                    "%(count)d password reset e-mails sent.",
+                    sent,
+                )
+                % {"count": sent},
+                messages.SUCCESS,
+            )
 
 
-class RepresentativeInline(admin.TabularInline):
+class RepresentativeInline(SafeAutocompleteAdmin, admin.TabularInline):
     """A representative speaks for the institution in one of the tours it joins."""
 
     model = Representative
@@ -121,7 +199,7 @@ class TandemMemberFormSet(forms.BaseInlineFormSet):
             )
 
 
-class TandemMemberInline(admin.TabularInline):
+class TandemMemberInline(SafeAutocompleteAdmin, admin.TabularInline):
     model = TandemMember
     fields = ["user", "role"]
     formset = TandemMemberFormSet
@@ -171,7 +249,7 @@ class TandemAdmin(TranslatedAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(LoggedAdmin):
+class RepresentativeAdmin(SafeAutocompleteAdmin, LoggedAdmin):
     fields = ["user", "institution", "tour", "position"]
     list_display = ["user", "institution", "tour", "position"]
     list_filter = ["tour", "institution__kind"]
@@ -184,7 +262,7 @@ class RepresentativeAdmin(LoggedAdmin):
 
 
 @admin.register(TandemMember)
-class TandemMemberAdmin(LoggedAdmin):
+class TandemMemberAdmin(SafeAutocompleteAdmin, LoggedAdmin):
     fields = ["user", "tandem", "role"]
     list_display = ["user", "tandem", "role"]
     list_filter = ["role", "tandem__tour"]
@@ -196,6 +274,7 @@ class TandemMemberAdmin(LoggedAdmin):
 # changes go to the same log and their pages show its history.
 admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
 
 
 @admin.register(Group)
@@ -206,3 +285,8 @@ class GroupAdmin(LoggedAdmin, DjangoGroupAdmin):
 @admin.register(EmailAddress)
 class EmailAddressAdmin(LoggedAdmin, AllauthEmailAddressAdmin):
     pass
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(LoggedAdmin, AllauthAuthenticatorAdmin):
+    """Second factors: a superuser removes a lost one here (organisers have no permission)."""

@@ -36,7 +36,7 @@ from ..services.scheduling import (
     tour_problems,
 )
 from ..timezones import ViewerZones, show_time
-from .base import LoggedAdmin
+from .base import LoggedAdmin, SafeAutocompleteAdmin
 
 DEFAULT_TIME_LIMIT = 10
 
@@ -97,7 +97,7 @@ class BlockedSlotForm(forms.ModelForm):
 
 
 @admin.register(BlockedSlot)
-class BlockedSlotAdmin(LoggedAdmin):
+class BlockedSlotAdmin(SafeAutocompleteAdmin, LoggedAdmin):
     form = BlockedSlotForm
     list_display = ["starts_at", "tandem", "institution", "tour"]
     # Either side may be empty, which Django's automatic select_related leaves out.

@@ -1,16 +1,11 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from matchmaking.roles import ORGANISERS_GROUP, grant_organiser_permissions
+from matchmaking.roles import ORGANISERS_GROUP
 
 
 def create_organisers_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    grant_organiser_permissions(apps)
+    # Its permissions: roles.ORGANISER_PERMISSIONS, given by 0009_organisers_named_permissions.
+    apps.get_model("auth", "Group").objects.get_or_create(name=ORGANISERS_GROUP)
 
 
 def remove_organisers_group(apps, schema_editor):

@@ -10,7 +10,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import secrets
+import time
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -415,21 +419,72 @@ class ImportRow:
 
 
 NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
+# Bounds of one import: the file is read row by row and given up at the first bound it passes, so
+# a huge or hostile file costs a bounded amount of time and memory (docs/operations.md).
+IMPORT_MAX_COLUMNS = 20
+IMPORT_MAX_CELL_LENGTH = 1000
+# openpyxl reads an .xlsx's shared strings and styles whole, only the sheet itself row by row.
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+SHEET_HEAD_BYTES = 64 * 1024
 
 
-def _read_rows(filename: str, content: bytes) -> list[list[str]]:
+def _iter_rows(filename: str, content: bytes) -> Iterator[list[str]]:
+    """The file's rows, one at a time, at most ``IMPORT_MAX_COLUMNS`` cells each."""
     if filename.lower().endswith(".xlsx"):
-        import openpyxl
+        yield from _iter_xlsx_rows(content)
+    else:
+        yield from _iter_csv_rows(content)
 
+
+def _iter_xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    import openpyxl
+
+    try:
+        _check_xlsx_bounds(content)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            # A read-only workbook reads its rows only now, so bad content fails here too.
-            return [
-                ["" if cell is None else str(cell) for cell in row]
-                for row in book.active.iter_rows(values_only=True)
-            ]
-        except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad file
-            raise DomainError(_("This is not a readable Excel (.xlsx) file.")) from exc
+            # max_row: a sheet may state a smaller size than it has, or a huge one.
+            rows = book.active.iter_rows(
+                values_only=True,
+                max_col=IMPORT_MAX_COLUMNS,
+                max_row=settings.INVITATION_IMPORT_MAX_ROWS + 1,
+            )
+            for row in rows:
+                yield ["" if cell is None else str(cell) for cell in row]
+        finally:
+            book.close()
+    except DomainError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad file
+        raise DomainError(_("This is not a readable Excel (.xlsx) file.")) from exc
+
+
+def _check_xlsx_bounds(content: bytes) -> None:
+    """Refuse what openpyxl would read whole before the first row: more shared text and styles
+    than ``IMPORT_MAX_UNPACKED_BYTES``, or a sheet without its size at the top (openpyxl then
+    reads the whole sheet to find it)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [
+            m for m in archive.infolist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)
+        ]
+        if sum(m.file_size for m in archive.infolist() if m not in sheets) > (
+            IMPORT_MAX_UNPACKED_BYTES
+        ):
+            raise DomainError(_("This Excel file holds too much text: please split it."))
+        for sheet in sheets:
+            with archive.open(sheet) as stream:
+                head = stream.read(SHEET_HEAD_BYTES)
+            data = head.find(b"sheetData")
+            if b"dimension" not in (head if data < 0 else head[:data]):
+                raise DomainError(
+                    _(
+                        "This Excel file does not state the size of its sheet. Please open it "
+                        "in Excel or LibreOffice and save it again."
+                    )
+                )
+
+
+def _iter_csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -437,10 +492,14 @@ def _read_rows(filename: str, content: bytes) -> list[list[str]]:
     dialect = csv.excel
     with contextlib.suppress(csv.Error):  # no clear delimiter: plain comma-separated
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    reader = csv.reader(io.StringIO(text), dialect)
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        for row in reader:
+            yield row[:IMPORT_MAX_COLUMNS]
     except csv.Error as exc:  # e.g. a field over the csv module's size limit
-        raise DomainError(_("This is not a readable CSV file.")) from exc
+        raise DomainError(
+            _("Row %(line)d: this is not a readable CSV file.") % {"line": reader.line_num}
+        ) from exc
 
 
 def _find_tour(row: ImportRow) -> None:
@@ -481,63 +540,100 @@ def _find_organisation(row: ImportRow) -> None:
 
 
 def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
-    """Every data row of the file, each with the reasons it cannot be imported (if any)."""
-    rows = [r for r in _read_rows(filename, content) if any(cell.strip() for cell in r)]
-    if not rows:
+    """Every data row of the file, each with the reasons it cannot be imported (if any).
+
+    Gives up with the row it reached when the file has more than
+    ``INVITATION_IMPORT_MAX_ROWS`` rows or reading takes longer than
+    ``INVITATION_IMPORT_MAX_SECONDS``."""
+    max_rows = settings.INVITATION_IMPORT_MAX_ROWS
+    deadline = time.monotonic() + settings.INVITATION_IMPORT_MAX_SECONDS
+    header, parsed, seen = None, [], set()
+    for line, cells in enumerate(_iter_rows(filename, content), start=1):
+        if line > max_rows:
+            raise DomainError(
+                _(
+                    "Row %(line)d: the file has more than %(limit)d rows. "
+                    "Please import at most %(limit)d rows at a time."
+                )
+                % {"line": line, "limit": max_rows}
+            )
+        if time.monotonic() > deadline:
+            raise DomainError(
+                _(
+                    "Row %(line)d: reading the file took longer than %(seconds)d seconds. "
+                    "Please split it into smaller files."
+                )
+                % {"line": line, "seconds": settings.INVITATION_IMPORT_MAX_SECONDS}
+            )
+        if not any(cell.strip() for cell in cells):
+            continue
+        if header is None:
+            header = _read_header(cells)
+            continue
+        parsed.append(_parse_row(line, header, cells, seen))
+    if header is None:
         raise DomainError(_("The file is empty."))
-    header = [COLUMNS.get(cell.strip().lower(), "") for cell in rows[0]]
-    missing = {"name", "email", "role", "organisation", "language"} - set(header)
-    if missing:
+    return parsed
+
+
+def _parse_row(line: int, header: list[str], cells: list[str], seen: set[str]) -> ImportRow:
+    """One data row with the reasons it cannot be imported; ``seen`` collects the addresses."""
+    values = dict(zip(header, (c.strip() for c in cells), strict=False))
+    row = ImportRow(
+        line=line,
+        name=values.get("name", ""),
+        email=values.get("email", "").lower(),
+        role=ROLE_WORDS.get(values.get("role", "").lower(), values.get("role", "")),
+        organisation=values.get("organisation", ""),
+        language=LANGUAGE_WORDS.get(values.get("language", "").lower(), "")
+        or values.get("language", ""),
+        tour_name=values.get("tour", ""),
+    )
+    if any(len(cell) > IMPORT_MAX_CELL_LENGTH for cell in cells):
+        row.problems.append(
+            _("A cell is longer than %(limit)d characters.") % {"limit": IMPORT_MAX_CELL_LENGTH}
+        )
+        return row
+    if not row.name:
+        row.problems.append(_("The name is missing."))
+    if len(row.name) > NAME_MAX_LENGTH:
+        row.problems.append(
+            _("The name is too long: at most %(limit)d characters.") % {"limit": NAME_MAX_LENGTH}
+        )
+    if any("\x00" in cell for cell in cells):
+        # The database cannot store it, and looking up the organisation would fail.
+        row.problems.append(_("A cell contains a character that is not allowed."))
+        return row
+    if row.email in seen:
+        row.problems.append(_("This e-mail address appears twice in the file."))
+    seen.add(row.email)
+    _find_tour(row)
+    _find_organisation(row)
+    problem = check_invitation(
+        email=row.email,
+        role=row.role,
+        tandem=row.tandem,
+        institution=row.institution,
+        language=row.language,
+        tour=row.tour,
+    )
+    organisation_missing = (row.role in TANDEM_ROLES and row.tandem is None) or (
+        row.role == InvitationRole.REPRESENTATIVE and row.institution is None
+    )
+    if problem and not organisation_missing:
+        row.problems.append(problem)
+    return row
+
+
+def _read_header(cells: list[str]) -> list[str]:
+    header = [COLUMNS.get(cell.strip().lower(), "") for cell in cells]
+    if {"name", "email", "role", "organisation", "language"} - set(header):
         raise DomainError(
             _(
                 "The first row must name the columns: name, e-mail, role, institution or tandem, language."
             )
         )
-    parsed, seen = [], set()
-    for line, cells in enumerate(rows[1:], start=2):
-        values = dict(zip(header, (c.strip() for c in cells), strict=False))
-        row = ImportRow(
-            line=line,
-            name=values.get("name", ""),
-            email=values.get("email", "").lower(),
-            role=ROLE_WORDS.get(values.get("role", "").lower(), values.get("role", "")),
-            organisation=values.get("organisation", ""),
-            language=LANGUAGE_WORDS.get(values.get("language", "").lower(), "")
-            or values.get("language", ""),
-            tour_name=values.get("tour", ""),
-        )
-        if not row.name:
-            row.problems.append(_("The name is missing."))
-        if len(row.name) > NAME_MAX_LENGTH:
-            row.problems.append(
-                _("The name is too long: at most %(limit)d characters.")
-                % {"limit": NAME_MAX_LENGTH}
-            )
-        if any("\x00" in cell for cell in cells):
-            # The database cannot store it, and looking up the organisation would fail.
-            row.problems.append(_("A cell contains a character that is not allowed."))
-            parsed.append(row)
-            continue
-        if row.email in seen:
-            row.problems.append(_("This e-mail address appears twice in the file."))
-        seen.add(row.email)
-        _find_tour(row)
-        _find_organisation(row)
-        problem = check_invitation(
-            email=row.email,
-            role=row.role,
-            tandem=row.tandem,
-            institution=row.institution,
-            language=row.language,
-            tour=row.tour,
-        )
-        organisation_missing = (row.role in TANDEM_ROLES and row.tandem is None) or (
-            row.role == InvitationRole.REPRESENTATIVE and row.institution is None
-        )
-        if problem and not organisation_missing:
-            row.problems.append(problem)
-        parsed.append(row)
-    return parsed
+    return header
 
 
 def import_invitations(

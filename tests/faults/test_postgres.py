@@ -80,6 +80,7 @@ def test_postgres_restarted_under_load_gives_503_pages_then_the_portal_recovers(
         "DATABASE_URL": portal_database,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "fault-test-" + "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_CONN_MAX_AGE": "60",
     }

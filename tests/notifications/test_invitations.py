@@ -400,3 +400,40 @@ def test_import_names_the_tour_of_each_role(admin_client, people):
     assert not Invitation.objects.filter(email="lost@partner.example").exists()
     bad = admin_client.post(url, {"file": SimpleUploadedFile("p.csv", (header + body).encode())})
     assert "No single tour is called “Tour 1999”" in bad.content.decode()
+
+
+def test_an_import_stops_at_the_row_limit_and_names_the_row(admin_client, people, settings):
+    settings.INVITATION_IMPORT_MAX_ROWS = 50
+    body = "".join(f"Person {n},p{n}@tandem.example,researcher,CardioSense,de\n" for n in range(80))
+    url = reverse("admin:matchmaking_invitation_import")
+    response = admin_client.post(url, {"file": csv_file(body)})
+    assert "Row 51: the file has more than 50 rows" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_two_million_rows_of_excel_stop_at_the_row_limit(people, settings):
+    """The issue's 1.7 MB spreadsheet of two million rows: read as a stream and given up at the
+    limit (it took minutes and 1.2 GB when it was read whole; bench/invitation_import.py). A low
+    limit keeps the database checks of the rows before it short."""
+    settings.INVITATION_IMPORT_MAX_ROWS = 200
+    content = factories.huge_invitation_xlsx(2_000_000)
+    assert len(content) < 2 * 1024 * 1024
+    with pytest.raises(DomainError, match="Row 201: the file has more than 200 rows"):
+        services.parse_invitation_file("people.xlsx", content)
+    with pytest.raises(DomainError, match="does not state the size of its sheet"):
+        services.parse_invitation_file(
+            "people.xlsx", factories.huge_invitation_xlsx(10, state_size=False)
+        )
+
+
+def test_an_import_that_takes_too_long_is_given_up_with_its_row(people, settings):
+    settings.INVITATION_IMPORT_MAX_SECONDS = 0
+    content = CSV_HEADER + "Lena Roth,lena@tandem.example,researcher,CardioSense,de\n"
+    with pytest.raises(DomainError, match="Row 1: reading the file took longer than 0 seconds"):
+        services.parse_invitation_file("people.csv", content.encode())
+
+
+def test_an_over_long_cell_is_a_bad_row(people):
+    content = CSV_HEADER + f"Lena,lena@tandem.example,researcher,{'C' * 5000},de\n"
+    [row] = services.parse_invitation_file("people.csv", content.encode())
+    assert row.line == 2 and "longer than 1000 characters" in row.problems[0]

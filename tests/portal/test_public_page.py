@@ -55,6 +55,22 @@ def test_the_impressions_video_is_embedded_only_when_its_address_is_set(client, 
     )
 
 
+def directives(policy: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+def test_only_the_impressions_video_comes_from_another_host(client, demo):
+    policy = directives(client.get(reverse("home"))["Content-Security-Policy"])
+    assert policy["frame-src"] == "'none'"
+    assert policy["script-src"] == policy["style-src"] == policy["default-src"] == "'self'"
+    demo.impressions_video_url = "https://video.example.org/embed/innohealth"
+    demo.save()
+    policy = directives(client.get(reverse("home"))["Content-Security-Policy"])
+    assert policy["frame-src"] == "https://video.example.org"
+    assert policy["media-src"] == "'self' https://video.example.org"
+    assert policy["script-src"] == policy["style-src"] == "'self'"
+
+
 def test_a_draft_tour_is_not_published(client, db):
     factories.TourFactory(name="Secret tour", status="draft")
     page = client.get(reverse("home")).content.decode()

@@ -1,0 +1,33 @@
+"""gunicorn settings of `make serve` (docs/deployment.md). Any of them can be overridden per
+machine through GUNICORN_CMD_ARGS, e.g. ``GUNICORN_CMD_ARGS="--workers 8"``."""
+
+import os
+
+# Only the TLS proxy on this machine talks to gunicorn; it sets X-Forwarded-For and -Proto.
+bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+forwarded_allow_ips = "127.0.0.1"
+
+# Threads let a worker wait on PostgreSQL, Redis or SMTP without holding the others up; each
+# thread keeps its own database connection (CONN_MAX_AGE), so workers × threads connections.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Planning runs in the worker, not in a request: 30 s is already far beyond a normal page.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced now and then so a slow leak cannot grow without end.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Bounded requests: the request line, the number and the size of headers (the body is bounded by
+# MAX_REQUEST_BODY_BYTES in Django and by the proxy).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Logs to stdout/stderr for the process supervisor (systemd's journal, a container runtime).
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
