@@ -87,8 +87,14 @@ def test_tandem_requests_bgi_and_bgi_accepts_in_chinese(live_server, browser, sc
     # At a phone's width, no page scrolls sideways.
     meeting_request = f"/requests/{meeting.request_id}/"
     for context, paths in (
-        (tandem_context, ["/", "/tandem/", "/institutions/", "/schedule/", meeting_request]),
-        (partner_context, ["/partner/", "/tandems/", "/schedule/", "/partner/profile/"]),
+        (
+            tandem_context,
+            ["/", "/tandem/", "/institutions/", "/schedule/", "/availability/", meeting_request],
+        ),
+        (
+            partner_context,
+            ["/partner/", "/tandems/", "/schedule/", "/partner/profile/", "/availability/"],
+        ),
     ):
         page = context.new_page()
         page.set_viewport_size({"width": 375, "height": 800})
