@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..enums import Language, LogAction, Seeking
@@ -37,7 +37,12 @@ def _save(obj, *, actor: User, fields: dict, topics: list[Topic] | None) -> None
             # Reached only past the form (another partner took the name meanwhile, a caller
             # without a form): the same words the form would have shown.
             raise DomainError(" ".join(error.messages)) from error
-        obj.save(update_fields=list(fields))
+        try:
+            obj.save(update_fields=list(fields))
+        except IntegrityError as error:
+            # Two partners taking one name at the same instant both pass the check above; the
+            # database's unique name per language refuses the second.
+            raise DomainError(_("Another institution already has this name.")) from error
         if topics is not None:
             before = sorted(str(t) for t in obj.topics.all())
             obj.topics.set(topics)

@@ -99,6 +99,21 @@ def test_the_service_refuses_a_taken_name_with_a_message(people):
     assert Institution.objects.get(pk=people.institution.pk).name_en == "BGI Group"
 
 
+def test_a_name_taken_in_the_same_instant_is_refused_by_the_database_with_a_message(
+    people, monkeypatch
+):
+    # Both partners passed the model's check before either saved: only the database can tell.
+    monkeypatch.setattr(Institution, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(DomainError, match=TAKEN):
+        update_institution_profile(
+            actor=people.chen,
+            institution=people.institution,
+            fields={"name_en": "InferVision"},
+            topics=[],
+        )
+    assert Institution.objects.get(pk=people.institution.pk).name_en == "BGI Group"
+
+
 def test_a_translation_longer_than_its_field_gets_a_message(client, people):
     client.force_login(people.chen)
     response = client.post(
