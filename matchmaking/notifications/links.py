@@ -11,15 +11,17 @@ from ..models import Invitation, Tour, User
 from ..tokens import invitation_token, unsubscribe_token
 
 
-def portal_url(name: str, *args, tour: Tour | None = None) -> str:
+def portal_url(name: str, *args, tour: Tour | None = None, section: str = "") -> str:
     """An absolute link into the portal; the dashboard while a page does not exist yet. A link
-    about one tour names it, so that a person in several tours lands in that one."""
+    about one tour names it, so that a person in several tours lands in that one; `section` is
+    the id of the part of the page the e-mail is about."""
     try:
         path = reverse(name, args=args)
     except NoReverseMatch:
         path = reverse("dashboard")
     query = f"?{urlencode({'tour': tour.slug})}" if tour is not None else ""
-    return f"{settings.SITE_URL}{path}{query}"
+    anchor = f"#{section}" if section else ""
+    return f"{settings.SITE_URL}{path}{query}{anchor}"
 
 
 def invitation_link(invitation: Invitation) -> str:

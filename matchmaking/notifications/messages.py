@@ -171,7 +171,11 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
         "ends_at": meeting.ends_at.isoformat(),
         "video_url": meeting.video_url,
         "video_provider": meeting.video_provider.name if meeting.video_provider else "",
-        "url": portal_url("schedule", tour=meeting.tour),
+        # The request's page shows the meeting with its video link and calendar file, and is
+        # where either side answers a change; "My schedule" would need a second click.
+        "url": portal_url(
+            "request_detail", meeting.request_id, tour=meeting.tour, section="meeting-info"
+        ),
         **extra,
     }
 

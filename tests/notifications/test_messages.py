@@ -123,7 +123,12 @@ def test_accepting_schedules_a_meeting_with_a_calendar_entry_for_everyone(people
     assert str(event["ORGANIZER"]).startswith("mailto:")
     assert len(event["ATTENDEE"]) == 3
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
-    assert "März" in to_alice.get_payload(0).get_payload(0).get_payload(decode=True).decode()
+    body = to_alice.get_payload(0).get_payload(0).get_payload(decode=True).decode()
+    assert "März" in body
+    # The e-mail opens the request's page at its meeting, not a list to search through.
+    link = portal_url("request_detail", request.pk, tour=request.tour, section="meeting-info")
+    assert link.endswith(f"/requests/{request.pk}/?tour={request.tour.slug}#meeting-info")
+    assert link in body
     [to_chen] = [m for m in smtp_sink.to("chen@partner.example") if has_calendar(m)]
     _part, chen_cal = calendar_of(to_chen)
     assert str(chen_cal.walk("VEVENT")[0].decoded("DTSTART").tzinfo) == "Asia/Shanghai"
