@@ -297,3 +297,38 @@ def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
         "invitation",
         "account_email",
     }
+
+
+@pytest.mark.parametrize(
+    "language, sentence",
+    [
+        ("zh-hans", "您在 CardioSense 与 华大集团 之间的会谈将于 15 分钟后开始："),
+        ("de", "Ihr Treffen zwischen CardioSense und BGI Group beginnt in 15 Minuten:"),
+    ],
+)
+def test_a_reminder_is_one_sentence_in_the_readers_word_order(people, language, sentence):
+    """“Starts” and “in 15 minutes” are not glued together: Chinese puts the time first."""
+    row = enqueue(
+        kind="meeting_reminder",
+        recipient=people.chen,
+        language=language,
+        dedupe_key="reminder-sentence",
+        context={
+            "meeting_id": 1,
+            "tour_id": people.tour.pk,
+            "tandem": "CardioSense",
+            "translated": {
+                lang: {"institution": name}
+                for lang, name in (
+                    ("en", "BGI Group"),
+                    ("de", "BGI Group"),
+                    ("zh-hans", "华大集团"),
+                )
+            },
+            "starts_at": "2027-03-22T08:00:00+00:00",
+            "ends_at": "2027-03-22T08:30:00+00:00",
+            "url": "http://127.0.0.1:8000/",
+            "lead": "15min",
+        },
+    )
+    assert sentence in build_email(row).body
