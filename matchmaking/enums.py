@@ -103,6 +103,14 @@ class MeetingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+MEETING_STATUS_IN_SENTENCE = {
+    MeetingStatus.SCHEDULED: pgettext_lazy("meeting status in a sentence", "scheduled"),
+    MeetingStatus.CANCELLED: pgettext_lazy("meeting status in a sentence", "cancelled"),
+    MeetingStatus.HELD: pgettext_lazy("meeting status in a sentence", "held"),
+    MeetingStatus.NO_SHOW: pgettext_lazy("meeting status in a sentence", "marked as a no-show"),
+}
+
+
 class LogAction(models.TextChoices):
     """What an entry of the activity log records; its details are in the entry's data."""
 

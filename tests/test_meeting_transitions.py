@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import ActivityLog, BlockedSlot, Meeting, Tandem, Tour
@@ -76,8 +76,15 @@ def test_held_and_no_show_only_after_the_start_and_only_once(people, meeting):
     with pytest.raises(DomainError):
         services.mark_meeting_held(actor=people.chen, meeting=meeting)
     services.mark_meeting_held(actor=people.otto, meeting=meeting)
-    with pytest.raises(DomainError, match="cannot be marked"):
+    with pytest.raises(DomainError, match="is held and cannot be marked as a no-show"):
         services.mark_meeting_no_show(actor=people.otto, meeting=meeting)
+    # Each language words the whole refusal itself; the status is not a lower-cased label.
+    with translation.override("de"), pytest.raises(DomainError) as refused:
+        services.mark_meeting_no_show(actor=people.otto, meeting=meeting)
+    assert str(refused.value) == (
+        "Dieses Treffen ist als stattgefunden vermerkt und kann nicht als nicht wahrgenommen "
+        "markiert werden."
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
 

@@ -1,10 +1,12 @@
 """The guard every transition shares: the move must be in the map of allowed transitions."""
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ..enums import (
+    MEETING_STATUS_IN_SENTENCE,
     MEETING_TRANSITIONS,
+    REQUEST_STATUS_IN_SENTENCE,
     REQUEST_TRANSITIONS,
     LogAction,
     MeetingStatus,
@@ -16,25 +18,35 @@ from .activity import from_to, log_action
 from .errors import DomainError
 
 
+# One whole sentence per refused move, so each language orders its own words; the status the
+# object is in comes from the in-sentence words of enums.py.
+REQUEST_REFUSALS = {
+    RequestStatus.PENDING: _("This request is %(status)s and cannot be reopened."),
+    RequestStatus.ACCEPTED: _("This request is %(status)s and can no longer be accepted."),
+    RequestStatus.DECLINED: _("This request is %(status)s and can no longer be declined."),
+    RequestStatus.WITHDRAWN: _("This request is %(status)s and can no longer be withdrawn."),
+    RequestStatus.EXPIRED: _("This request is %(status)s and can no longer expire."),
+    RequestStatus.CANCELLED: _("This request is %(status)s and can no longer be cancelled."),
+}
+MEETING_REFUSALS = {
+    MeetingStatus.SCHEDULED: _("This meeting is %(status)s and cannot be scheduled again."),
+    MeetingStatus.CANCELLED: _("This meeting is %(status)s and can no longer be cancelled."),
+    MeetingStatus.HELD: _("This meeting is %(status)s and cannot be marked as held."),
+    MeetingStatus.NO_SHOW: _("This meeting is %(status)s and cannot be marked as a no-show."),
+}
+
+
 def ensure_request_transition(current: str, target: str) -> None:
     if target not in REQUEST_TRANSITIONS[current]:
         raise DomainError(
-            _("This request is %(current)s and can no longer be %(target)s.")
-            % {
-                "current": RequestStatus(current).label,
-                "target": RequestStatus(target).label.lower(),
-            }
+            REQUEST_REFUSALS[target] % {"status": REQUEST_STATUS_IN_SENTENCE[current]}
         )
 
 
 def ensure_meeting_transition(current: str, target: str) -> None:
     if target not in MEETING_TRANSITIONS[current]:
         raise DomainError(
-            _("This meeting is %(current)s and cannot be marked %(target)s.")
-            % {
-                "current": MeetingStatus(current).label,
-                "target": MeetingStatus(target).label.lower(),
-            }
+            MEETING_REFUSALS[target] % {"status": MEETING_STATUS_IN_SENTENCE[current]}
         )
 
 
