@@ -17,7 +17,6 @@ from ..models import MeetingRequest, User
 from .activity import from_to, log_action
 from .errors import DomainError
 
-
 # One whole sentence per refused move, so each language orders its own words; the status the
 # object is in comes from the in-sentence words of enums.py.
 REQUEST_REFUSALS = {
