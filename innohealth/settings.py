@@ -39,7 +39,8 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', defau
 INSTALLED_APPS = [
     # Before the admin, so the admin edits each language of a translated field side by side.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with the organisers' site, which opens on their control room.
+    "matchmaking.apps.OrganisersAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

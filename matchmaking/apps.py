@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import m2m_changed, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,10 @@ class MatchmakingConfig(AppConfig):
         # The searched words of an institution follow its topics.
         m2m_changed.connect(topics_changed, sender=Institution.topics.through)
         post_save.connect(topic_saved, sender=Topic)
+
+
+class OrganisersAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the organisers' site (it opens on the control room)."""
+
+    default = False
+    default_site = "matchmaking.admin_site.OrganisersSite"

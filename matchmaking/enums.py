@@ -127,6 +127,7 @@ class LogAction(models.TextChoices):
     EXPIRE = "expire", _("Expired")
     CANCEL = "cancel", _("Cancelled")
     UNSCHEDULED = "unscheduled", _("No meeting time found")
+    NUDGE = "nudge", _("Reminded to answer")
     # meetings
     SCHEDULE = "schedule", _("Meeting scheduled")
     MOVE = "move", _("Meeting moved")

@@ -216,13 +216,25 @@ def sessions_visible_to(user: User, tour: Tour | None) -> QuerySet[Session]:
     role = role_in(user, tour)
     if role is None:
         return Session.objects.none()
-    published = published.filter(tour=tour)
-    if role.tandem_id is not None:
-        return published.filter(tandems=role.tandem_id)
-    institution = role.institution_id
-    return published.filter(
-        Q(institutions=institution) | Q(host=institution) | Q(speakers__institution=institution)
-    ).distinct()
+    return sessions_of_party(
+        published.filter(tour=tour), tandem_id=role.tandem_id, institution_id=role.institution_id
+    )
+
+
+def sessions_of_party(
+    sessions: QuerySet[Session], *, tandem_id: int | None = None, institution_id: int | None = None
+) -> QuerySet[Session]:
+    """The sessions that keep a tandem or an institution busy: a tandem's own; an institution's
+    as participant, host or through a speaker (the rule of ``selectors.slots``)."""
+    if tandem_id is not None:
+        sessions = sessions.filter(tandems=tandem_id)
+    if institution_id is not None:
+        sessions = sessions.filter(
+            Q(institutions=institution_id)
+            | Q(host=institution_id)
+            | Q(speakers__institution=institution_id)
+        ).distinct()
+    return sessions
 
 
 def get_institution_for_user(user: User, pk: int, tour: Tour | None) -> Institution:

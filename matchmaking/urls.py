@@ -35,6 +35,7 @@ urlpatterns = [
     path("requests/<int:pk>/confirm/", requests.confirm, name="request_confirm"),
     path("meetings/<int:pk>/video/", schedule.change_video_link, name="meeting_video"),
     path("schedule/", schedule.my_schedule, name="schedule"),
+    path("schedule/print/", schedule.printable_schedule, name="schedule_print"),
     path("availability/", availability.availability, name="availability"),
     path("schedule/meetings/<int:pk>.ics", schedule.meeting_ics, name="meeting_ics"),
     path("schedule/sessions/<int:pk>.ics", schedule.session_ics, name="session_ics"),

@@ -21,6 +21,7 @@ from ..models import ActivityLog
 DATA_LABELS = {
     "note": gettext_lazy("note"),
     "reason": gettext_lazy("reason"),
+    "reminded": gettext_lazy("people reminded"),
     "announced": gettext_lazy("changes announced to the participants"),
     "tour": gettext_lazy("tour"),
     "unavailable_slots": gettext_lazy("unavailable slots"),

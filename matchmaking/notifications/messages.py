@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import prefetch_related_objects
 from django.utils import translation
@@ -153,9 +153,13 @@ def request_expired(request: MeetingRequest, silent_side: str) -> int:
     )
 
 
-def request_nudge(request: MeetingRequest) -> int:
-    """Once per turn, to the side whose turn it is."""
-    return _request_message("request_nudge", request, key=f"nudge:{request.turn_since.isoformat()}")
+def request_nudge(request: MeetingRequest, *, by_organiser_on: date | None = None) -> int:
+    """To the side whose turn it is: once per turn from the sweeper, and once a day more when
+    an organiser asks for it (``by_organiser_on``: the day they did)."""
+    key = f"nudge:{request.turn_since.isoformat()}"
+    if by_organiser_on is not None:
+        key += f":organiser:{by_organiser_on.isoformat()}"
+    return _request_message("request_nudge", request, key=key)
 
 
 # --- meetings ---------------------------------------------------------------------------------

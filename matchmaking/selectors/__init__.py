@@ -14,8 +14,10 @@ from .directory import cities, directory
 from .requests import free_slots_for, recommendation_candidates, requests_by_status, with_details
 from .schedule import (
     SHOWN_MEETING_STATUSES,
+    agenda,
     meetings_for_calendar,
     my_sessions,
+    personal_agenda,
     schedule_for,
     upcoming_meetings,
 )
@@ -23,12 +25,14 @@ from .tours import current_tour, programme, public_page
 
 __all__ = [
     "SHOWN_MEETING_STATUSES",
+    "agenda",
     "cities",
     "current_tour",
     "directory",
     "free_slots_for",
     "meetings_for_calendar",
     "my_sessions",
+    "personal_agenda",
     "programme",
     "public_page",
     "recommendation_candidates",

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from ..enums import MeetingStatus
 from ..models import Meeting, Participation, Session, Tour, User
-from ..permissions import meetings_visible_to, sessions_visible_to
+from ..permissions import meetings_visible_to, sessions_of_party, sessions_visible_to
+from ..timezones import by_day, zones_for
 
 SHOWN_MEETING_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
 
@@ -41,6 +42,28 @@ class ScheduleItem:
 
 def schedule_for(user: User, tour: Tour | None) -> list[ScheduleItem]:
     """Meetings and sessions of the user in the tour, in time order."""
+    return _items(meetings_visible_to(user, tour), sessions_visible_to(user, tour))
+
+
+def agenda(
+    tour: Tour, *, tandem_id: int | None = None, institution_id: int | None = None
+) -> list[ScheduleItem]:
+    """The tour's agenda for the organisers: every scheduled or held meeting and published
+    session, or those of one tandem or institution (its own schedule, seen from outside)."""
+    meetings = Meeting.objects.filter(tour=tour)
+    if tandem_id is not None:
+        meetings = meetings.filter(tandem_id=tandem_id)
+    if institution_id is not None:
+        meetings = meetings.filter(institution_id=institution_id)
+    sessions = sessions_of_party(
+        Session.objects.filter(tour=tour, is_published=True),
+        tandem_id=tandem_id,
+        institution_id=institution_id,
+    )
+    return _items(meetings, sessions.select_related("host"))
+
+
+def _items(meetings: QuerySet[Meeting], sessions: QuerySet[Session]) -> list[ScheduleItem]:
     items = [
         ScheduleItem(
             "meeting",
@@ -51,9 +74,9 @@ def schedule_for(user: User, tour: Tour | None) -> list[ScheduleItem]:
             reverse("meeting_ics", args=[m.pk]),
             m,
         )
-        for m in meetings_visible_to(user, tour)
-        .filter(status__in=SHOWN_MEETING_STATUSES)
-        .select_related("tandem", "institution", "video_provider")
+        for m in meetings.filter(status__in=SHOWN_MEETING_STATUSES).select_related(
+            "tandem", "institution", "video_provider"
+        )
     ]
     items += [
         ScheduleItem(
@@ -65,7 +88,7 @@ def schedule_for(user: User, tour: Tour | None) -> list[ScheduleItem]:
             reverse("session_ics", args=[s.pk]),
             s,
         )
-        for s in sessions_visible_to(user, tour)
+        for s in sessions
     ]
     return sorted(items, key=lambda item: (item.starts_at, item.kind, item.title))
 
@@ -84,3 +107,17 @@ def meetings_for_calendar(tour: Tour) -> QuerySet[Meeting]:
             ),
         )
     )
+
+
+def personal_agenda(person: User, tour: Tour) -> dict:
+    """A participant's printable agenda: their schedule (``schedule_for``) by day in their own
+    zone, the other side's home zone beside each time. Organisers open it from the admin, the
+    participant from "My schedule"; the page is written in the participant's language."""
+    zones = zones_for(person, tour)
+    return {
+        "person": person,
+        "tour": tour,
+        "days": by_day(schedule_for(person, tour), zones),
+        "viewer_zones": zones,
+        "language": person.language,
+    }

@@ -7,15 +7,18 @@ changes nothing; the outbox's unique dedupe key makes sure nobody is reminded tw
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import MeetingStatus, RequestStatus
-from ..models import Meeting, MeetingRequest, Session
+from ..enums import LogAction, MeetingStatus, Party, RequestStatus
+from ..models import Meeting, MeetingRequest, Session, User
+from ..permissions import is_organiser
+from .activity import log_action
 from .errors import DomainError
 from .requests import expire_request, expires_at
 
@@ -66,3 +69,38 @@ def nudge_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
             with transaction.atomic():
                 done["nudged"] += notifications.request_nudge(request) > 0
     return done
+
+
+def nudge_request(
+    *, actor: User, request: MeetingRequest, now: datetime | None = None
+) -> MeetingRequest:
+    """An organiser reminds the side whose turn it is to answer a pending request (from the
+    landing page's "needs you now"). At most once a day per request and turn, besides the
+    sweeper's own reminder; the reminder goes through the outbox and the nudge is logged."""
+    if not is_organiser(actor):
+        raise DomainError(_("Only organisers can do this."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = (
+            MeetingRequest.objects.select_for_update(of=("self",))
+            .select_related("tour", "tandem", "institution")
+            .get(pk=request.pk)
+        )
+        if request.status != RequestStatus.PENDING or not request.turn:
+            raise DomainError(_("This request is no longer waiting for an answer."))
+        written = notifications.request_nudge(request, by_organiser_on=now.astimezone(UTC).date())
+        if not written:
+            raise DomainError(
+                _(
+                    "Nobody was reminded: %(side)s was already reminded today, or has switched "
+                    "such reminders off."
+                )
+                % {"side": Party(request.turn).label}
+            )
+        log_action(
+            actor=actor,
+            obj=request,
+            action=LogAction.NUDGE,
+            data={"turn": request.turn, "reminded": written},
+        )
+    return request

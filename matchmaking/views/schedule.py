@@ -62,6 +62,17 @@ def my_schedule(request):
 
 
 @login_required
+def printable_schedule(request):
+    """My agenda on paper (or as PDF from the print dialogue), in my language and zone."""
+    tour = current_tour(request.user)
+    if tour is None:
+        raise Http404
+    context = selectors.personal_agenda(request.user, tour)
+    context["back_url"] = reverse("schedule")
+    return render(request, "matchmaking/personal_agenda.html", context)
+
+
+@login_required
 def meeting_ics(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
     meeting = selectors.meetings_for_calendar(meeting.tour).get(pk=meeting.pk)

@@ -1,0 +1,25 @@
+"""The organisers' admin site: Django's, opening on the control room and serving its pages
+(``admin/control_room.py``). ``apps.OrganisersAdminConfig`` makes it the default site, so every
+``admin.register`` lands here.
+
+Django imports this class while it sets the default site up, which the admin modules' first
+``admin.register`` triggers; so this module sits outside the ``admin`` package and imports the
+control room only when a page is asked for (importing it here would register the model admins
+on a site that is then replaced)."""
+
+from django.contrib import admin
+
+from .permissions import is_organiser
+
+
+class OrganisersSite(admin.AdminSite):
+    def index(self, request, extra_context=None):
+        from .admin.control_room import landing_context
+
+        landing = landing_context(request) if is_organiser(request.user) else {}
+        return super().index(request, {**landing, **(extra_context or {})})
+
+    def get_urls(self):
+        from .admin.control_room import urls
+
+        return urls(self) + super().get_urls()

@@ -1,0 +1,341 @@
+"""The organisers' figures of one tour, and what needs them now: the one place the landing page
+(the admin index) reads them from.
+
+Every figure is counted by the database, so the number of queries is the same for a tour of
+ten tandems and of a thousand: one query for the requests per day and status, one for the
+median time to answer, one for the meetings, one each for the tandems and institutions
+without a meeting, one for the sessions with the people they keep busy, and one for each list
+of what needs the organiser (its first rows and their total in the same query).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from ..enums import MeetingStatus, RequestStatus
+from ..models import (
+    Institution,
+    Invitation,
+    InvitationStatus,
+    Meeting,
+    MeetingRequest,
+    OutboxMessage,
+    OutboxStatus,
+    Participation,
+    Session,
+    Tandem,
+    Tour,
+)
+from ..models.languages import localized
+from .schedule import SHOWN_MEETING_STATUSES
+
+# What the landing page lists of each kind of work; the total is always given.
+ATTENTION_ROWS = 20
+
+# The request statuses the figures count, in the order of the table and the chart.
+REQUEST_COLUMNS = (
+    RequestStatus.PENDING,
+    RequestStatus.ACCEPTED,
+    RequestStatus.DECLINED,
+    RequestStatus.EXPIRED,
+    RequestStatus.WITHDRAWN,
+    RequestStatus.CANCELLED,
+)
+MEETING_COLUMNS = (
+    MeetingStatus.SCHEDULED,
+    MeetingStatus.HELD,
+    MeetingStatus.NO_SHOW,
+    MeetingStatus.CANCELLED,
+)
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set aggregate: the middle value (the mean of the two middle ones)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+@dataclass(frozen=True)
+class RequestDay:
+    """The requests sent on one day (in the organiser's zone) and what became of them."""
+
+    day: date
+    counts: dict[str, int]
+
+    @property
+    def sent(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class SessionFill:
+    session: Session
+    people: int
+
+    @property
+    def capacity(self) -> int:
+        return self.session.capacity
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.people / self.capacity)
+
+    @property
+    def over(self) -> bool:
+        return self.people > self.capacity
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The first rows of a list, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class TourFigures:
+    days: list[RequestDay]
+    requests: dict[str, int]
+    median_answer: timedelta | None
+    meetings: dict[str, int]
+    tandems_without_meeting: list[Tandem]
+    institutions_without_meeting: list[Institution]
+    tandems: int
+    institutions: int
+    sessions: list[SessionFill] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(self.requests.values())
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Accepted among the requests that were answered (accepted or declined)."""
+        answered = self.requests[RequestStatus.ACCEPTED] + self.requests[RequestStatus.DECLINED]
+        return self.requests[RequestStatus.ACCEPTED] / answered if answered else None
+
+    @property
+    def over_capacity(self) -> list[SessionFill]:
+        return [fill for fill in self.sessions if fill.over]
+
+
+def _status_counts(columns, prefix: str = "") -> dict:
+    return {f"{prefix}{status}": Count("pk", filter=Q(status=status)) for status in columns}
+
+
+def requests_per_day(tour: Tour, zone: ZoneInfo) -> list[RequestDay]:
+    """One query: the tour's requests grouped by the day they were sent in ``zone``."""
+    rows = (
+        MeetingRequest.objects.filter(tour=tour)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .order_by()
+        .values("day")
+        .annotate(**_status_counts(REQUEST_COLUMNS))
+        .order_by("day")
+    )
+    return [
+        RequestDay(row["day"], {status: row[status] for status in REQUEST_COLUMNS}) for row in rows
+    ]
+
+
+def median_time_to_answer(tour: Tour) -> timedelta | None:
+    """From sending to the answer (accepted or declined), the middle of all answered requests.
+    One query; PostgreSQL computes the median, the embedded SQLite mode reads the durations."""
+    answered = MeetingRequest.objects.filter(
+        tour=tour,
+        status__in=(RequestStatus.ACCEPTED, RequestStatus.DECLINED),
+        acted_at__isnull=False,
+    )
+    waited = ExpressionWrapper(F("acted_at") - F("created_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        return answered.aggregate(median=Median(waited, output_field=DurationField()))["median"]
+    durations = list(answered.annotate(waited=waited).values_list("waited", flat=True))
+    return statistics.median(durations) if durations else None
+
+
+def meetings_by_status(tour: Tour) -> dict[str, int]:
+    return Meeting.objects.filter(tour=tour).aggregate(**_status_counts(MEETING_COLUMNS))
+
+
+def _has_meeting(tour: Tour, party: str) -> Exists:
+    return Exists(
+        Meeting.objects.filter(
+            tour=tour, status__in=SHOWN_MEETING_STATUSES, **{party: OuterRef("pk")}
+        )
+    )
+
+
+def tandems_without_meeting(tour: Tour) -> tuple[list[Tandem], int]:
+    """The tour's tandems without a scheduled or held meeting, and how many tandems it has."""
+    rows = list(
+        Tandem.objects.filter(tour=tour)
+        .annotate(met=_has_meeting(tour, "tandem"), total=Window(Count("pk")))
+        .order_by("name")
+        .only("pk", "name")
+    )
+    return [t for t in rows if not t.met], rows[0].total if rows else 0
+
+
+def institutions_without_meeting(tour: Tour) -> tuple[list[Institution], int]:
+    rows = list(
+        Institution.objects.filter(tours=tour)
+        .annotate(met=_has_meeting(tour, "institution"), total=Window(Count("pk")))
+        .order_by("name")
+        .only("pk", *localized("name"))
+    )
+    return [i for i in rows if not i.met], rows[0].total if rows else 0
+
+
+def people_in_session() -> Subquery:
+    """How many people a session keeps busy: the members of its tandems and the representatives
+    (in its tour) of its participating, host and speakers' institutions, each person once —
+    the people ``notifications.recipients.session_people`` tells about it."""
+    session = OuterRef("pk")
+    people = Participation.objects.filter(tour=OuterRef("tour_id"), user__is_active=True).filter(
+        Q(tandem__sessions=session)
+        | Q(institution__sessions=session)
+        | Q(institution__hosted_sessions=session)
+        | Q(institution__speakers__sessions=session)
+    )
+    return Coalesce(
+        Subquery(
+            people.order_by()
+            .values("tour_id")
+            .annotate(n=Count("user_id", distinct=True))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def session_fill(tour: Tour) -> list[SessionFill]:
+    """The tour's published sessions in time order with the people taking part. One query."""
+    sessions = (
+        Session.objects.filter(tour=tour, is_published=True)
+        .defer("description", *localized("description"))
+        .annotate(people=people_in_session())
+        .order_by("starts_at", "pk")
+    )
+    return [SessionFill(session, session.people) for session in sessions]
+
+
+def tour_figures(tour: Tour, zone: ZoneInfo) -> TourFigures:
+    """Everything the landing page shows of the tour, counted by the database (7 queries)."""
+    days = requests_per_day(tour, zone)
+    tandems, tandem_count = tandems_without_meeting(tour)
+    institutions, institution_count = institutions_without_meeting(tour)
+    return TourFigures(
+        days=days,
+        requests={status: sum(d.counts[status] for d in days) for status in REQUEST_COLUMNS},
+        median_answer=median_time_to_answer(tour),
+        meetings=meetings_by_status(tour),
+        tandems_without_meeting=tandems,
+        institutions_without_meeting=institutions,
+        tandems=tandem_count,
+        institutions=institution_count,
+        sessions=session_fill(tour),
+    )
+
+
+# --- what needs the organiser now -----------------------------------------------------------
+
+
+def _listed(queryset: QuerySet) -> Listed:
+    rows = list(queryset.annotate(listed_total=Window(Count("pk")))[:ATTENTION_ROWS])
+    return Listed(rows, rows[0].listed_total if rows else 0)
+
+
+def unanswered_requests(tour: Tour, now: datetime) -> Listed:
+    """Pending requests whose turn has waited longer than REQUEST_NUDGE_HOURS, oldest first."""
+    since = now - timedelta(hours=settings.REQUEST_NUDGE_HOURS)
+    return _listed(
+        MeetingRequest.objects.filter(
+            tour=tour, status=RequestStatus.PENDING, turn_since__lte=since
+        )
+        .select_related("tandem", "institution")
+        .order_by("turn_since", "pk")
+    )
+
+
+def accepted_without_slot(tour: Tour) -> Listed:
+    return _listed(
+        MeetingRequest.objects.filter(
+            tour=tour, status=RequestStatus.ACCEPTED, meeting__isnull=True
+        )
+        .select_related("tandem", "institution")
+        .order_by("acted_at", "pk")
+    )
+
+
+def failed_emails(tour: Tour) -> Listed:
+    """E-mails that could not be sent: those about this tour, and those about no tour in
+    particular (invitations, account e-mails)."""
+    return _listed(
+        OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
+        .filter(Q(context__tour_id=tour.pk) | ~Q(context__has_key="tour_id"))
+        .defer("ics", "context")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def not_logged_in(tour: Tour) -> Listed:
+    """People invited into the tour who have not come in yet: their invitation is still open
+    (expired ones included: sending it again gives a new link and date)."""
+    return _listed(
+        Invitation.objects.filter(tour=tour, status=InvitationStatus.OPEN)
+        .select_related("message", "tandem", "institution")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Attention:
+    unanswered: Listed
+    without_slot: Listed
+    failed: Listed
+    not_logged_in: Listed
+
+    @property
+    def total(self) -> int:
+        return (
+            self.unanswered.total
+            + self.without_slot.total
+            + self.failed.total
+            + self.not_logged_in.total
+        )
+
+
+def needs_attention(tour: Tour, now: datetime) -> Attention:
+    """What the organiser should act on now (sessions over capacity: ``TourFigures``)."""
+    return Attention(
+        unanswered=unanswered_requests(tour, now),
+        without_slot=accepted_without_slot(tour),
+        failed=failed_emails(tour),
+        not_logged_in=not_logged_in(tour),
+    )
