@@ -96,6 +96,20 @@ REQUEST_STATUS_IN_SENTENCE = {
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
+class PlanningStatus(models.TextChoices):
+    """Where a background run of the planner is (``PlanningRun``)."""
+
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A run in one of these holds its tour: the database allows one per tour at a time.
+ACTIVE_PLANNING_STATUSES = (PlanningStatus.QUEUED, PlanningStatus.RUNNING)
+
+
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
@@ -154,6 +168,10 @@ class LogAction(models.TextChoices):
     PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset e-mail sent")
     GROUPS = "groups", _("Groups changed")
     PERMISSIONS = "permissions", _("Permissions changed")
+    # planning the meeting schedule
+    PLAN = "plan", _("Planning started")
+    STOP_PLANNING = "stop_planning", _("Planning stopped")
+    SAVE_PLAN = "save_plan", _("Plan saved")
 
 
 REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
@@ -56,16 +58,25 @@ def roles_of(user: User) -> dict[int, Participation]:
     count yet; a tandem prepares its profile before the tour opens."""
     if not user.is_authenticated:
         return {}
-    if not hasattr(user, "_roles"):
-        rows = Participation.objects.filter(user=user).select_related(
-            "tour", "tandem__tour", "institution"
-        )
-        user._roles = {
-            p.tour_id: p
-            for p in rows
-            if p.tandem_id is not None or p.tour.status != TourStatus.DRAFT
-        }
+    remember_roles([user])
     return user._roles
+
+
+def remember_roles(users: Iterable[User]) -> None:
+    """``roles_of`` for many people in one query, kept on each user object (the recipients of a
+    batch of e-mails, whose zones each depend on their role)."""
+    waiting = [user for user in users if user.is_authenticated and not hasattr(user, "_roles")]
+    if not waiting:
+        return
+    rows = Participation.objects.filter(user__in={user.pk for user in waiting}).select_related(
+        "tour", "tandem__tour", "institution"
+    )
+    roles: dict[int, dict[int, Participation]] = defaultdict(dict)
+    for p in rows:
+        if p.tandem_id is not None or p.tour.status != TourStatus.DRAFT:
+            roles[p.user_id][p.tour_id] = p
+    for user in waiting:
+        user._roles = roles[user.pk]
 
 
 def role_in(user: User, tour: Tour | int | None) -> Participation | None:

@@ -6,7 +6,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 
 from . import health
-from .services import outbox, reminders
+from .services import outbox, planning, reminders
 
 # Resumes after a database error: 5, 10, 20 … s (OUTBOX_DATABASE_RETRY_SECONDS), about 20 min in
 # all; after that the sweeper takes the rows over.
@@ -43,6 +43,13 @@ def send_due_reminders() -> int:
 @shared_task(ignore_result=True)
 def nudge_and_expire_requests() -> dict:
     return reminders.nudge_and_expire_requests()
+
+
+@shared_task(ignore_result=True)
+def make_meeting_plan(run_id: int) -> str:
+    """A plan of a tour's meeting schedule (services/planning.py); the optimiser and OR-Tools
+    are imported only here, when a run needs them, never when a worker starts."""
+    return planning.run_planning(run_id)
 
 
 @shared_task(ignore_result=True)

@@ -1,6 +1,6 @@
-"""Signed tokens (django.core.signing): the invitation link, the one-click unsubscribe link and
-the schedule plan an organiser confirms. A leaf: it imports nothing of the app, so services, notifications and views
-may all use it without a loop.
+"""Signed tokens (django.core.signing): the invitation link and the one-click unsubscribe link.
+A leaf: it imports nothing of the app, so services, notifications and views may all use it
+without a loop.
 
 A forged or altered token raises ``BadToken``; what a valid token points to (does the
 invitation still exist, is it still open) is for the caller to decide.
@@ -12,16 +12,10 @@ from django.core import signing
 
 INVITATION_SALT = "matchmaking.invitation"
 UNSUBSCRIBE_SALT = "matchmaking.unsubscribe"
-PLAN_SALT = "matchmaking.schedule-plan"
-PLAN_MAX_AGE_SECONDS = 60 * 60  # a plan is confirmed soon after it is shown, or made again
 
 
 class BadToken(Exception):
     """The token was not made by us, or not for this purpose."""
-
-
-class ExpiredToken(BadToken):
-    """Made by us, but too long ago."""
 
 
 def _read(token: str, salt: str, id_key: str, text_key: str) -> tuple[int, str]:
@@ -48,16 +42,3 @@ def unsubscribe_token(user, preference: str) -> str:
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
     """The user's id and the preference the link switches off."""
     return _read(token, UNSUBSCRIBE_SALT, "u", "p")
-
-
-def plan_token(data: dict) -> str:
-    return signing.dumps(data, salt=PLAN_SALT, compress=True)
-
-
-def read_plan_token(token: str) -> dict:
-    try:
-        return signing.loads(token, salt=PLAN_SALT, max_age=PLAN_MAX_AGE_SECONDS)
-    except signing.SignatureExpired as exc:
-        raise ExpiredToken from exc
-    except signing.BadSignature as exc:
-        raise BadToken from exc

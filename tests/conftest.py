@@ -41,6 +41,17 @@ def _english_to_start():
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks run in-process, as in the embedded mode (`make run` without REDIS_URL)."""
+    from innohealth.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def deliver():
     """Sends every pending outbox row in-process, as the worker would; returns what went out."""
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matchmaking.models import BlockedSlot, Meeting
+from matchmaking.models import BlockedSlot, Meeting, PlanningRun
 from matchmaking.selectors.slots import tour_slots
 from matchmaking.services.requests import accept_request
 
@@ -35,52 +35,29 @@ def run_action(client, *tours):
     )
 
 
-def test_the_action_leads_an_organiser_to_the_report_and_confirm_saves_it(client, people):
-    waiting = [
-        factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution),
-        factories.AcceptedRequestFactory(
-            tandem=people.other_tandem, institution=people.institution
-        ),
-    ]
+def test_the_action_leads_an_organiser_to_the_planner(client, people):
     client.force_login(people.otto)
     response = run_action(client, people.tour)
     assert response.status_code == 302 and response["Location"] == schedule_url(people.tour)
-
-    page = client.get(schedule_url(people.tour), {"time_limit": "5"})
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "Meetings placed: 2 of at most 2" in html and "proven optimal" in html
-    assert html.count("BGI Group") >= 2 and "CardioSense" in html and "LungScan" in html
-    assert "Confirm and save this schedule" in html
-    assert not Meeting.objects.exists()
-
-    response = client.post(schedule_url(people.tour), {"plan": page.context["token"]})
-    assert response.status_code == 302 and response["Location"] == grid_url(people.tour)
-    assert Meeting.objects.filter(request__in=waiting).count() == 2
-
-
-def test_the_report_offers_moves_and_a_time_limit(client, people):
-    client.force_login(people.otto)
     html = client.get(schedule_url(people.tour)).content.decode()
     assert 'name="allow_moves"' in html and 'name="time_limit"' in html
-    response = client.get(schedule_url(people.tour), {"time_limit": "0"})
-    assert response.status_code == 400 and response.context["plan"] is None
 
 
-def test_a_stale_plan_is_refused_on_confirm(client, people):
+def test_a_stale_plan_is_refused_on_saving(
+    client, people, eager_tasks, django_capture_on_commit_callbacks
+):
     factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
     client.force_login(people.otto)
-    token = client.get(schedule_url(people.tour), {"time_limit": "5"}).context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(schedule_url(people.tour), {"time_limit": "5"})
+    run = PlanningRun.objects.get()
     factories.AcceptedRequestFactory(tandem=people.other_tandem, institution=people.institution)
-    response = client.post(schedule_url(people.tour), {"plan": token}, follow=True)
+    url = reverse("admin:matchmaking_tour_plan", args=[people.tour.pk, run.pk])
+    response = client.post(url, {"save": "1"}, follow=True)
     assert "Something changed since this plan was made" in response.content.decode()
     assert not Meeting.objects.exists()
-
-
-def test_a_garbled_plan_is_refused_on_confirm(client, people):
-    client.force_login(people.otto)
-    response = client.post(schedule_url(people.tour), {"plan": "forged"}, follow=True)
-    assert "could not be read" in response.content.decode()
+    run.refresh_from_db()
+    assert run.saved_at is None
 
 
 def test_the_action_wants_exactly_one_tour(client, people):
@@ -90,19 +67,14 @@ def test_the_action_wants_exactly_one_tour(client, people):
     assert "Choose exactly one tour" in client.get(response["Location"]).content.decode()
 
 
-def test_a_partner_is_refused_and_nothing_is_saved(client, people):
-    factories.AcceptedRequestFactory(tandem=people.tandem, institution=people.institution)
-    client.force_login(people.otto)
-    token = client.get(schedule_url(people.tour), {"time_limit": "5"}).context["token"]
+def test_a_partner_is_refused(client, people):
     client.force_login(people.chen)
     for response in (
         client.get(schedule_url(people.tour)),
-        client.post(schedule_url(people.tour), {"plan": token}),
         client.get(grid_url(people.tour)),
         run_action(client, people.tour),
     ):
         assert response.status_code == 302 and "login" in response["Location"]
-    assert not Meeting.objects.exists()
 
 
 def test_staff_who_are_not_organisers_are_refused(client, people):

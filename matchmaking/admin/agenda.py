@@ -60,6 +60,11 @@ class TourAdmin(TranslatedAdmin):
                 name="matchmaking_tour_schedule",
             ),
             path(
+                "<int:pk>/schedule/<int:run_pk>/",
+                self.admin_site.admin_view(partial(scheduling.plan_run_view, self)),
+                name="matchmaking_tour_plan",
+            ),
+            path(
                 "<int:pk>/grid/",
                 self.admin_site.admin_view(partial(scheduling.grid_view, self)),
                 name="matchmaking_tour_grid",

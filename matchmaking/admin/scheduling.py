@@ -1,8 +1,8 @@
-"""The organisers' scheduling in the admin site: unavailable slots, plan-and-confirm, and the
-meeting grid.
+"""The organisers' scheduling in the admin site: unavailable slots, the planner (plans made in
+the background, their progress and reports, saving one) and the meeting grid.
 
-The two pages are reached from a tour (its change page and the "Plan meeting schedule" action) and only
-call services; a refusal of the domain is shown as a message or a form error.
+The pages are reached from a tour (its change page and the "Plan meeting schedule" action) and
+only call services; a refusal of the domain is shown as a message or a form error.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import BlockedSlot, Institution, MeetingRequest, Tandem, Tour
+from ..models import BlockedSlot, Institution, MeetingRequest, PlanningRun, Tandem, Tour
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..selectors.availability import Party
@@ -28,14 +28,15 @@ from ..selectors.slots import SlotTime, slot_at, tour_slots
 from ..services import DomainError
 from ..services.availability import ensure_no_meeting_in
 from ..services.meetings import move_meeting, schedule_meeting
-from ..services.scheduling import (
-    SchedulePlan,
-    apply_schedule,
-    plan_schedule,
-    schedulable_requests,
-    tour_problems,
+from ..services.planning import (
+    MAX_TIME_LIMIT_SECONDS,
+    is_lost,
+    save_plan,
+    start_planning,
+    stop_planning,
 )
-from ..timezones import ViewerZones, show_time
+from ..services.scheduling import SchedulePlan, schedulable_requests, tour_problems
+from ..timezones import ViewerZones, show_time, zones_for
 from .base import LoggedAdmin, SafeAutocompleteAdmin
 
 DEFAULT_TIME_LIMIT = 10
@@ -114,9 +115,12 @@ class PlanOptionsForm(forms.Form):
     time_limit = forms.FloatField(
         label=gettext_lazy("Time limit (seconds)"),
         min_value=1,
-        max_value=120,
+        max_value=MAX_TIME_LIMIT_SECONDS,
         initial=DEFAULT_TIME_LIMIT,
-        help_text=gettext_lazy("How long the optimiser may search (at most two minutes here)."),
+        help_text=gettext_lazy(
+            "How long the optimiser may search (at most ten minutes). It runs in the background: "
+            "you may leave the page and come back."
+        ),
     )
     allow_moves = forms.BooleanField(
         label=gettext_lazy("Allow moving scheduled meetings when that places more meetings"),
@@ -124,45 +128,86 @@ class PlanOptionsForm(forms.Form):
     )
 
 
+# The optimiser's stages (scheduling/optimiser.py) in the organisers' words.
+STAGES = {
+    "greedy": gettext_lazy("first placement"),
+    "room": gettext_lazy("making room"),
+    "bound": gettext_lazy("computing the upper bound"),
+    "placement": gettext_lazy("placing meetings"),
+    "repair": gettext_lazy("finding a meeting for everyone"),
+    "compaction": gettext_lazy("closing idle gaps"),
+    "moves": gettext_lazy("trying moves"),
+    "done": gettext_lazy("finished"),
+}
+
+
 def plan_view(model_admin, request, pk: int):
-    """GET: plan with the chosen options and show the report. POST: save the shown plan."""
+    """GET: the options and the tour's recent plans. POST: start a plan in the background."""
     tour = organiser_tour(request, pk)
-    if request.method == "POST":
+    form = PlanOptionsForm(request.POST or None, initial={"time_limit": DEFAULT_TIME_LIMIT})
+    if request.method == "POST" and form.is_valid():
         try:
-            plan = SchedulePlan.from_token(request.POST.get("plan", ""))
-            if plan.tour_id != tour.pk:
-                raise DomainError(_("This plan belongs to another tour; please plan again."))
-            apply_schedule(actor=request.user, plan=plan)
+            run = start_planning(actor=request.user, tour=tour, **form.cleaned_data)
         except DomainError as exc:
-            model_admin.message_user(request, str(exc), messages.ERROR)
-            return redirect("admin:matchmaking_tour_schedule", tour.pk)
-        model_admin.message_user(
-            request,
-            _("Schedule saved. New meetings: %(new)d, moved: %(moved)d.")
-            % {"new": len(plan.new), "moved": len(plan.moves)},
-            messages.SUCCESS,
-        )
-        return redirect("admin:matchmaking_tour_grid", tour.pk)
-    data = request.GET if "time_limit" in request.GET else {"time_limit": DEFAULT_TIME_LIMIT}
-    form = PlanOptionsForm(data)
-    plan, error = None, ""
-    if form.is_valid():
-        try:
-            plan = plan_schedule(tour=tour, **form.cleaned_data)
-        except DomainError as exc:
-            error = str(exc)
-    zones = home_zones(tour)
+            form.add_error(None, str(exc))
+        else:
+            return redirect("admin:matchmaking_tour_plan", tour.pk, run.pk)
+    runs = tour.planning_runs.select_related("requested_by", "saved_by")[:10]
     return _page(
         model_admin,
         request,
         "schedule_plan.html",
         _("Plan the meeting schedule of %(tour)s") % {"tour": tour},
-        status=200 if plan else 400,
+        status=400 if form.errors else 200,
         tour=tour,
         form=form,
+        runs=runs,
+        viewer_zones=zones_for(request.user, tour),
+    )
+
+
+def plan_run_view(model_admin, request, pk: int, run_pk: int):
+    """One plan: its progress while it runs (the page reloads itself), its report when done.
+    POST ``stop`` stops it, POST ``save`` saves its plan."""
+    tour = organiser_tour(request, pk)
+    run = get_object_or_404(
+        PlanningRun.objects.select_related("requested_by", "saved_by"), pk=run_pk, tour=tour
+    )
+    if request.method == "POST":
+        try:
+            if "stop" in request.POST:
+                stop_planning(actor=request.user, run=run)
+                model_admin.message_user(
+                    request, _("The plan stops with the best schedule found so far.")
+                )
+            elif "save" in request.POST:
+                plan = save_plan(actor=request.user, run=run)
+                model_admin.message_user(
+                    request,
+                    _("Schedule saved. New meetings: %(new)d, moved: %(moved)d.")
+                    % {"new": len(plan.new), "moved": len(plan.moves)},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:matchmaking_tour_grid", tour.pk)
+        except DomainError as exc:
+            model_admin.message_user(request, str(exc), messages.ERROR)
+        return redirect("admin:matchmaking_tour_plan", tour.pk, run.pk)
+    zones = zones_for(request.user, tour)
+    plan = SchedulePlan.from_dict(run.report) if run.report else None
+    progress = run.progress or {}
+    return _page(
+        model_admin,
+        request,
+        "planning_run.html",
+        _("Plan of %(tour)s, started %(time)s")
+        % {"tour": tour, "time": _shown(run.created_at, zones)},
+        tour=tour,
+        viewer_zones=zones,
+        run=run,
+        lost=is_lost(run),
+        stage=STAGES.get(progress.get("stage"), ""),
+        progress=progress,
         plan=plan,
-        error=error,
-        token=plan.to_token() if plan and plan.changes else "",
         new=[(show_time(m.starts_at, zones), m) for m in plan.new] if plan else [],
         moves=[
             (show_time(m.previous_start, zones), show_time(m.starts_at, zones), m)
@@ -171,6 +216,11 @@ def plan_view(model_admin, request, pk: int):
         if plan
         else [],
     )
+
+
+def _shown(moment, zones: ViewerZones) -> str:
+    shown = show_time(moment, zones)
+    return f"{shown.date} {shown.time} {shown.zone}"
 
 
 # --- the meeting grid -----------------------------------------------------------------------

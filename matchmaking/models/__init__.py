@@ -6,6 +6,7 @@ from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .participation import Participation, Representative, TandemMember
+from .planning import PlanningRun
 from .requests import Meeting, MeetingRequest, PreferredSlot, Proposal
 from .sessions import Session, Speaker, Supporter
 from .tandems import Tandem
@@ -28,6 +29,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Participation",
+    "PlanningRun",
     "PreferredSlot",
     "Proposal",
     "Representative",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import prefetch_related_objects
@@ -14,11 +15,22 @@ from django.utils import translation
 
 from ..models import Invitation, Meeting, MeetingRequest, OutboxMessage, Session, User
 from ..models.languages import LANGUAGE_CODES
+from ..permissions import remember_roles
 from ..timezones import ViewerZones, zones_for
 from . import calendar, outbox
 from .kinds import KINDS
 from .links import portal_url
 from .preferences import muted_by_person
+
+
+@dataclass(frozen=True)
+class _Note:
+    """One notification about one object: its dedupe key, context and calendar entry."""
+
+    about: object
+    key: str
+    context: dict
+    ics_for: Callable[[ViewerZones, list[User]], bytes] | None = None
 
 
 def _notify(
@@ -30,40 +42,56 @@ def _notify(
     actor: User | None = None,
     ics_for: Callable[[ViewerZones, list[User]], bytes] | None = None,
 ) -> int:
-    """One row per person who wants this kind of e-mail; the .ics is made once per language
-    and pair of zones (its description shows both clocks in the reader's words).
-    Rows written before are skipped with one query (reminders ask again every minute); the
-    unique dedupe key still decides when two processes race."""
+    return _notify_each(kind_name, [_Note(about, key, context, ics_for)], actor=actor)
+
+
+def _notify_each(kind_name: str, notes: list[_Note], *, actor: User | None = None) -> int:
+    """One row per person who wants this kind of e-mail, for each note; the .ics is made once
+    per note, language and pair of zones (its description shows both clocks in the reader's
+    words). Recipients, rows written before (skipped: reminders ask again every minute) and
+    preferences are read, and the rows written, in a constant number of queries however many
+    notes there are; the unique dedupe key still decides when two processes race."""
     kind = KINDS[kind_name]
-    people = kind.recipients(about, actor)
+    people_of_each = kind.people_of_each([note.about for note in notes], actor)
+    everyone = {person.pk: person for people in people_of_each for person in people}
     written_before = set(
         OutboxMessage.objects.filter(
-            dedupe_key__in=[f"{key}:{person.pk}" for person in people]
+            dedupe_key__in=[
+                f"{note.key}:{person.pk}"
+                for note, people in zip(notes, people_of_each, strict=True)
+                for person in people
+            ]
         ).values_list("dedupe_key", flat=True)
     )
-    muted = muted_by_person(people) if kind.preference else {}
-    calendars: dict[tuple[str, ViewerZones], bytes] = {}
-    written = 0
-    for person in people:
-        if f"{key}:{person.pk}" in written_before or kind.preference in muted.get(person.pk, ()):
-            continue
-        ics = b""
-        if ics_for is not None:
-            zones = zones_for(person, about.tour)
-            if (person.language, zones) not in calendars:
-                with translation.override(person.language):
-                    calendars[person.language, zones] = ics_for(zones, people)
-            ics = calendars[person.language, zones]
-        message = outbox.enqueue(
-            kind=kind_name,
-            recipient=person,
-            dedupe_key=f"{key}:{person.pk}",
-            context=context,
-            ics=ics,
-            ics_method=kind.calendar_method if ics else "",
-        )
-        written += message is not None
-    return written
+    muted = muted_by_person(everyone.values()) if kind.preference else {}
+    if any(note.ics_for is not None for note in notes):
+        # Each reader's zones depend on their role in the tour: read for all at once.
+        remember_roles([person for people in people_of_each for person in people])
+    rows = []
+    for note, people in zip(notes, people_of_each, strict=True):
+        calendars: dict[tuple[str, ViewerZones], bytes] = {}
+        for person in people:
+            key = f"{note.key}:{person.pk}"
+            if key in written_before or kind.preference in muted.get(person.pk, ()):
+                continue
+            ics = b""
+            if note.ics_for is not None:
+                zones = zones_for(person, note.about.tour)
+                if (person.language, zones) not in calendars:
+                    with translation.override(person.language):
+                        calendars[person.language, zones] = note.ics_for(zones, people)
+                ics = calendars[person.language, zones]
+            rows.append(
+                {
+                    "kind": kind_name,
+                    "recipient": person,
+                    "dedupe_key": key,
+                    "context": note.context,
+                    "ics": ics,
+                    "ics_method": kind.calendar_method if ics else "",
+                }
+            )
+    return outbox.enqueue_many(rows)
 
 
 def in_every_language(**texts) -> dict:
@@ -184,39 +212,66 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
     }
 
 
-def _meeting_change(kind: str, meeting: Meeting, actor: User | None = None, **extra) -> int:
+def _meeting_changes(
+    kind: str, changes: list[tuple[Meeting, dict]], actor: User | None = None
+) -> int:
+    """The same e-mail about each of these meetings (with its extra context), to both sides."""
     method = KINDS[kind].calendar_method
-    # The attendees of the calendar entry, read once for all the zones it is made in.
+    meetings = [meeting for meeting, _extra in changes]
+    # The attendees of the calendar entries, read once for all of them and every zone.
     prefetch_related_objects(
-        [meeting], "tandem__members__user", "institution__representatives__user"
+        meetings, "tandem__members__user", "institution__representatives__user"
     )
-    return _notify(
-        kind,
-        meeting,
-        actor=actor,
-        key=f"meeting:{meeting.pk}:{kind}:{meeting.sequence}",
-        context=_meeting_context(meeting, **extra),
-        ics_for=lambda zones, _people: calendar.build_calendar(
+
+    def ics_for(meeting: Meeting) -> Callable[[ViewerZones, list[User]], bytes]:
+        return lambda zones, _people: calendar.build_calendar(
             [calendar.meeting_event(meeting, zones=zones)], method=method
-        ),
+        )
+
+    return _notify_each(
+        kind,
+        [
+            _Note(
+                meeting,
+                f"meeting:{meeting.pk}:{kind}:{meeting.sequence}",
+                _meeting_context(meeting, **extra),
+                ics_for(meeting),
+            )
+            for meeting, extra in changes
+        ],
+        actor=actor,
     )
 
 
 def meeting_scheduled(meeting: Meeting) -> int:
-    return _meeting_change("meeting_scheduled", meeting)
+    return meetings_scheduled([meeting])
+
+
+def meetings_scheduled(meetings: list[Meeting]) -> int:
+    """Each new meeting of a batch plan, in a constant number of queries."""
+    return _meeting_changes("meeting_scheduled", [(meeting, {}) for meeting in meetings])
 
 
 def meeting_moved(meeting: Meeting, previous_start: datetime) -> int:
-    return _meeting_change("meeting_moved", meeting, previous_starts_at=previous_start.isoformat())
+    return meetings_moved([(meeting, previous_start)])
 
 
-def meeting_cancelled(meeting: Meeting) -> int:
-    return _meeting_change("meeting_cancelled", meeting)
+def meetings_moved(moves: list[tuple[Meeting, datetime]]) -> int:
+    """Each meeting (with where it was) a batch plan moved, in a constant number of queries."""
+    return _meeting_changes(
+        "meeting_moved",
+        [(meeting, {"previous_starts_at": before.isoformat()}) for meeting, before in moves],
+    )
+
+
+def meeting_cancelled(meeting: Meeting, reason: str = "") -> int:
+    """To both sides, with the reason the person who cancelled gave (if any)."""
+    return _meeting_changes("meeting_cancelled", [(meeting, {"reason": reason})])
 
 
 def video_link_changed(meeting: Meeting, actor: User) -> int:
     """To the side that did not change it, with the calendar entry of the raised sequence."""
-    return _meeting_change("video_link_changed", meeting, actor=actor)
+    return _meeting_changes("video_link_changed", [(meeting, {})], actor=actor)
 
 
 def meeting_reminder(meeting: Meeting, lead: str) -> int:

@@ -25,7 +25,7 @@ SEND_TASK = "matchmaking.tasks.send_outbox_message"
 logger = logging.getLogger("matchmaking.outbox")
 
 
-def enqueue(
+def _row(
     *,
     kind: str,
     dedupe_key: str,
@@ -36,27 +36,47 @@ def enqueue(
     time_zone: str = "",
     ics: bytes | str = "",
     ics_method: str = "",
-) -> OutboxMessage | None:
-    """Write one e-mail; None when the same notification (``dedupe_key``) was written before."""
-    if isinstance(ics, bytes):
-        ics = ics.decode()
+) -> OutboxMessage:
+    return OutboxMessage(
+        recipient=recipient,
+        email=email or recipient.email,
+        kind=kind,
+        language=language or recipient.language,
+        time_zone=time_zone or recipient.time_zone,
+        context=context,
+        ics=ics.decode() if isinstance(ics, bytes) else ics,
+        ics_method=ics_method,
+        dedupe_key=dedupe_key[:200],
+    )
+
+
+def enqueue(**fields) -> OutboxMessage | None:
+    """Write one e-mail (the keywords of ``_row``); None when the same notification
+    (``dedupe_key``) was written before."""
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                recipient=recipient,
-                email=email or recipient.email,
-                kind=kind,
-                language=language or recipient.language,
-                time_zone=time_zone or recipient.time_zone,
-                context=context,
-                ics=ics,
-                ics_method=ics_method,
-                dedupe_key=dedupe_key[:200],
-            )
+            message = _row(**fields)
+            message.save(force_insert=True)
     except IntegrityError:
         return None
     transaction.on_commit(partial(publish, message.pk))
     return message
+
+
+def enqueue_many(rows: list[dict]) -> int:
+    """Write many e-mails in one statement (a batch plan's); how many were written. When one of
+    them was written meanwhile by another process, each is written on its own instead, so
+    that one is skipped and the others still go out."""
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            messages = OutboxMessage.objects.bulk_create([_row(**fields) for fields in rows])
+    except IntegrityError:
+        return sum(enqueue(**fields) is not None for fields in rows)
+    for message in messages:
+        transaction.on_commit(partial(publish, message.pk))
+    return len(messages)
 
 
 _broker_outage = Outage("outbox")

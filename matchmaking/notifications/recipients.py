@@ -3,9 +3,11 @@ acted (None when an organiser's batch or the system acted without a side)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Q
 
-from ..models import Meeting, MeetingRequest, Session, User
+from ..models import Meeting, MeetingRequest, Participation, Session, User
 from ..permissions import Side, side_of
 from ..selectors.slots import session_parties
 
@@ -37,9 +39,39 @@ def turn_side(request: MeetingRequest, actor: User | None = None) -> list[User]:
 
 
 def both_sides(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
-    return tandem_people(request.tandem_id) + institution_people(
-        request.institution_id, request.tour_id
+    return both_sides_of_each([request])[0]
+
+
+def both_sides_of_each(
+    items: list[MeetingRequest | Meeting], actor: User | None = None
+) -> list[list[User]]:
+    """``both_sides`` of each request or meeting, read in one query however many there are
+    (a batch plan tells both sides of every meeting it places)."""
+    if not items:
+        return []
+    rows = (
+        Participation.objects.filter(
+            Q(tandem_id__in={item.tandem_id for item in items})
+            | Q(
+                institution_id__in={item.institution_id for item in items},
+                tour_id__in={item.tour_id for item in items},
+            ),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
     )
+    by_tandem: dict[int, list[User]] = defaultdict(list)
+    by_institution: dict[tuple[int, int], list[User]] = defaultdict(list)
+    for row in rows:
+        if row.tandem_id is not None:
+            by_tandem[row.tandem_id].append(row.user)
+        else:
+            by_institution[row.institution_id, row.tour_id].append(row.user)
+    return [
+        by_tandem[item.tandem_id] + by_institution[item.institution_id, item.tour_id]
+        for item in items
+    ]
 
 
 def other_side(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:

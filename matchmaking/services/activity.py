@@ -34,6 +34,25 @@ def person_name(person: User) -> str:
     return person.email if name == person.email else f"{name} <{person.email}>"
 
 
+def _entry(
+    actor: User | None, obj: models.Model, action: LogAction, data: dict[str, Any] | None
+) -> ActivityLog:
+    person = actor if actor is not None and actor.is_authenticated else None
+    # The data stays in the database: it may hold e-mail addresses, which logs should not.
+    logger.info(
+        "%s #%s %s by %s", obj._meta.model_name, obj.pk, action, person.pk if person else "system"
+    )
+    return ActivityLog(
+        actor=person,
+        actor_name=person_name(person) if person else "",
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        object_repr=(person_name(obj) if isinstance(obj, User) else str(obj))[:200],
+        action=action,
+        data=data or {},
+    )
+
+
 def log_action(
     *,
     actor: User | None,
@@ -42,19 +61,17 @@ def log_action(
     data: dict[str, Any] | None = None,
 ) -> ActivityLog:
     """Record that ``actor`` (None: the system) did ``action`` to ``obj``."""
-    person = actor if actor is not None and actor.is_authenticated else None
-    # The data stays in the database: it may hold e-mail addresses, which logs should not.
-    logger.info(
-        "%s #%s %s by %s", obj._meta.model_name, obj.pk, action, person.pk if person else "system"
-    )
-    return ActivityLog.objects.create(
-        actor=person,
-        actor_name=person_name(person) if person else "",
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=obj.pk,
-        object_repr=(person_name(obj) if isinstance(obj, User) else str(obj))[:200],
-        action=action,
-        data=data or {},
+    entry = _entry(actor, obj, action, data)
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_actions(
+    *, actor: User | None, entries: list[tuple[models.Model, LogAction, dict[str, Any]]]
+) -> list[ActivityLog]:
+    """``log_action`` for each (object, action, data), written in one statement (a batch)."""
+    return ActivityLog.objects.bulk_create(
+        [_entry(actor, obj, action, data) for obj, action, data in entries]
     )
 
 

@@ -26,13 +26,17 @@ from .placement import first_slot_for
 from .transitions import change_request_status, ensure_meeting_transition
 
 
-def new_video_room(request: MeetingRequest) -> tuple[VideoProvider | None, str]:
-    """The tour's default video provider and a new room there (no room when the partner
-    creates the meeting in that service); a tour without providers uses VIDEO_BASE_URL."""
-    provider = VideoProvider.objects.filter(tour_id=request.tour_id, is_default=True).first()
+def default_video_provider(tour_id: int) -> VideoProvider | None:
+    """The provider that opens each new meeting's room in this tour, if it has one."""
+    return VideoProvider.objects.filter(tour_id=tour_id, is_default=True).first()
+
+
+def new_video_room(provider: VideoProvider | None) -> str:
+    """A new room at ``provider`` (no room when the partner creates the meeting in that
+    service); a tour without providers uses VIDEO_BASE_URL."""
     if provider is not None:
-        return provider, provider.new_room()
-    return None, f"{settings.VIDEO_BASE_URL}/InnoHealth-{secrets.token_hex(8)}"
+        return provider.new_room()
+    return f"{settings.VIDEO_BASE_URL}/InnoHealth-{secrets.token_hex(8)}"
 
 
 def free_slot_for_both(request: MeetingRequest, start: datetime) -> SlotTime:
@@ -54,7 +58,8 @@ def free_slot_for_both(request: MeetingRequest, start: datetime) -> SlotTime:
 
 
 def _create_meeting(*, actor: User | None, request: MeetingRequest, slot: SlotTime) -> Meeting:
-    provider, video_url = new_video_room(request)
+    provider = default_video_provider(request.tour_id)
+    video_url = new_video_room(provider)
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -172,7 +177,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         _set_status(
             meeting, actor=actor, to=MeetingStatus.CANCELLED, action=LogAction.CANCEL, note=reason
         )
-        notifications.meeting_cancelled(meeting)
+        notifications.meeting_cancelled(meeting, reason=reason)
         request = MeetingRequest.objects.select_for_update().get(pk=meeting.request_id)
         change_request_status(
             request, actor=actor, to=RequestStatus.CANCELLED, action=LogAction.CANCEL, note=reason

@@ -11,28 +11,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..enums import MeetingStatus, RequestStatus
-from ..models import MeetingRequest, Tour, User
+from .. import notifications
+from ..enums import LogAction, MeetingStatus, RequestStatus
+from ..models import Meeting, MeetingRequest, Tour, User
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
-from ..tokens import BadToken, ExpiredToken, plan_token, read_plan_token
 from ..windows import break_problem, window_problem
+from .activity import from_to, log_actions
 from .errors import DomainError
-from .meetings import move_meeting, schedule_meeting
+from .meetings import default_video_provider, new_video_room
 from .placement import TourInstance, build_instance, institution_key, tandem_key
 
-# A plan shown on a page is confirmed minutes later; after this it is better made afresh.
+if TYPE_CHECKING:
+    from ..scheduling.optimiser import Progress
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class SchedulePlan:
     upper_bound: int
     optimal: bool
     warnings: tuple[str, ...]
+    # The organiser stopped the run: this is the best plan found until then.
+    interrupted: bool = False
 
     @property
     def placed(self) -> int:
@@ -94,23 +101,17 @@ class SchedulePlan:
     def changes(self) -> int:
         return len(self.new) + len(self.moves)
 
-    def to_token(self) -> str:
-        """The plan, signed, to carry from the report page to the confirmation."""
+    def to_dict(self) -> dict:
+        """The plan as JSON, kept on its planning run until an organiser saves it."""
         data = asdict(self)
         for key in ("new", "moves"):
             for item in data[key]:
                 for name in ("starts_at", "ends_at", "previous_start"):
                     item[name] = item[name] and item[name].isoformat()
-        return plan_token(data)
+        return data
 
     @classmethod
-    def from_token(cls, token: str) -> SchedulePlan:
-        try:
-            data = read_plan_token(token)
-        except ExpiredToken as exc:
-            raise DomainError(_("This plan is more than an hour old; please plan again.")) from exc
-        except BadToken as exc:
-            raise DomainError(_("This plan could not be read; please plan again.")) from exc
+    def from_dict(cls, data: dict) -> SchedulePlan:
         try:
             return cls(
                 **{
@@ -263,12 +264,19 @@ def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
 
 
 def plan_schedule(
-    *, tour: Tour, time_limit: float = 10.0, allow_moves: bool = False
+    *,
+    tour: Tour,
+    time_limit: float = 10.0,
+    allow_moves: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[Progress], object] | None = None,
 ) -> SchedulePlan:
     """Propose meeting times for every accepted request of ``tour`` that has none; saves nothing.
 
     Scheduled meetings stay where they are unless ``allow_moves``; the optimiser then moves one
-    only when that lets more meetings take place.
+    only when that lets more meetings take place. ``should_stop`` and ``on_progress`` are the
+    optimiser's (a background run passes them, see services/planning.py): once ``should_stop``
+    says so, the plan is the best one found until then, marked ``interrupted``.
     """
     if not 0 < time_limit <= 3600:
         raise DomainError(_("The time limit must be more than 0 seconds and at most one hour."))
@@ -282,7 +290,13 @@ def plan_schedule(
 
     try:
         result = (
-            optimise(instance, time_limit=time_limit, allow_moves=allow_moves)
+            optimise(
+                instance,
+                time_limit=time_limit,
+                allow_moves=allow_moves,
+                should_stop=should_stop,
+                on_progress=on_progress,
+            )
             if instance.requests
             else Result(placements={}, unplaced={}, upper_bound=0, optimal=True)
         )
@@ -355,6 +369,7 @@ def plan_schedule(
         upper_bound=result.upper_bound,
         optimal=result.optimal,
         warnings=tuple(warnings),
+        interrupted=result.interrupted,
     )
 
 
@@ -398,17 +413,66 @@ def _move_order(
     return ordered
 
 
+def _ensure_plan_fits(built: _Built, plan: SchedulePlan) -> None:
+    """Each new meeting and move of ``plan`` in a slot of the tour free for both sides (no
+    session, unavailable mark or meeting outside the plan), and nobody in two meetings at once:
+    read from the instance already built, so checking costs no query."""
+    instance = built.tour_instance.instance
+    slot_of = {slot.starts_at: slot_id for slot_id, slot in built.tour_instance.slots_by_id.items()}
+    by_pk = {r.pk: r for r in built.requests}
+    moves = {m.request_id for m in plan.moves}
+    planned = {m.request_id: m.starts_at for m in (*plan.new, *plan.moves)}
+    for request_id in planned:
+        request = by_pk.get(request_id)
+        if request is None or built.has_meeting(request) != (request_id in moves):
+            raise DomainError(
+                _("This plan no longer matches the tour's requests; please plan again.")
+            )
+    taken: set[tuple[str, str]] = set()
+    for request in built.requests:
+        parties = instance.request_by_id[str(request.pk)].parties
+        if request.pk in planned:
+            start = planned[request.pk]
+            slot_id = slot_of.get(start)
+            free = slot_id is not None and all(
+                slot_id in instance.participant_by_id[party].available for party in parties
+            )
+        elif built.has_meeting(request):  # kept where it is, in one of the slots (see _build)
+            start, free = request.meeting.starts_at, True
+            slot_id = slot_of[start]
+        else:
+            continue
+        if not free or any((party, slot_id) in taken for party in parties):
+            raise DomainError(
+                _(
+                    "%(pair)s cannot meet at %(time)s: one side is busy then. Nothing was "
+                    "saved; please plan again."
+                )
+                % {"pair": _pair(request), "time": _when(start)}
+            )
+        taken.update((party, slot_id) for party in parties)
+
+
 def apply_schedule(*, actor: User | None, plan: SchedulePlan) -> SchedulePlan:
     """Save ``plan``: move meetings, then place the new ones, all or nothing.
 
     ``actor`` is the organiser confirming the plan, or None for the server's command line.
     Refused, with nothing saved, when anything the plan was computed from has changed since
     (requests, meetings, sessions, availability, days), or when a slot was taken meanwhile.
+
+    The work is done in bulk, not through ``move_meeting``/``schedule_meeting`` one by one: one
+    UPDATE per move (in an order where each target is already free, as the database's rules
+    against double booking check every row), one INSERT for all new meetings, one for their
+    log entries and one for their e-mails (outbox), so its number of queries grows by about one
+    per move and not at all per new meeting. The checks those services make are made once for
+    the whole plan: the tour row locked FOR UPDATE (every per-party change takes a share lock
+    on it first), the fingerprint, ``_ensure_plan_fits``; the unique indexes remain the last
+    word on double booking.
     """
     if actor is not None and not is_organiser(actor):
         raise DomainError(_("Only organisers can apply a meeting schedule."))
     with transaction.atomic():
-        # One apply per tour at a time; the requests' rows are locked against other changes.
+        # One apply per tour at a time, and no per-party change of the tour meanwhile.
         tour = Tour.objects.select_for_update().filter(pk=plan.tour_id).first()
         if tour is None:
             raise DomainError(_("This tour no longer exists."))
@@ -422,6 +486,7 @@ def apply_schedule(*, actor: User | None, plan: SchedulePlan) -> SchedulePlan:
                     "please plan again."
                 )
             )
+        _ensure_plan_fits(built, plan)
         by_pk = {r.pk: r for r in built.requests}
         ordered = _move_order(plan.moves, built.requests)
         if ordered is None:
@@ -431,19 +496,88 @@ def apply_schedule(*, actor: User | None, plan: SchedulePlan) -> SchedulePlan:
                     "at a time. Nothing was saved; plan again without moves."
                 )
             )
-        for planned in ordered:
-            move_meeting(
-                actor=actor,
-                meeting=by_pk[planned.request_id].meeting,
-                start=planned.starts_at,
-            )
-        for planned in plan.new:
-            schedule_meeting(
-                actor=actor, request=by_pk[planned.request_id], start=planned.starts_at
-            )
+        try:
+            with transaction.atomic():
+                moved = _save_moves(ordered, by_pk)
+                created = _save_new_meetings(tour, plan.new, by_pk)
+        except IntegrityError as exc:
+            raise DomainError(
+                _(
+                    "Somebody took one of these slots a moment ago. Nothing was saved; please plan again."
+                )
+            ) from exc
+        log_actions(
+            actor=actor,
+            entries=[
+                (meeting, LogAction.MOVE, {"starts_at": from_to(before, meeting.starts_at)})
+                for meeting, before in moved
+            ]
+            + [
+                (
+                    meeting,
+                    LogAction.SCHEDULE,
+                    {"status": from_to(None, meeting.status), "starts_at": meeting.starts_at},
+                )
+                for meeting in created
+            ],
+        )
+        notifications.meetings_moved(moved)
+        notifications.meetings_scheduled(created)
+        reasons: dict[str, list[int]] = defaultdict(list)
         for unplaced in plan.unplaced:
+            reasons[unplaced.reason].append(unplaced.request_id)
+        for reason, request_ids in reasons.items():
             # Both sides see the current reason on their pages.
-            MeetingRequest.objects.filter(pk=unplaced.request_id).update(
-                unscheduled_reason=unplaced.reason
-            )
+            MeetingRequest.objects.filter(pk__in=request_ids).update(unscheduled_reason=reason)
     return plan
+
+
+def _save_moves(
+    ordered: list[PlannedMeeting], by_pk: dict[int, MeetingRequest]
+) -> list[tuple[Meeting, datetime]]:
+    """Each move as one UPDATE, in order; the meetings with where each was before."""
+    moved = []
+    now = timezone.now()
+    for planned in ordered:
+        meeting = by_pk[planned.request_id].meeting
+        before = meeting.starts_at
+        meeting.starts_at, meeting.ends_at = planned.starts_at, planned.ends_at
+        meeting.sequence += 1
+        meeting.updated_at = now
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            sequence=meeting.sequence,
+            updated_at=now,
+        )
+        moved.append((meeting, before))
+    return moved
+
+
+def _save_new_meetings(
+    tour: Tour, planned: tuple[PlannedMeeting, ...], by_pk: dict[int, MeetingRequest]
+) -> list[Meeting]:
+    """All new meetings in one INSERT, each with a new video room; their requests' reasons for
+    having no meeting cleared in one UPDATE."""
+    if not planned:
+        return []
+    provider = default_video_provider(tour.pk)
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                request=by_pk[p.request_id],
+                tour=tour,
+                tandem=by_pk[p.request_id].tandem,
+                institution=by_pk[p.request_id].institution,
+                starts_at=p.starts_at,
+                ends_at=p.ends_at,
+                video_url=new_video_room(provider),
+                video_provider=provider,
+            )
+            for p in planned
+        ]
+    )
+    MeetingRequest.objects.filter(pk__in=[p.request_id for p in planned]).exclude(
+        unscheduled_reason=""
+    ).update(unscheduled_reason="")
+    return meetings
