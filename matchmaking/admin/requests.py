@@ -1,11 +1,13 @@
 """The organisers' admin for meeting requests and meetings: every change through a service."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ..models import Meeting, MeetingRequest, PreferredSlot, VideoProvider
 from ..reasons import unscheduled_reason_text
@@ -126,6 +128,17 @@ class MeetingRequestAdmin(ActorFormAdmin):
     )
 
 
+class ReasonForm(forms.Form):
+    """Why an organiser cancels or moves a meeting: told to both sides and kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to both sides in the e-mail and kept in the history."),
+    )
+
+
 class MeetingForm(ActorForm):
     """Adding places an accepted request; changing the start moves it; changing the video link
     or its service replaces it (the other side is told). All through services."""
@@ -195,16 +208,46 @@ class MeetingAdmin(ActorFormAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    cancel = service_action(
-        meeting_services.cancel_meeting,
-        "meeting",
-        description=_("Cancel the selected meetings"),
-        done=ngettext_lazy(
-            "%(count)d meeting cancelled.",
-            "%(count)d meetings cancelled.",
-            "count",
-        ),
-    )
+    @admin.action(description=_("Cancel the selected meetings"))
+    def cancel(self, request, queryset):
+        """Asks for confirmation and a reason first (a page listing the meetings); the reason
+        goes into each meeting's history and the e-mail to both sides."""
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            cancelled = 0
+            for meeting in queryset:
+                try:
+                    meeting_services.cancel_meeting(
+                        actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+                    )
+                    cancelled += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{meeting}: {exc}", messages.ERROR)
+            if cancelled:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d meeting cancelled.", "%(count)d meetings cancelled.", cancelled
+                    )
+                    % {"count": cancelled},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel these meetings?"),
+            "opts": self.model._meta,
+            "meetings": queryset.select_related("tandem", "institution"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/matchmaking/meeting/cancel_confirmation.html",
+            context,
+            status=400 if form.is_bound else 200,
+        )
+
     mark_held = service_action(
         meeting_services.mark_meeting_held,
         "meeting",

@@ -13,13 +13,25 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import BlockedSlot, Institution, MeetingRequest, PlanningRun, Tandem, Tour
+from ..enums import MeetingStatus
+from ..models import (
+    BlockedSlot,
+    Institution,
+    Meeting,
+    MeetingRequest,
+    PlanningRun,
+    Tandem,
+    Tour,
+)
+from ..models.search import normalise
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..selectors.availability import Party
@@ -225,6 +237,9 @@ def _shown(moment, zones: ViewerZones) -> str:
 
 # --- the meeting grid -----------------------------------------------------------------------
 
+# Participants shown side by side on one page of the grid; the rest are a page away.
+GRID_COLUMNS = 20
+
 
 @dataclass
 class Column:
@@ -243,30 +258,27 @@ class Cell:
     text: str = ""
 
 
-class GridChangeForm(forms.Form):
-    """Move a scheduled meeting, or place an accepted request that has none, into a slot."""
+class GridFilterForm(forms.Form):
+    """Which participants the grid shows: a group, a name, only those meeting that day, and
+    which page of them. A value that makes no sense falls back to its default."""
 
-    request = forms.ModelChoiceField(
-        queryset=MeetingRequest.objects.none(), label=gettext_lazy("Meeting or accepted request")
+    group = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Tandems and institutions")),
+            ("tandems", gettext_lazy("Tandems")),
+            ("institutions", gettext_lazy("Institutions")),
+        ],
     )
-    slot = forms.ChoiceField(label=gettext_lazy("Slot"))
+    name = forms.CharField(label=gettext_lazy("Name contains"), required=False, max_length=100)
+    busy = forms.BooleanField(label=gettext_lazy("Only with meetings that day"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, tour: Tour, slots: list[SlotTime], zones: ViewerZones, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["request"]
-        field.queryset = schedulable_requests(tour).order_by("tandem__name", "institution__name")
-
-        def label(request: MeetingRequest) -> str:
-            meeting = getattr(request, "meeting", None)
-            if meeting is None:
-                return _("%(pair)s — no slot yet") % {
-                    "pair": f"{request.tandem} ↔ {request.institution}"
-                }
-            shown = show_time(meeting.starts_at, zones)
-            return f"{request.tandem} ↔ {request.institution} — {shown.date} {shown.time}"
-
-        field.label_from_instance = label
-        self.fields["slot"].choices = [(slot.id, _slot_label(slot, zones)) for slot in slots]
+    def options(self) -> dict:
+        self.is_valid()
+        defaults = {"group": "", "name": "", "busy": False, "page": 1}
+        return {key: self.cleaned_data.get(key) or value for key, value in defaults.items()}
 
 
 def _slot_label(slot: SlotTime, zones: ViewerZones) -> str:
@@ -274,17 +286,124 @@ def _slot_label(slot: SlotTime, zones: ViewerZones) -> str:
     return f"{shown.date} {shown.time} {shown.zone} ({shown.other_time} {shown.other_place})"
 
 
-def _columns(tour: Tour) -> list[Column]:
+class GridChangeForm(forms.Form):
+    """Move a scheduled meeting (with a reason, after confirming), or place an accepted request
+    that has none, into a slot."""
+
+    request = forms.ModelChoiceField(
+        queryset=MeetingRequest.objects.none(), label=gettext_lazy("Meeting or accepted request")
+    )
+    slot = forms.ChoiceField(label=gettext_lazy("Slot"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for a move"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Sent to both sides in the e-mail and kept in the history."),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        tour: Tour,
+        slots: list[SlotTime],
+        zones: ViewerZones,
+        day: int,
+        shown: list[Column],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        field = self.fields["request"]
+        # Without the preferred slots the planner reads: the labels do not need them, and a
+        # page with no request would otherwise skip their query (a count that changes by page).
+        requests = (
+            schedulable_requests(tour)
+            .prefetch_related(None)
+            .order_by("tandem__name", "institution__name")
+        )
+        # The list offers the requests of the participants on the page; a post may name any
+        # request of the tour.
+        self.shown_requests = requests.filter(
+            Q(tandem_id__in=[c.pk for c in shown if c.is_tandem])
+            | Q(institution_id__in=[c.pk for c in shown if not c.is_tandem])
+        )
+        field.queryset = requests if self.is_bound else self.shown_requests
+
+        def label(request: MeetingRequest) -> str:
+            meeting = getattr(request, "meeting", None)
+            if meeting is None:
+                return _("%(pair)s — no slot yet") % {
+                    "pair": f"{request.tandem} ↔ {request.institution}"
+                }
+            shown_time = show_time(meeting.starts_at, zones)
+            return f"{request.tandem} ↔ {request.institution} — {shown_time.date} {shown_time.time}"
+
+        field.label_from_instance = label
+        days: dict[int, list] = {}
+        for slot in slots:
+            days.setdefault(slot.day, []).append((slot.id, _slot_label(slot, zones)))
+        self.fields["slot"].choices = [
+            (show_time(next(s for s in slots if s.day == d).starts_at, zones).date, choices)
+            for d, choices in days.items()
+        ]
+        self._starts = {slot.id: slot.starts_at for slot in slots}
+        # The form starts on the day being viewed.
+        self.fields["slot"].initial = next((s.id for s in slots if s.day == day), None)
+
+    def clean(self):
+        data = super().clean()
+        request = data.get("request")
+        if request is None or not hasattr(request, "meeting"):
+            return data
+        if request.meeting.starts_at == self._starts.get(data.get("slot")):
+            self.add_error("slot", _("The meeting is at this time already; choose another slot."))
+        if not data.get("reason"):
+            self.add_error(
+                "reason", _("Give a reason for moving this meeting; both sides will read it.")
+            )
+        return data
+
+    @property
+    def is_move(self) -> bool:
+        return hasattr(self.cleaned_data.get("request"), "meeting")
+
+
+def _columns(tour: Tour, options: dict, day_slots: list[SlotTime]) -> list[Column]:
+    """The participants the filter chooses (two queries, names only), tandems first."""
     tandems = Tandem.objects.filter(tour=tour).order_by("name").only("pk", "name")
     institutions = Institution.objects.filter(tours=tour).order_by("name").only("pk", "name")
-    return [Column(t.pk, t.name, True) for t in tandems] + [
-        Column(i.pk, i.name, False) for i in institutions
-    ]
+    if options["name"]:
+        tandems = tandems.filter(name__icontains=options["name"])
+        institutions = institutions.filter(search_text__contains=normalise(options["name"]))
+    if options["busy"] and not day_slots:
+        return []  # a day without slots has no meetings
+    if options["busy"]:
+        day_meetings = Meeting.objects.filter(
+            tour=tour,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=day_slots[0].starts_at,
+            starts_at__lt=day_slots[-1].ends_at,
+        )
+        tandems = tandems.filter(pk__in=day_meetings.values("tandem_id"))
+        institutions = institutions.filter(pk__in=day_meetings.values("institution_id"))
+    columns = []
+    if options["group"] != "institutions":
+        columns += [Column(t.pk, t.name, True) for t in tandems]
+    if options["group"] != "tandems":
+        columns += [Column(i.pk, i.name, False) for i in institutions]
+    return columns
 
 
 def _cells(tour: Tour, day_slots: list[SlotTime], columns: list[Column]) -> dict:
-    """What each participant has in each slot of one day; a meeting wins over the rest."""
-    occupied = occupancy(tour, slots=day_slots)
+    """What each participant shown has in each slot of one day; a meeting wins over the rest.
+    Only the parties on the page are read."""
+    occupied = occupancy(
+        tour,
+        slots=day_slots,
+        tandem_ids=[c.pk for c in columns if c.is_tandem],
+        institution_ids=[c.pk for c in columns if not c.is_tandem],
+    )
     cells: dict[tuple[str, str], Cell] = {}
     for column in columns:
         party = {"tandem_id": column.pk} if column.is_tandem else {"institution_id": column.pk}
@@ -300,7 +419,7 @@ def _cells(tour: Tour, day_slots: list[SlotTime], columns: list[Column]) -> dict
 
 
 def grid_view(model_admin, request, pk: int):
-    """One day of the tour: slots down, tandems and institutions across."""
+    """One day of the tour: slots down, a page of the chosen tandems and institutions across."""
     tour = organiser_tour(request, pk)
     partner_first = request.GET.get("zone") == "partner"
     zones = home_zones(tour, partner_first=partner_first)
@@ -311,16 +430,38 @@ def grid_view(model_admin, request, pk: int):
     except ValueError:
         day = 0
     day = day if day in day_numbers else (day_numbers[0] if day_numbers else 0)
-    status = 200
-    form = GridChangeForm(request.POST or None, tour=tour, slots=slots, zones=zones)
+    day_slots = [slot for slot in slots if slot.day == day]
+    filters = GridFilterForm(request.GET)
+    options = filters.options()
+    page = Paginator(_columns(tour, options, day_slots), GRID_COLUMNS).get_page(options["page"])
+    columns = list(page.object_list)
+    form = GridChangeForm(
+        request.POST or None, tour=tour, slots=slots, zones=zones, day=day, shown=columns
+    )
+    status, confirm = 200, None
     if request.method == "POST":
-        if form.is_valid():
+        status = 400
+        if form.is_valid() and form.is_move and not form.cleaned_data["confirmed"]:
+            # A move is destructive for both sides' calendars: show what it does, then ask.
+            meeting_request = form.cleaned_data["request"]
+            target = next(s for s in slots if s.id == form.cleaned_data["slot"])
+            confirm = {
+                "pair": f"{meeting_request.tandem} ↔ {meeting_request.institution}",
+                "before": show_time(meeting_request.meeting.starts_at, zones),
+                "after": show_time(target.starts_at, zones),
+            }
+            status = 200
+        elif form.is_valid():
             target = next(s for s in slots if s.id == form.cleaned_data["slot"])
             meeting_request = form.cleaned_data["request"]
             try:
-                meeting = getattr(meeting_request, "meeting", None)
-                if meeting is not None:
-                    move_meeting(actor=request.user, meeting=meeting, start=target.starts_at)
+                if form.is_move:
+                    move_meeting(
+                        actor=request.user,
+                        meeting=meeting_request.meeting,
+                        start=target.starts_at,
+                        reason=form.cleaned_data["reason"],
+                    )
                 else:
                     schedule_meeting(
                         actor=request.user, request=meeting_request, start=target.starts_at
@@ -337,11 +478,11 @@ def grid_view(model_admin, request, pk: int):
                     },
                     messages.SUCCESS,
                 )
-                query = f"?day={target.day}&zone={'partner' if partner_first else 'tandem'}"
-                return redirect(reverse("admin:matchmaking_tour_grid", args=[tour.pk]) + query)
-        status = 400
-    day_slots = [slot for slot in slots if slot.day == day]
-    columns = _columns(tour)
+                query = request.GET.copy()
+                query["day"] = target.day
+                return redirect(
+                    reverse("admin:matchmaking_tour_grid", args=[tour.pk]) + "?" + query.urlencode()
+                )
     cells = _cells(tour, day_slots, columns)
     rows = [
         (
@@ -352,13 +493,16 @@ def grid_view(model_admin, request, pk: int):
     ]
     waiting = [
         (r, unscheduled_reason_text(r.unscheduled_reason))
-        for r in form.fields["request"].queryset
+        for r in form.shown_requests
         if not hasattr(r, "meeting")
     ]
     days = [
         (number, show_time(next(s for s in slots if s.day == number).starts_at, zones).date)
         for number in day_numbers
     ]
+    kept = request.GET.copy()
+    for key in ("day", "zone", "page"):
+        kept.pop(key, None)
     return _page(
         model_admin,
         request,
@@ -371,9 +515,14 @@ def grid_view(model_admin, request, pk: int):
         zone_param="partner" if partner_first else "tandem",
         day=day,
         days=days,
+        filters=filters,
+        page=page,
+        # The filters, for the links to other days, pages and the other zone.
+        kept=kept.urlencode(),
         columns=columns,
         rows=rows,
         form=form,
+        confirm=confirm,
         waiting=waiting,
         problems=tour_problems(tour),
     )

@@ -252,8 +252,12 @@ def meetings_scheduled(meetings: list[Meeting]) -> int:
     return _meeting_changes("meeting_scheduled", [(meeting, {}) for meeting in meetings])
 
 
-def meeting_moved(meeting: Meeting, previous_start: datetime) -> int:
-    return meetings_moved([(meeting, previous_start)])
+def meeting_moved(meeting: Meeting, previous_start: datetime, reason: str = "") -> int:
+    """To both sides, with where it was and the reason the organiser gave (if any)."""
+    return _meeting_changes(
+        "meeting_moved",
+        [(meeting, {"previous_starts_at": previous_start.isoformat(), "reason": reason})],
+    )
 
 
 def meetings_moved(moves: list[tuple[Meeting, datetime]]) -> int:

@@ -126,8 +126,9 @@ def schedule_meeting(*, actor: User, request: MeetingRequest, start: datetime) -
         )
 
 
-def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = "") -> Meeting:
-    """An organiser moves a scheduled meeting to another free slot."""
+def move_meeting(*, actor: User, meeting: Meeting, start: datetime, reason: str = "") -> Meeting:
+    """An organiser moves a scheduled meeting to another free slot; the reason they give goes
+    into the history and into the e-mail to both sides."""
     _ensure_organiser(actor)
     with transaction.atomic():
         meeting = lock_meeting(meeting)
@@ -144,13 +145,11 @@ def move_meeting(*, actor: User, meeting: Meeting, start: datetime, note: str = 
             raise DomainError(
                 _("Somebody took this slot a moment ago; please choose another.")
             ) from exc
-        log_action(
-            actor=actor,
-            obj=meeting,
-            action=LogAction.MOVE,
-            data={"starts_at": from_to(previous_start, meeting.starts_at)},
-        )
-        notifications.meeting_moved(meeting, previous_start)
+        data = {"starts_at": from_to(previous_start, meeting.starts_at)}
+        if reason:
+            data["reason"] = reason
+        log_action(actor=actor, obj=meeting, action=LogAction.MOVE, data=data)
+        notifications.meeting_moved(meeting, previous_start, reason=reason)
     return meeting
 
 
