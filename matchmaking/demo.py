@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import translation
 
 from .enums import (
+    ACTIVE_REGISTRATION_STATUSES,
     Direction,
     InstitutionKind,
     MemberRole,
@@ -24,6 +25,7 @@ from .enums import (
 from .models import (
     Institution,
     MeetingRequest,
+    Registration,
     Representative,
     Session,
     Speaker,
@@ -38,6 +40,7 @@ from .models import (
 )
 from .models.languages import LANGUAGE_CODES, localized
 from .roles import ORGANISERS_GROUP
+from .services.registrations import register_for_session
 from .services.requests import accept_request, request_meeting
 
 DEMO_PASSWORD = "innohealth-demo-2027"  # noqa: S105 - published in README for the demo
@@ -730,6 +733,26 @@ REQUESTS = [
 ]
 
 
+# Registrations: session title → its capacity and the parties in the order they registered
+# ("tandem:<slug>" or "institution:<slug>"); beyond the capacity they wait. None of CardioSense
+# or BGI Group, whose journeys the browser tests walk. Other sessions have 60 places.
+REGISTRATIONS = {
+    "Virtual company visit: iKang Healthcare Group": (
+        3,
+        ["tandem:lungscan", "tandem:genocare", "tandem:roboassist", "tandem:biomecheck"],
+    ),
+    "Closing networking": (
+        3,
+        [
+            "institution:infervision",
+            "institution:tsinghua",
+            "institution:alibaba-damo",
+            "institution:ikang",
+        ],
+    ),
+}
+
+
 def _berlin(day: int, at: time) -> datetime:
     return datetime.combine(FIRST_DAY + timedelta(days=day), at, tzinfo=BERLIN)
 
@@ -822,6 +845,25 @@ def _next_edition(returning_partner: Institution) -> Tour:
         defaults={"institution": returning_partner, "position": "International office"},
     )
     return tour
+
+
+def _registrations(tour: Tour, tandems: dict, institutions: dict) -> None:
+    """Parties registered through the service, as if they had done it themselves; a party
+    already registered (a second load) is left as it is."""
+    for title, (_capacity, parties) in REGISTRATIONS.items():
+        session = Session.objects.get(tour=tour, title_en=title)
+        for party in parties:
+            side, slug = party.split(":")
+            if side == "tandem":
+                target = {"tandem": tandems[slug]}
+                actor = tandems[slug].members.first().user
+            else:
+                target = {"institution": institutions[slug]}
+                actor = institutions[slug].representatives.filter(tour=tour).first().user
+            if not Registration.objects.filter(
+                session=session, status__in=ACTIVE_REGISTRATION_STATUSES, **target
+            ).exists():
+                register_for_session(actor=actor, session=session, **target)
 
 
 def _video_providers(tour: Tour) -> None:
@@ -1018,7 +1060,7 @@ def _load_demo() -> Tour:
                 "starts_at": starts_at,
                 "ends_at": starts_at + timedelta(minutes=minutes),
                 "host": institutions[host] if host else None,
-                "capacity": 60,
+                "capacity": REGISTRATIONS.get(titles[0], (60, []))[0],
                 "video_url": f"https://meet.jit.si/InnoHealth-demo-{kind}-{day}",
                 "is_published": True,
             },
@@ -1028,6 +1070,7 @@ def _load_demo() -> Tour:
             tandems.values() if tandem_slugs == "*" else [tandems[t] for t in tandem_slugs]
         )
         session.institutions.set(institutions[i] for i in institution_slugs)
+    _registrations(tour, tandems, institutions)
     for tandem_slug, institution_slug, direction, message, accepted in REQUESTS:
         tandem, institution = tandems[tandem_slug], institutions[institution_slug]
         if MeetingRequest.objects.filter(

@@ -60,6 +60,31 @@ class SessionKind(models.TextChoices):
     NETWORKING = "networking", _("Networking")
 
 
+# Kinds of session a party signs up for; the others (keynote, presentation, showcase) are for
+# everyone, or the organisers name their participants. A session may say otherwise
+# (``Session.takes_registrations``).
+REGISTRATION_KINDS = frozenset(
+    {
+        SessionKind.ROUNDTABLE,
+        SessionKind.INVESTOR_MEETING,
+        SessionKind.COMPANY_VISIT,
+        SessionKind.NETWORKING,
+    }
+)
+
+
+class RegistrationStatus(models.TextChoices):
+    """A party's place at a session: confirmed (it counts against the capacity), on the waiting
+    list (in the order of registering), or cancelled (the row stays as history)."""
+
+    CONFIRMED = "confirmed", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_REGISTRATION_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
 class Direction(models.TextChoices):
     TANDEM_TO_INSTITUTION = "tandem_to_institution", _("Tandem asks institution")
     INSTITUTION_TO_TANDEM = "institution_to_tandem", _("Institution asks tandem")
@@ -152,6 +177,12 @@ class LogAction(models.TextChoices):
     STATUS = "status", _("Status changed")
     PUBLISH = "publish", _("Published")
     UNPUBLISH = "unpublish", _("Withdrawn from the programme")
+    # registrations for sessions
+    REGISTER = "register", _("Registered")
+    WAITLIST = "waitlist", _("Put on the waiting list")
+    MOVE_UP = "move_up", _("Moved up from the waiting list")
+    CANCEL_REGISTRATION = "cancel_registration", _("Registration cancelled")
+    ATTENDANCE = "attendance", _("Attendance marked")
     # profiles and availability
     EDIT_PROFILE = "edit_profile", _("Profile edited")
     SET_AVAILABILITY = "set_availability", _("Availability set")

@@ -8,19 +8,22 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .enums import Direction, TourStatus
+from .enums import Direction, RegistrationStatus, TourStatus
 from .models import (
     Institution,
     Meeting,
     MeetingRequest,
     Participation,
+    Registration,
     Session,
     Tandem,
     Tour,
     User,
 )
+from .models.sessions import TAKES_REGISTRATIONS
 from .roles import ORGANISERS_GROUP
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
@@ -220,7 +223,9 @@ def tandems_visible_to(user: User, tour: Tour | None) -> QuerySet[Tandem]:
 
 
 def sessions_visible_to(user: User, tour: Tour | None) -> QuerySet[Session]:
-    """The tour's published sessions the user takes part in (their own agenda)."""
+    """The tour's published sessions the user takes part in (their own agenda): as a named
+    participant, host or speaker's institution, or with a confirmed registration of their
+    party (the same parties ``selectors.slots.parties_of_sessions`` counts as busy)."""
     published = Session.objects.filter(is_published=True)
     if is_organiser(user):
         return published.filter(tour=tour) if tour is not None else published
@@ -236,16 +241,50 @@ def sessions_of_party(
     sessions: QuerySet[Session], *, tandem_id: int | None = None, institution_id: int | None = None
 ) -> QuerySet[Session]:
     """The sessions that keep a tandem or an institution busy: a tandem's own; an institution's
-    as participant, host or through a speaker (the rule of ``selectors.slots``)."""
+    as participant, host or through a speaker; either's with a confirmed registration (the rule
+    of ``selectors.slots.parties_of_sessions``)."""
+    confirmed = RegistrationStatus.CONFIRMED
     if tandem_id is not None:
-        sessions = sessions.filter(tandems=tandem_id)
+        sessions = sessions.filter(
+            Q(tandems=tandem_id)
+            | Q(registrations__tandem=tandem_id, registrations__status=confirmed)
+        ).distinct()
     if institution_id is not None:
         sessions = sessions.filter(
             Q(institutions=institution_id)
             | Q(host=institution_id)
             | Q(speakers__institution=institution_id)
+            | Q(registrations__institution=institution_id, registrations__status=confirmed)
         ).distinct()
     return sessions
+
+
+def registrations_visible_to(user: User, tour: Tour | None) -> QuerySet[Registration]:
+    """The registrations of the user's party in the tour (every one for an organiser)."""
+    if is_organiser(user):
+        everyone = Registration.objects.all()
+        return everyone.filter(session__tour=tour) if tour is not None else everyone
+    role = role_in(user, tour)
+    if role is None:
+        return Registration.objects.none()
+    return Registration.objects.filter(
+        session__tour=tour, tandem_id=role.tandem_id, institution_id=role.institution_id
+    )
+
+
+def get_registration_for_user(user: User, pk: int, tour: Tour | None) -> Registration:
+    """The registration if it is the user's party's in the tour; 404 otherwise."""
+    visible = registrations_visible_to(user, _for_organiser_anywhere(user, tour))
+    return get_object_or_404(visible.select_related("session__tour"), pk=pk)
+
+
+def get_session_to_register(user: User, pk: int, tour: Tour | None) -> Session:
+    """A published session of the tour that takes registrations, for a person with a role
+    there; 404 otherwise."""
+    if role_in(user, tour) is None:
+        raise Http404
+    sessions = Session.objects.filter(tour=tour, is_published=True).filter(TAKES_REGISTRATIONS)
+    return get_object_or_404(sessions.select_related("tour"), pk=pk)
 
 
 def get_institution_for_user(user: User, pk: int, tour: Tour | None) -> Institution:

@@ -92,6 +92,10 @@ ORGANISER_PERMISSIONS = {
         "change_notificationpreference",
         "delete_notificationpreference",
         "view_notificationpreference",
+        # Registrations are added and removed through their services, never deleted.
+        "add_registration",
+        "change_registration",
+        "view_registration",
         "add_calendarfeed",
         "change_calendarfeed",
         "delete_calendarfeed",

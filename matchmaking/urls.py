@@ -12,6 +12,7 @@ from .views import (
     public,
     requests,
     schedule,
+    sessions,
     tandem,
 )
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("meetings/<int:pk>/video/", schedule.change_video_link, name="meeting_video"),
     path("schedule/", schedule.my_schedule, name="schedule"),
     path("schedule/print/", schedule.printable_schedule, name="schedule_print"),
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/<int:pk>/register/", sessions.register, name="session_register"),
+    path("registrations/<int:pk>/cancel/", sessions.cancel, name="registration_cancel"),
     path("availability/", availability.availability, name="availability"),
     path("schedule/meetings/<int:pk>.ics", schedule.meeting_ics, name="meeting_ics"),
     path("schedule/sessions/<int:pk>.ics", schedule.session_ics, name="session_ics"),

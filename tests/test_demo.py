@@ -22,6 +22,17 @@ def test_load_demo_twice_gives_the_same_rows():
     assert first["matchmaking.TourDay"] == 4
     assert first["matchmaking.Speaker"] == 4
     assert first["matchmaking.Supporter"] == 13
+    assert first["matchmaking.Registration"] == 8
+
+
+def test_the_demo_shows_full_sessions_with_a_waiting_list():
+    from matchmaking.models import Registration
+
+    call_command("load_demo")
+    waiting = Registration.objects.filter(status="waiting")
+    assert sorted(str(r.party) for r in waiting) == ["BiomeCheck (demo)", "iKang Healthcare Group"]
+    assert all(r.session.capacity == 3 for r in waiting)
+    assert Registration.objects.filter(status="confirmed").count() == 6
 
 
 def test_the_demo_has_every_session_kind_and_fictional_tandems():

@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from modeltranslation.admin import TranslationTabularInline
@@ -16,9 +17,12 @@ from ..enums import LogAction
 from ..models import Session, Speaker, Supporter, Tour, TourDay, VideoProvider, WindowBreak
 from ..models.languages import localized
 from ..permissions import is_organiser
+from ..selectors.registrations import with_places
+from ..services import registrations as registration_services
 from ..services import sessions as session_services
 from . import scheduling
 from .base import LoggedAdmin, TranslatedAdmin, service_action
+from .registrations import SessionRegistrationInline
 
 
 class TourDayInline(admin.TabularInline):
@@ -151,6 +155,8 @@ class SessionForm(forms.ModelForm):
             "tandems",
             "institutions",
             "capacity",
+            "registration",
+            "keeps_waiting_list",
             "video_url",
             "is_published",
         ]
@@ -195,7 +201,8 @@ class SessionAdmin(TranslatedAdmin):
     date_hierarchy = "starts_at"
     filter_horizontal = ["tandems", "institutions"]
     exclude = ["speakers"]
-    inlines = [SessionSpeakerInline]
+    inlines = [SessionSpeakerInline, SessionRegistrationInline]
+    readonly_fields = ["places"]
     actions = ["publish", "unpublish"]
     # The checkbox publishes without the service (the actions use it); logged as they would be.
     own_actions = {
@@ -224,6 +231,25 @@ class SessionAdmin(TranslatedAdmin):
         ),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        # modeltranslation's fieldsets leave read-only fields out.
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, (_("Registrations"), {"fields": ["places"]})] if obj else fieldsets
+
+    @admin.display(description=_("places"))
+    def places(self, obj):
+        if obj.pk is None or not obj.takes_registrations:
+            return "–"
+        counted = with_places(Session.objects.filter(pk=obj.pk)).get()
+        add = reverse("admin:matchmaking_registration_add") + f"?session={obj.pk}"
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            _("%(taken)d of %(capacity)d taken, %(waiting)d waiting")
+            % {"taken": counted.taken, "capacity": obj.capacity, "waiting": counted.waiting},
+            add,
+            _("Add a registration"),
+        )
+
     def save_related(self, request, form, formsets, change):
         # After the participants are saved, so the people told are the current ones.
         super().save_related(request, form, formsets, change)
@@ -231,3 +257,19 @@ class SessionAdmin(TranslatedAdmin):
             session_services.announce_session_change(
                 actor=request.user, session=form.instance, changed_fields=form.changed_data
             )
+        if change and "capacity" in form.changed_data:
+            # More places: the waiting list moves up by itself, as after a cancellation.
+            moved = registration_services.fill_free_places(
+                actor=request.user, session=form.instance
+            )
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext_lazy(
+                        "%(count)d party moved up from the waiting list and is told.",
+                        "%(count)d parties moved up from the waiting list and are told.",
+                        "count",
+                    )
+                    % {"count": len(moved)},
+                    messages.SUCCESS,
+                )

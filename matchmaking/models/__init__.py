@@ -7,6 +7,7 @@ from .invitations import Invitation, InvitationRole, InvitationState, Invitation
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .participation import Participation, Representative, TandemMember
 from .planning import PlanningRun
+from .registrations import Registration
 from .requests import Meeting, MeetingRequest, PreferredSlot, Proposal
 from .sessions import Session, Speaker, Supporter
 from .tandems import Tandem
@@ -32,6 +33,7 @@ __all__ = [
     "PlanningRun",
     "PreferredSlot",
     "Proposal",
+    "Registration",
     "Representative",
     "Session",
     "Speaker",

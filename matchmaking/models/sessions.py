@@ -2,7 +2,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import SessionKind
+from ..enums import REGISTRATION_KINDS, SessionKind
+
+# The query form of ``Session.takes_registrations``.
+TAKES_REGISTRATIONS = Q(registration=True) | Q(
+    registration__isnull=True, kind__in=REGISTRATION_KINDS
+)
 
 
 class Speaker(models.Model):
@@ -76,7 +81,29 @@ class Session(models.Model):
         related_name="sessions",
         verbose_name=_("participating institutions"),
     )
-    capacity = models.PositiveIntegerField(_("capacity"), default=50)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        default=50,
+        help_text=_(
+            "Places for registrations: a tandem or an institution takes one. The tandems and "
+            "institutions named above take part without one."
+        ),
+    )
+    # Empty: as its kind (REGISTRATION_KINDS take registrations); read ``takes_registrations``.
+    registration = models.BooleanField(
+        _("takes registrations"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: as its kind (roundtables, investor meetings, company visits and networking "
+            "take registrations, the others do not)."
+        ),
+    )
+    keeps_waiting_list = models.BooleanField(
+        _("keeps a waiting list"),
+        default=True,
+        help_text=_("When it is full, further registrations wait and move up when a place frees."),
+    )
     video_url = models.URLField(_("video link"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     # Raised on every change participants are told about, so calendars replace their copy.
@@ -95,3 +122,9 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def takes_registrations(self) -> bool:
+        if self.registration is not None:
+            return self.registration
+        return self.kind in REGISTRATION_KINDS

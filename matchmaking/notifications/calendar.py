@@ -87,9 +87,10 @@ def meeting_event(
 
 
 def session_event(
-    session: Session, *, zones: ViewerZones, people: Iterable = ()
+    session: Session, *, zones: ViewerZones, people: Iterable = (), cancelled: bool = False
 ) -> icalendar.Event:
-    """The event of an agenda item; ``people`` (those taking part) become its attendees."""
+    """The event of an agenda item; ``people`` (those taking part) become its attendees.
+    ``cancelled``: the entry is withdrawn for these people only (a registration cancelled)."""
     zone = zones.own.key
     event = icalendar.Event()
     event.add("uid", f"session-{session.pk}@innohealth-matchmaking")
@@ -107,7 +108,7 @@ def session_event(
         event.add("location", session.video_url)
         event.add("url", session.video_url)
     _add_people(event, people)
-    event.add("status", "CONFIRMED" if session.is_published else "CANCELLED")
+    event.add("status", "CONFIRMED" if session.is_published and not cancelled else "CANCELLED")
     return event
 
 

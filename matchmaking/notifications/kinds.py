@@ -105,6 +105,8 @@ _KINDS = [
         "reminders",
         out_of_date=_session_moved_or_gone,
     ),
+    Kind("registration_confirmed", recipients.registered_party, calendar_method=calendar.REQUEST),
+    Kind("registration_cancelled", recipients.registered_party, calendar_method=calendar.CANCEL),
     Kind("invitation", None, out_of_date=_invitation_closed),
     # allauth's own e-mails, written by its templates when asked for (see adapters.py).
     Kind("account_email", None),

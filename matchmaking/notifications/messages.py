@@ -13,9 +13,17 @@ from datetime import date, datetime, timedelta
 from django.db.models import prefetch_related_objects
 from django.utils import translation
 
-from ..models import Invitation, Meeting, MeetingRequest, OutboxMessage, Session, User
+from ..models import (
+    Invitation,
+    Meeting,
+    MeetingRequest,
+    OutboxMessage,
+    Registration,
+    Session,
+    User,
+)
 from ..models.languages import LANGUAGE_CODES
-from ..permissions import remember_roles
+from ..permissions import is_organiser, remember_roles
 from ..timezones import ViewerZones, zones_for
 from . import calendar, outbox
 from .kinds import KINDS
@@ -331,6 +339,70 @@ def session_reminder(session: Session, lead: str) -> int:
         session,
         key=f"session:{session.pk}:reminder-{lead}:{session.starts_at:%Y%m%d%H%M}",
         context=_session_context(session, lead=lead),
+    )
+
+
+# --- registrations for sessions ---------------------------------------------------------------
+
+
+def _registration_message(
+    kind: str, registration: Registration, *, key: str, with_calendar: bool, **extra
+) -> int:
+    """To the registered party's people; the session's calendar entry (REQUEST or CANCEL) for
+    them alone, with the SEQUENCE the service has just raised."""
+    session = registration.session
+    method = KINDS[kind].calendar_method
+    context = _session_context(
+        session,
+        registration_id=registration.pk,
+        url=portal_url("session_list", tour=session.tour),
+        **extra,
+    )
+    party = in_every_language(party=registration.party)["translated"]
+    for code, texts in context["translated"].items():
+        texts.update(party[code])
+    return _notify(
+        kind,
+        registration,
+        key=f"registration:{registration.pk}:{key}",
+        context=context,
+        ics_for=(
+            lambda zones, people: calendar.build_calendar(
+                [
+                    calendar.session_event(
+                        session, zones=zones, people=people, cancelled=method == calendar.CANCEL
+                    )
+                ],
+                method=method,
+            )
+        )
+        if with_calendar
+        else None,
+    )
+
+
+def registration_confirmed(registration: Registration, *, moved_up: bool) -> int:
+    """A place: on registering, or moved up from the waiting list (``moved_up``)."""
+    return _registration_message(
+        "registration_confirmed",
+        registration,
+        key=f"confirmed:{registration.session.sequence}",
+        with_calendar=True,
+        moved_up=moved_up,
+    )
+
+
+def registration_cancelled(
+    registration: Registration, *, actor: User | None, had_place: bool
+) -> int:
+    """A registration ended; a place that was theirs leaves their calendar (CANCEL)."""
+    return _registration_message(
+        "registration_cancelled",
+        registration,
+        key="cancelled",
+        with_calendar=had_place and registration.session.is_published,
+        by_organiser=actor is not None and is_organiser(actor),
+        was_waiting=not had_place,
     )
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from ..models import Meeting, MeetingRequest, Participation, Session, User
+from ..models import Meeting, MeetingRequest, Participation, Registration, Session, User
 from ..permissions import Side, side_of
 from ..selectors.slots import session_parties
 
@@ -96,3 +96,12 @@ def session_people(session: Session, actor: User | None = None) -> list[User]:
         )
     )
     return list(people.filter(is_active=True).distinct())
+
+
+def registered_party(registration: Registration, actor: User | None = None) -> list[User]:
+    """The people of the registered party: both tandem members, or the institution's
+    representatives in the session's tour (whoever of them acted hears it too: the calendar
+    entry is for everyone's calendar)."""
+    if registration.tandem_id is not None:
+        return tandem_people(registration.tandem_id)
+    return institution_people(registration.institution_id, registration.session.tour_id)

@@ -3,8 +3,9 @@ availability page, the meeting grid, placement, the planner and the services' ch
 from.
 
 A party (a tandem or an institution) is busy with its scheduled meetings, the published
-sessions it takes part in (participant, host or a speaker's institution) and the slots it
-marked unavailable. A break is not a party's engagement: it takes the slot away from everyone,
+sessions it takes part in (participant, host, a speaker's institution, or a confirmed
+registration; a place on the waiting list keeps nobody busy) and the slots it marked
+unavailable. A break is not a party's engagement: it takes the slot away from everyone,
 so ``tour_slots`` leaves that slot out.
 """
 
@@ -19,7 +20,7 @@ from functools import cached_property
 
 from django.db.models import Q
 
-from ..enums import MeetingStatus
+from ..enums import MeetingStatus, RegistrationStatus
 from ..models import BlockedSlot, Meeting, Session, Tour
 from ..models.languages import localized
 from .slots import SlotTime, parties_of_sessions, published_sessions, tour_slots
@@ -177,6 +178,14 @@ def occupancy(
             | Q(institutions__in=wanted_institutions)
             | Q(host__in=wanted_institutions)
             | Q(speakers__institution__in=wanted_institutions)
+            | Q(
+                registrations__status=RegistrationStatus.CONFIRMED,
+                registrations__tandem__in=wanted_tandems,
+            )
+            | Q(
+                registrations__status=RegistrationStatus.CONFIRMED,
+                registrations__institution__in=wanted_institutions,
+            )
         ).distinct()
     if slots is not None:
         start, end = slots[0].starts_at, slots[-1].ends_at

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..models import Session, Tour
+from ..enums import RegistrationStatus
+from ..models import Registration, Session, Tour
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,22 @@ def published_sessions(tour: Tour):
 
 
 def parties_of_sessions(sessions: Iterable[Session]) -> dict[int, tuple[set[int], set[int]]]:
-    """Session id → the tandems and institutions it keeps busy: participants, the host and the
-    institutions of its speakers. Three queries of ids for any number of sessions."""
+    """Session id → the tandems and institutions it keeps busy: participants, the host, the
+    institutions of its speakers and the parties with a confirmed registration (not those
+    waiting). Four queries of ids for any number of sessions."""
     parties = {s.pk: (set(), {s.host_id} if s.host_id else set()) for s in sessions}
     ids = list(parties)
     tandems = Session.tandems.through.objects.filter(session_id__in=ids)
     for session_id, tandem_id in tandems.values_list("session_id", "tandem_id"):
         parties[session_id][0].add(tandem_id)
+    registered = Registration.objects.filter(
+        session_id__in=ids, status=RegistrationStatus.CONFIRMED
+    ).values_list("session_id", "tandem_id", "institution_id")
+    for session_id, tandem_id, institution_id in registered:
+        if tandem_id is not None:
+            parties[session_id][0].add(tandem_id)
+        else:
+            parties[session_id][1].add(institution_id)
     institutions = Session.institutions.through.objects.filter(session_id__in=ids)
     speakers = Session.speakers.through.objects.filter(
         session_id__in=ids, speaker__institution__isnull=False

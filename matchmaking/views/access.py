@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ..permissions import current_tour, institution_of, preferred_tour, roles_of, tandem_of
+from ..permissions import (
+    current_tour,
+    institution_of,
+    preferred_tour,
+    role_in,
+    roles_of,
+    tandem_of,
+)
 from ..services.profiles import choose_tour
 
 
@@ -83,3 +90,5 @@ def _role_required(party_of):
 
 tandem_member_required = _role_required(tandem_of)
 representative_required = _role_required(institution_of)
+# Pages for both: the view receives the person's role (a Participation) in the current tour.
+participant_required = _role_required(role_in)

@@ -294,6 +294,8 @@ def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
         "video_link_changed",
         "session_changed",
         "session_cancelled",
+        "registration_confirmed",
+        "registration_cancelled",
         "invitation",
         "account_email",
     }
