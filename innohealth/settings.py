@@ -260,6 +260,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
     "send-due-reminders": {"task": "matchmaking.tasks.send_due_reminders", "schedule": 60.0},
+    "ask-for-outcomes": {"task": "matchmaking.tasks.ask_for_outcomes", "schedule": 300.0},
     "nudge-and-expire-requests": {
         "task": "matchmaking.tasks.nudge_and_expire_requests",
         "schedule": 600.0,

@@ -24,6 +24,7 @@ from .enums import (
 )
 from .models import (
     Institution,
+    Meeting,
     MeetingRequest,
     Registration,
     Representative,
@@ -40,6 +41,7 @@ from .models import (
 )
 from .models.languages import LANGUAGE_CODES, localized
 from .roles import ORGANISERS_GROUP
+from .services.outcomes import record_outcome
 from .services.registrations import register_for_session
 from .services.requests import accept_request, request_meeting
 
@@ -694,7 +696,7 @@ SESSIONS = [
         ),
         None,
         [],
-        "*",
+        [],  # by registration
         [],
     ),
 ]
@@ -730,6 +732,21 @@ REQUESTS = [
         "iKang would like to learn about your elderly-care pilot.",
         True,
     ),
+    (
+        "biomecheck",
+        "tsinghua",
+        Direction.TANDEM_TO_INSTITUTION,
+        "We would like to validate our microbiome analysis with Tsinghua's life-science group.",
+        True,
+    ),
+]
+
+# What came of two meetings, as their sides answered as if after them (the tour itself lies
+# ahead): tandem, institution, the tandem's and the partner's answer (attendance, result; None:
+# no answer). CareConnect and iKang differ on the result; Tsinghua has not answered yet.
+OUTCOMES = [
+    ("careconnect", "ikang", ("held", "pilot"), ("held", "follow_up")),
+    ("biomecheck", "tsinghua", ("held", "joint_proposal"), None),
 ]
 
 
@@ -742,10 +759,11 @@ REGISTRATIONS = {
         ["tandem:lungscan", "tandem:genocare", "tandem:roboassist", "tandem:biomecheck"],
     ),
     "Closing networking": (
-        3,
+        4,
         [
             "institution:infervision",
             "institution:tsinghua",
+            "tandem:genocare",
             "institution:alibaba-damo",
             "institution:ikang",
         ],
@@ -864,6 +882,28 @@ def _registrations(tour: Tour, tandems: dict, institutions: dict) -> None:
                 session=session, status__in=ACTIVE_REGISTRATION_STATUSES, **target
             ).exists():
                 register_for_session(actor=actor, session=session, **target)
+
+
+def _outcomes(tour: Tour, tandems: dict, institutions: dict) -> None:
+    """Answers through the service, an hour after each meeting's end; an answer given before (a
+    second load) is not written again."""
+    for tandem_slug, institution_slug, *answers in OUTCOMES:
+        meeting = Meeting.objects.get(
+            tour=tour, tandem=tandems[tandem_slug], institution=institutions[institution_slug]
+        )
+        sides = (
+            tandems[tandem_slug].members.first().user,
+            institutions[institution_slug].representatives.filter(tour=tour).first().user,
+        )
+        for person, answer in zip(sides, answers, strict=True):
+            if answer is not None:
+                record_outcome(
+                    actor=person,
+                    meeting=meeting,
+                    attendance=answer[0],
+                    result=answer[1],
+                    now=meeting.ends_at + timedelta(hours=1),
+                )
 
 
 def _video_providers(tour: Tour) -> None:
@@ -1089,6 +1129,7 @@ def _load_demo() -> Tour:
         )
         if accepted:
             accept_request(actor=partner_side if from_tandem else tandem_side, request=request)
+    _outcomes(tour, tandems, institutions)
     _next_edition(institutions["bgi"])
     organiser = _user(
         "organiser@innohealth.example",

@@ -85,6 +85,24 @@ class RegistrationStatus(models.TextChoices):
 ACTIVE_REGISTRATION_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 
 
+class Attendance(models.TextChoices):
+    """What one side of a meeting says about whether it took place."""
+
+    HELD = "held", _("The meeting took place")
+    NO_SHOW = "no_show", _("The other side did not come")
+
+
+class OutcomeResult(models.TextChoices):
+    """What came of a meeting, in the words of one side: the furthest step reached."""
+
+    NO_INTEREST = "no_interest", _("No further interest")
+    FOLLOW_UP = "follow_up", _("Follow-up agreed")
+    NDA = "nda", _("Non-disclosure agreement (NDA)")
+    JOINT_PROPOSAL = "joint_proposal", _("Joint proposal")
+    PILOT = "pilot", _("Pilot project")
+    INVESTMENT_TALKS = "investment_talks", _("Investment talks")
+
+
 class Direction(models.TextChoices):
     TANDEM_TO_INSTITUTION = "tandem_to_institution", _("Tandem asks institution")
     INSTITUTION_TO_TANDEM = "institution_to_tandem", _("Institution asks tandem")
@@ -173,6 +191,8 @@ class LogAction(models.TextChoices):
     HELD = "held", _("Marked as held")
     NO_SHOW = "no_show", _("Marked as no-show")
     VIDEO_LINK = "video_link", _("Video link changed")
+    # outcomes of meetings
+    OUTCOME = "outcome", _("Outcome reported")
     # tours and sessions
     STATUS = "status", _("Status changed")
     PUBLISH = "publish", _("Published")

@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .enums import InstitutionKind, Language, Seeking
+from .enums import Attendance, InstitutionKind, Language, OutcomeResult, Seeking
 from .models import Institution, Tandem, Topic, VideoProvider
 from .models.languages import LANGUAGE_CODES, localized
+from .models.outcomes import NOTE_MAX_LENGTH as OUTCOME_NOTE_MAX_LENGTH
 from .models.requests import MESSAGE_MAX_LENGTH
 from .selectors.slots import SlotTime
 from .services.profiles import INSTITUTION_TEXT_FIELDS, TANDEM_TEXT_FIELDS
@@ -268,3 +269,34 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = zone_choices(self.initial.get("time_zone", ""))
+
+
+class OutcomeForm(forms.Form):
+    """One side's answer after a meeting: did it take place, and what came of it."""
+
+    attendance = forms.ChoiceField(
+        label=_("Did the meeting take place?"),
+        choices=Attendance.choices,
+        widget=forms.RadioSelect,
+    )
+    result = forms.ChoiceField(
+        label=_("What came of it?"),
+        choices=OutcomeResult.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("The furthest step you reached or agreed on."),
+    )
+    note = TextField(
+        label=_("Note for the organisers (optional)"),
+        max_length=OUTCOME_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attendance") == Attendance.HELD and not data.get("result"):
+            self.add_error("result", _("Please choose what came of the meeting."))
+        if data.get("attendance") == Attendance.NO_SHOW:
+            data["result"] = ""
+        return data

@@ -96,6 +96,7 @@ ORGANISER_PERMISSIONS = {
         "add_registration",
         "change_registration",
         "view_registration",
+        "view_meetingoutcome",
         "add_calendarfeed",
         "change_calendarfeed",
         "delete_calendarfeed",

@@ -41,6 +41,11 @@ def send_due_reminders() -> int:
 
 
 @shared_task(ignore_result=True)
+def ask_for_outcomes() -> int:
+    return reminders.ask_for_outcomes()
+
+
+@shared_task(ignore_result=True)
 def nudge_and_expire_requests() -> dict:
     return reminders.nudge_and_expire_requests()
 

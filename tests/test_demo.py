@@ -22,17 +22,32 @@ def test_load_demo_twice_gives_the_same_rows():
     assert first["matchmaking.TourDay"] == 4
     assert first["matchmaking.Speaker"] == 4
     assert first["matchmaking.Supporter"] == 13
-    assert first["matchmaking.Registration"] == 8
+    assert first["matchmaking.Registration"] == 9
 
 
 def test_the_demo_shows_full_sessions_with_a_waiting_list():
-    from matchmaking.models import Registration
+    from matchmaking.models import Registration, Session
+    from matchmaking.selectors.registrations import with_places
 
     call_command("load_demo")
-    waiting = Registration.objects.filter(status="waiting")
+    waiting = list(Registration.objects.filter(status="waiting"))
+    for registration in waiting:
+        registration.session = with_places(Session.objects.filter(pk=registration.session_id)).get()
     assert sorted(str(r.party) for r in waiting) == ["BiomeCheck (demo)", "iKang Healthcare Group"]
-    assert all(r.session.capacity == 3 for r in waiting)
-    assert Registration.objects.filter(status="confirmed").count() == 6
+    assert all(r.session.taken == r.session.capacity for r in waiting)
+    assert Registration.objects.filter(status="confirmed").count() == 7
+
+
+def test_the_demo_shows_outcomes_where_the_sides_differ_and_one_side_answered():
+    from matchmaking.models import Meeting, MeetingOutcome
+    from matchmaking.selectors.outcomes import AGREEMENT, with_answers
+
+    call_command("load_demo")
+    assert MeetingOutcome.objects.count() == 3
+    meetings = with_answers(Meeting.objects.all())
+    differ = meetings.filter(AGREEMENT["differ"]).get()
+    assert (differ.tandem.slug, differ.institution.slug) == ("careconnect", "ikang")
+    assert meetings.filter(AGREEMENT["one_side"]).get().institution.slug == "tsinghua"
 
 
 def test_the_demo_has_every_session_kind_and_fictional_tandems():

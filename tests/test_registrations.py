@@ -407,3 +407,22 @@ def test_the_sessions_page_in_three_languages(
     page = client.get(reverse("session_list")).content.decode()
     assert f'lang="{language}"' in page
     assert heading in page and f">{button}</button>" in page and tandem_word in page
+
+
+def test_a_party_the_organisers_named_needs_no_place(client, people):
+    session = roundtable(people)
+    session.tandems.add(people.tandem)
+    session.host = people.institution
+    session.save(update_fields=["host"])
+    before = snapshot()
+    with pytest.raises(DomainError, match="already takes part"):
+        services.register_for_session(actor=people.alice, session=session, tandem=people.tandem)
+    with pytest.raises(DomainError, match="already takes part"):
+        services.register_for_session(
+            actor=people.chen, session=session, institution=people.institution
+        )
+    assert snapshot() == before
+    client.force_login(people.alice)
+    page = client.get(reverse("session_list")).content.decode()
+    assert "the organisers have named you" in page
+    assert reverse("session_register", args=[session.pk]) not in page

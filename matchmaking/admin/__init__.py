@@ -2,4 +2,4 @@
 never through a field; ``base`` holds what the modules share. Importing a module registers its
 admin classes."""
 
-from . import agenda, log, mail, people, registrations, requests, scheduling  # noqa: F401
+from . import agenda, log, mail, outcomes, people, registrations, requests, scheduling  # noqa: F401

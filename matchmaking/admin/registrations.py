@@ -58,7 +58,7 @@ class RegistrationForm(ActorForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if self.errors or self.instance.pk is not None:  # a registration's page changes nothing
             return data
         try:
             self.instance = registration_services.register_for_session(

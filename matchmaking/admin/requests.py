@@ -11,11 +11,13 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from ..models import Meeting, MeetingRequest, PreferredSlot, VideoProvider
 from ..reasons import unscheduled_reason_text
+from ..selectors.outcomes import with_answers
 from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
 from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, service_action
+from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
 
 
 class PreferredSlotInline(admin.TabularInline):
@@ -190,8 +192,18 @@ class MeetingForm(ActorForm):
 @admin.register(Meeting)
 class MeetingAdmin(ActorFormAdmin):
     form = MeetingForm
-    list_display = ["starts_at", "tandem", "institution", "status", "video_provider", "video_url"]
-    list_filter = ["tour", "status", "institution__kind"]
+    list_display = [
+        "starts_at",
+        "tandem",
+        "institution",
+        "status",
+        "tandem_answer",
+        "institution_answer",
+        "video_provider",
+        "video_url",
+    ]
+    list_filter = ["tour", "status", SidesAgreementFilter, "institution__kind"]
+    inlines = [MeetingOutcomeInline]
     search_fields = ["tandem__name", *INSTITUTION_NAMES]
     list_select_related = ["tandem", "institution", "video_provider"]
     date_hierarchy = "starts_at"
@@ -201,6 +213,20 @@ class MeetingAdmin(ActorFormAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["request"] if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def get_queryset(self, request):
+        return with_answers(super().get_queryset(request))
+
+    @admin.display(description=_("tandem's answer"))
+    def tandem_answer(self, obj):
+        return answer_text(obj.tandem_attendance, obj.tandem_result)
+
+    @admin.display(description=_("partner's answer"))
+    def institution_answer(self, obj):
+        return answer_text(obj.institution_attendance, obj.institution_result)
 
     def save_model(self, request, obj, form, change):
         """The services saved it in the form's ``clean``."""

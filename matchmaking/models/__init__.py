@@ -5,6 +5,7 @@ from .calendar_feed import CalendarFeed
 from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
+from .outcomes import MeetingOutcome
 from .participation import Participation, Representative, TandemMember
 from .planning import PlanningRun
 from .registrations import Registration
@@ -25,6 +26,7 @@ __all__ = [
     "InvitationState",
     "InvitationStatus",
     "Meeting",
+    "MeetingOutcome",
     "MeetingRequest",
     "NotificationPreference",
     "OutboxMessage",

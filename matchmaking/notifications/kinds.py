@@ -11,8 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..enums import MeetingStatus, RequestStatus
-from ..models import Invitation, InvitationStatus, Meeting, MeetingRequest, OutboxMessage, Session
+from django.db.models import Q
+
+from ..enums import MeetingStatus, RequestStatus, TourStatus
+from ..models import (
+    Invitation,
+    InvitationStatus,
+    Meeting,
+    MeetingOutcome,
+    MeetingRequest,
+    OutboxMessage,
+    Session,
+)
 from . import calendar, recipients
 from .preferences import muted_preferences
 
@@ -55,6 +65,18 @@ def _session_moved_or_gone(context: dict) -> bool:
         is_published=True,
         starts_at=datetime.fromisoformat(context["starts_at"]),
     ).exists()
+
+
+def _outcome_given_or_gone(context: dict) -> bool:
+    """The side answered meanwhile, or there is nothing to ask any more."""
+    return (
+        MeetingOutcome.objects.filter(
+            meeting_id=context["meeting_id"], side=context["side"]
+        ).exists()
+        or Meeting.objects.filter(pk=context["meeting_id"])
+        .filter(Q(status=MeetingStatus.CANCELLED) | Q(tour__status=TourStatus.FINISHED))
+        .exists()
+    )
 
 
 def _turn_taken(context: dict) -> bool:
@@ -107,6 +129,12 @@ _KINDS = [
     ),
     Kind("registration_confirmed", recipients.registered_party, calendar_method=calendar.REQUEST),
     Kind("registration_cancelled", recipients.registered_party, calendar_method=calendar.CANCEL),
+    Kind(
+        "outcome_question",
+        recipients.asked_side,
+        "outcome_questions",
+        out_of_date=_outcome_given_or_gone,
+    ),
     Kind("invitation", None, out_of_date=_invitation_closed),
     # allauth's own e-mails, written by its templates when asked for (see adapters.py).
     Kind("account_email", None),

@@ -23,9 +23,9 @@ from ..models import (
     User,
 )
 from ..models.languages import LANGUAGE_CODES
-from ..permissions import is_organiser, remember_roles
+from ..permissions import Side, is_organiser, remember_roles
 from ..timezones import ViewerZones, zones_for
-from . import calendar, outbox
+from . import calendar, outbox, recipients
 from .kinds import KINDS
 from .links import portal_url
 from .preferences import muted_by_person
@@ -292,6 +292,19 @@ def meeting_reminder(meeting: Meeting, lead: str) -> int:
         meeting,
         key=f"meeting:{meeting.pk}:reminder-{lead}:{meeting.starts_at:%Y%m%d%H%M}",
         context=_meeting_context(meeting, lead=lead),
+    )
+
+
+def outcome_question(meeting: Meeting, side: str) -> int:
+    """After the meeting's end, to one side: did it take place, what came of it? Once per
+    person and meeting; not at all once that side answered."""
+    return _notify(
+        "outcome_question",
+        recipients.OutcomeQuestion(meeting, Side(side)),
+        key=f"meeting:{meeting.pk}:outcome-question:{side}",
+        context=_meeting_context(
+            meeting, side=side, url=portal_url("meeting_outcome", meeting.pk, tour=meeting.tour)
+        ),
     )
 
 

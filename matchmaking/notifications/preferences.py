@@ -18,6 +18,9 @@ PREFERENCES: dict[str, str] = {
     ),
     "request_nudges": _("Reminders about requests waiting for my answer"),
     "reminders": _("Reminders 24 hours and 15 minutes before my meetings and sessions"),
+    "outcome_questions": _(
+        "After my meetings: the question whether they took place and what came of them"
+    ),
 }
 
 

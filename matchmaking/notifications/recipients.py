@@ -4,6 +4,7 @@ acted (None when an organiser's batch or the system acted without a side)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -105,3 +106,19 @@ def registered_party(registration: Registration, actor: User | None = None) -> l
     if registration.tandem_id is not None:
         return tandem_people(registration.tandem_id)
     return institution_people(registration.institution_id, registration.session.tour_id)
+
+
+@dataclass(frozen=True)
+class OutcomeQuestion:
+    """One side of a meeting, asked what came of it."""
+
+    meeting: Meeting
+    side: Side
+
+    @property
+    def tour(self):
+        return self.meeting.tour
+
+
+def asked_side(question: OutcomeQuestion, actor: User | None = None) -> list[User]:
+    return side_people(question.meeting, question.side)

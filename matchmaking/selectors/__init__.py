@@ -11,6 +11,7 @@ notifications, views, admin or tasks.
 """
 
 from .directory import cities, directory
+from .outcomes import meetings_to_answer
 from .requests import free_slots_for, recommendation_candidates, requests_by_status, with_details
 from .schedule import (
     SHOWN_MEETING_STATUSES,
@@ -31,6 +32,7 @@ __all__ = [
     "directory",
     "free_slots_for",
     "meetings_for_calendar",
+    "meetings_to_answer",
     "my_sessions",
     "personal_agenda",
     "programme",

@@ -13,6 +13,7 @@ from ..enums import ACTIVE_REGISTRATION_STATUSES, RegistrationStatus
 from ..models import Meeting, Registration, Session, Tour
 from ..models.sessions import TAKES_REGISTRATIONS
 from .occupancy import occupancy
+from .slots import parties_of_sessions
 
 
 def with_waiting_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
@@ -47,6 +48,8 @@ class SessionRow:
     session: Session
     registration: Registration | None
     clashes: list[Meeting] = field(default_factory=list)
+    # The organisers named the party as a participant (or host): it needs no place.
+    named: bool = False
 
     @property
     def full(self) -> bool:
@@ -78,11 +81,13 @@ def sessions_to_register(
         )
     }
     occupied = _party_occupancy(tour, tandem_id, institution_id)
+    named = parties_of_sessions(sessions, registered=False)
     return [
         SessionRow(
             session,
             mine.get(session.pk),
             occupied.meetings_between(session.starts_at, session.ends_at),
+            tandem_id in named[session.pk][0] or institution_id in named[session.pk][1],
         )
         for session in sessions
     ]

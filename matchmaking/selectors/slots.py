@@ -48,23 +48,27 @@ def published_sessions(tour: Tour):
     return Session.objects.filter(tour=tour, is_published=True).defer("description")
 
 
-def parties_of_sessions(sessions: Iterable[Session]) -> dict[int, tuple[set[int], set[int]]]:
+def parties_of_sessions(
+    sessions: Iterable[Session], *, registered: bool = True
+) -> dict[int, tuple[set[int], set[int]]]:
     """Session id → the tandems and institutions it keeps busy: participants, the host, the
-    institutions of its speakers and the parties with a confirmed registration (not those
-    waiting). Four queries of ids for any number of sessions."""
+    institutions of its speakers and (unless ``registered`` is false: only those the organisers
+    named) the parties with a confirmed registration, not those waiting. Four queries of ids
+    for any number of sessions."""
     parties = {s.pk: (set(), {s.host_id} if s.host_id else set()) for s in sessions}
     ids = list(parties)
     tandems = Session.tandems.through.objects.filter(session_id__in=ids)
     for session_id, tandem_id in tandems.values_list("session_id", "tandem_id"):
         parties[session_id][0].add(tandem_id)
-    registered = Registration.objects.filter(
-        session_id__in=ids, status=RegistrationStatus.CONFIRMED
-    ).values_list("session_id", "tandem_id", "institution_id")
-    for session_id, tandem_id, institution_id in registered:
-        if tandem_id is not None:
-            parties[session_id][0].add(tandem_id)
-        else:
-            parties[session_id][1].add(institution_id)
+    if registered:
+        confirmed = Registration.objects.filter(
+            session_id__in=ids, status=RegistrationStatus.CONFIRMED
+        ).values_list("session_id", "tandem_id", "institution_id")
+        for session_id, tandem_id, institution_id in confirmed:
+            if tandem_id is not None:
+                parties[session_id][0].add(tandem_id)
+            else:
+                parties[session_id][1].add(institution_id)
     institutions = Session.institutions.through.objects.filter(session_id__in=ids)
     speakers = Session.speakers.through.objects.filter(
         session_id__in=ids, speaker__institution__isnull=False
@@ -78,9 +82,9 @@ def parties_of_sessions(sessions: Iterable[Session]) -> dict[int, tuple[set[int]
     return parties
 
 
-def session_parties(session: Session) -> tuple[set[int], set[int]]:
-    """The tandems and institutions one session keeps busy."""
-    return parties_of_sessions([session])[session.pk]
+def session_parties(session: Session, *, registered: bool = True) -> tuple[set[int], set[int]]:
+    """The tandems and institutions one session keeps busy (``registered``: see above)."""
+    return parties_of_sessions([session], registered=registered)[session.pk]
 
 
 def slot_at(slots: list[SlotTime], start: datetime) -> SlotTime | None:

@@ -194,6 +194,21 @@ def _mark(meeting: Meeting, *, actor: User, to: str, action: LogAction) -> Meeti
     return meeting
 
 
+def mark_from_answer(*, actor: User, meeting: Meeting, held: bool) -> bool:
+    """Inside the transaction of a side's answer (``services.outcomes``), with the meeting
+    locked: the first answer marks a meeting that is still scheduled, as an organiser's mark
+    would (held, or no-show when that side says the other did not come). A meeting already
+    marked, by an organiser or by the other side's earlier answer, keeps its status: it moves
+    once. Returns whether it marked."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return False
+    to, action = (
+        (MeetingStatus.HELD, LogAction.HELD) if held else (MeetingStatus.NO_SHOW, LogAction.NO_SHOW)
+    )
+    _set_status(meeting, actor=actor, to=to, action=action)
+    return True
+
+
 def mark_meeting_held(*, actor: User, meeting: Meeting) -> Meeting:
     return _mark(meeting, actor=actor, to=MeetingStatus.HELD, action=LogAction.HELD)
 

@@ -34,6 +34,7 @@ from .. import notifications
 from ..enums import ACTIVE_REGISTRATION_STATUSES, LogAction, RegistrationStatus
 from ..models import Institution, Registration, Session, Tandem, User
 from ..permissions import is_organiser, role_in
+from ..selectors.slots import session_parties
 from .activity import from_to, log_action
 from .calendars import lock_calendars
 from .errors import DomainError
@@ -109,6 +110,12 @@ def register_for_session(
         )
         if not in_tour:
             raise DomainError(_("%(party)s does not take part in this tour.") % {"party": party})
+        named_tandems, named_institutions = session_parties(session, registered=False)
+        if tandem_id in named_tandems or institution_id in named_institutions:
+            raise DomainError(
+                _("%(party)s already takes part in this session; the organisers named it.")
+                % {"party": party}
+            )
         existing = Registration.objects.filter(
             session=session,
             status__in=ACTIVE_REGISTRATION_STATUSES,

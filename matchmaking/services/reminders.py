@@ -1,4 +1,5 @@
-"""Reminders before meetings and sessions, nudges for unanswered requests, and their expiry.
+"""Reminders before meetings and sessions, the question after a meeting, nudges for unanswered
+requests, and their expiry.
 
 Run every few minutes by Celery beat. Each pass looks at the database, so a beat tick that is lost
 changes nothing; the outbox's unique dedupe key makes sure nobody is reminded twice.
@@ -15,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..enums import LogAction, MeetingStatus, Party, RequestStatus
-from ..models import Meeting, MeetingRequest, Session, User
+from ..enums import LogAction, MeetingStatus, Party, RequestStatus, TourStatus
+from ..models import Meeting, MeetingOutcome, MeetingRequest, Session, User
 from ..permissions import is_organiser
 from .activity import log_action
 from .errors import DomainError
@@ -43,6 +44,34 @@ def queue_due_reminders(now: datetime | None = None) -> int:
                 written += notifications.meeting_reminder(meeting, lead)
             for session in sessions:
                 written += notifications.session_reminder(session, lead)
+    return written
+
+
+# Meetings that ended longer ago than this are not asked about any more (they still can be
+# answered from the dashboard).
+OUTCOME_QUESTION_WINDOW = timedelta(days=14)
+
+
+def ask_for_outcomes(now: datetime | None = None) -> int:
+    """After a meeting's end, ask each side that has not answered yet whether it took place and
+    what came of it: once per person and meeting (the outbox's dedupe key), not for cancelled
+    meetings or finished tours."""
+    now = now or timezone.now()
+    ended = (
+        Meeting.objects.filter(ends_at__lte=now, ends_at__gt=now - OUTCOME_QUESTION_WINDOW)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(tour__status=TourStatus.FINISHED)
+        .select_related("tour", "tandem", "institution", "video_provider")
+    )
+    answered = set(
+        MeetingOutcome.objects.filter(meeting__in=ended).values_list("meeting_id", "side")
+    )
+    written = 0
+    with transaction.atomic():
+        for meeting in ended:
+            for side in Party.values:
+                if (meeting.pk, side) not in answered:
+                    written += notifications.outcome_question(meeting, side)
     return written
 
 

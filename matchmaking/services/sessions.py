@@ -62,7 +62,8 @@ def publish_session(*, actor: User, session: Session) -> Session:
         session = _lock(session)
         if session.is_published:
             raise DomainError(_("This session is already published."))
-        tandem_ids, institution_ids = session_parties(session)
+        # Registered parties were warned of their meetings when they registered.
+        tandem_ids, institution_ids = session_parties(session, registered=False)
         clashes = meetings_in_the_way(
             tour=session.tour,
             starts_at=session.starts_at,

@@ -33,6 +33,7 @@ def dashboard(request, institution):
         ),
         "meetings": selectors.upcoming_meetings(request.user, tour, timezone.now()),
         "sessions": selectors.my_sessions(request.user, tour),
+        "outcomes": selectors.meetings_to_answer(request.user, tour, timezone.now()),
     }
     return render(request, "matchmaking/partner_dashboard.html", context)
 

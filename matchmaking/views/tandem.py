@@ -24,6 +24,7 @@ def dashboard(request, tandem):
         ),
         "meetings": selectors.upcoming_meetings(request.user, tandem.tour, timezone.now()),
         "sessions": selectors.my_sessions(request.user, tandem.tour),
+        "outcomes": selectors.meetings_to_answer(request.user, tandem.tour, timezone.now()),
         "recommendations": recommend(tandem, selectors.recommendation_candidates(tandem)),
     }
     return render(request, "matchmaking/tandem_dashboard.html", context)

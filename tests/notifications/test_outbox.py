@@ -132,6 +132,7 @@ def test_every_beat_job_is_a_registered_task_that_runs(people):
     assert names == {
         "matchmaking.tasks.sweep_outbox",
         "matchmaking.tasks.send_due_reminders",
+        "matchmaking.tasks.ask_for_outcomes",
         "matchmaking.tasks.nudge_and_expire_requests",
         "matchmaking.tasks.record_worker_heartbeat",
     }
