@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from ..enums import MeetingStatus, RequestStatus
+from ..enums import MeetingStatus, RegistrationStatus, RequestStatus
 from ..models import (
     Institution,
     Invitation,
@@ -214,14 +214,21 @@ def institutions_without_meeting(tour: Tour) -> tuple[list[Institution], int]:
 
 def people_in_session() -> Subquery:
     """How many people a session keeps busy: the members of its tandems and the representatives
-    (in its tour) of its participating, host and speakers' institutions, each person once —
-    the people ``notifications.recipients.session_people`` tells about it."""
+    (in its tour) of its participating, host and speakers' institutions, and the people of the
+    parties with a confirmed registration, each person once — the people
+    ``notifications.recipients.session_people`` tells about it."""
     session = OuterRef("pk")
+    confirmed = RegistrationStatus.CONFIRMED
     people = Participation.objects.filter(tour=OuterRef("tour_id"), user__is_active=True).filter(
         Q(tandem__sessions=session)
         | Q(institution__sessions=session)
         | Q(institution__hosted_sessions=session)
         | Q(institution__speakers__sessions=session)
+        | Q(tandem__registrations__session=session, tandem__registrations__status=confirmed)
+        | Q(
+            institution__registrations__session=session,
+            institution__registrations__status=confirmed,
+        )
     )
     return Coalesce(
         Subquery(
