@@ -123,7 +123,7 @@ def register_for_session(
             institution_id=institution_id,
         ).first()
         if existing is not None:
-            raise DomainError(already_registered_message(existing))
+            raise DomainError(_already_registered_message(existing))
         if _confirmed(session) < session.capacity:
             status = RegistrationStatus.CONFIRMED
         elif session.keeps_waiting_list:
@@ -155,7 +155,7 @@ def register_for_session(
     return registration
 
 
-def already_registered_message(registration: Registration) -> str:
+def _already_registered_message(registration: Registration) -> str:
     if registration.status == RegistrationStatus.WAITING:
         return _("%(party)s is already on the waiting list of this session.") % {
             "party": registration.party
