@@ -250,3 +250,12 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     MeetingStatus.HELD: frozenset(),
     MeetingStatus.NO_SHOW: frozenset(),
 }
+
+# A tour opens for requests, runs and finishes; an open tour may go back to its draft while it is
+# prepared. A finished tour stays finished: its next edition is a new tour.
+TOUR_TRANSITIONS: dict[str, frozenset[str]] = {
+    TourStatus.DRAFT: frozenset({TourStatus.OPEN}),
+    TourStatus.OPEN: frozenset({TourStatus.DRAFT, TourStatus.RUNNING}),
+    TourStatus.RUNNING: frozenset({TourStatus.FINISHED}),
+    TourStatus.FINISHED: frozenset(),
+}

@@ -195,22 +195,29 @@ def history_page(client, obj) -> str:
 def test_a_tours_status_changed_in_the_admin_is_its_own_entry_on_its_history(client, people):
     tour = factories.TourFactory(days=0, status=TourStatus.OPEN)
     client.force_login(people.otto)
-    change_in_admin(client, tour, status=TourStatus.RUNNING, name_en="Tour of spring")
+    # The posted status is ignored: the field is read-only, the button calls the service.
+    change_in_admin(client, tour, status=TourStatus.FINISHED, name_en="Tour of spring")
+    client.post(
+        reverse("admin:matchmaking_tour_status", args=[tour.pk]), {"status": TourStatus.RUNNING}
+    )
     (status,) = history(tour, LogAction.STATUS)
     assert status.data == {"status": {"from": "open", "to": "running"}}
     assert status.actor == people.otto
     (change,) = history(tour, LogAction.CHANGE)
     assert change.data["fields"]["name_en"]["to"] == "Tour of spring"
+    assert "status" not in change.data["fields"]
     page = history_page(client, tour)
     assert "Status changed" in page and "Open for requests → Running" in page
     assert people.otto.email in page
     assert not LogEntry.objects.exists()  # one log: Django's own admin log stays empty
 
 
-def test_a_session_published_with_the_checkbox_is_logged_as_published(client, people):
+def test_a_session_published_with_its_button_is_logged_as_published(client, people):
     session = factories.SessionFactory(tour=people.tour, is_published=False)
     client.force_login(people.otto)
-    change_in_admin(client, session, is_published="on")
+    change_in_admin(client, session, is_published="on")  # read-only: ignored
+    assert not history(session, LogAction.PUBLISH)
+    client.post(reverse("admin:matchmaking_session_publish", args=[session.pk]))
     (entry,) = history(session, LogAction.PUBLISH)
     assert entry.data == {"is_published": {"from": False, "to": True}}
     assert "Published" in history_page(client, session)
@@ -375,7 +382,9 @@ def test_a_person_added_in_the_admin_is_created_once_in_the_log(client, people):
 def test_the_admin_start_page_lists_my_recent_actions_from_the_log(client, people):
     tour = factories.TourFactory(days=0, name="Spring tour")
     client.force_login(people.otto)
-    change_in_admin(client, tour, status=TourStatus.RUNNING)
+    client.post(
+        reverse("admin:matchmaking_tour_status", args=[tour.pk]), {"status": TourStatus.RUNNING}
+    )
     page = client.get(reverse("admin:index")).content.decode()
     url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
     assert f'<a href="{url}">Spring tour</a>' in page

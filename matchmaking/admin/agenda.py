@@ -1,10 +1,11 @@
 """The organisers' admin for tours and their agenda: days and breaks, sessions, speakers,
-supporters. Publishing and withdrawing a session go through its service."""
+supporters. A tour's status and a session's publication, changes, withdrawal and deletion go
+through their services; the forms show a refusal as a form error or message."""
 
 from functools import partial
 
-from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -13,15 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from modeltranslation.admin import TranslationTabularInline
 
-from ..enums import LogAction
+from ..enums import TOUR_TRANSITIONS, TourStatus
 from ..models import Session, Speaker, Supporter, Tour, TourDay, VideoProvider, WindowBreak
 from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.registrations import with_places
+from ..services import DomainError
 from ..services import registrations as registration_services
 from ..services import sessions as session_services
+from ..services.tours import change_tour_status
 from . import scheduling
-from .base import LoggedAdmin, TranslatedAdmin, service_action
+from .base import (
+    ActorForm,
+    ActorFormMixin,
+    LoggedAdmin,
+    ReasonForm,
+    TranslatedAdmin,
+    service_action,
+    service_button,
+)
 from .registrations import SessionRegistrationInline
 
 
@@ -50,14 +61,67 @@ class TourAdmin(TranslatedAdmin):
     search_fields = [*localized("name"), "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [TourDayInline, SupporterInline, VideoProviderInline]
-    # Links to the meeting grid and the schedule planner.
+    # Links to the meeting grid and the schedule planner, buttons for the status.
     change_form_template = "admin/matchmaking/tour/change_form.html"
-    # The status is still a field here, not yet a service; its change is logged on its own.
-    own_actions = {"status": lambda old, new: LogAction.STATUS}
-    actions = ["plan_schedule"]
+    # A new tour is a draft; the status changes only through change_tour_status (the buttons
+    # of the change page and the actions below).
+    readonly_fields = ["status"]
+    actions = ["plan_schedule", "open_tours", "start_tours", "finish_tours", "tours_back_to_draft"]
+
+    open_tours = service_action(
+        partial(change_tour_status, status=TourStatus.OPEN),
+        "tour",
+        description=_("Open the selected tours for requests"),
+        done=ngettext_lazy(
+            "%(count)d tour opened for requests.", "%(count)d tours opened for requests.", "count"
+        ),
+    )
+    start_tours = service_action(
+        partial(change_tour_status, status=TourStatus.RUNNING),
+        "tour",
+        description=_("Mark the selected tours as running"),
+        done=ngettext_lazy(
+            "%(count)d tour marked as running.", "%(count)d tours marked as running.", "count"
+        ),
+    )
+    finish_tours = service_action(
+        partial(change_tour_status, status=TourStatus.FINISHED),
+        "tour",
+        description=_("Mark the selected tours as finished"),
+        done=ngettext_lazy(
+            "%(count)d tour marked as finished.", "%(count)d tours marked as finished.", "count"
+        ),
+    )
+    tours_back_to_draft = service_action(
+        partial(change_tour_status, status=TourStatus.DRAFT),
+        "tour",
+        description=_("Put the selected tours back to draft"),
+        done=ngettext_lazy(
+            "%(count)d tour put back to draft.", "%(count)d tours put back to draft.", "count"
+        ),
+    )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tour = self.get_object(request, object_id)
+        steps = []
+        if tour is not None:
+            steps = [TourStatus(s) for s in TourStatus.values if s in TOUR_TRANSITIONS[tour.status]]
+        extra_context = {**(extra_context or {}), "status_steps": steps}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         own = [
+            path(
+                "<int:object_id>/status/",
+                service_button(
+                    self,
+                    change_tour_status,
+                    "tour",
+                    done=_("The status of %(name)s is changed."),
+                    arguments=("status",),
+                ),
+                name="matchmaking_tour_status",
+            ),
             path(
                 "<int:pk>/schedule/",
                 self.admin_site.admin_view(partial(scheduling.plan_view, self)),
@@ -139,8 +203,11 @@ class SessionDayFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionForm(forms.ModelForm):
-    """A published session may not be moved or given participants over their meetings."""
+class SessionForm(ActorForm):
+    """A new session is a draft; changing one goes through ``change_session`` (a published
+    session may not come to overlap its participants' meetings, and they are told of a new
+    time, title, video link or set of participants). Publishing and withdrawing are buttons and
+    actions of their own."""
 
     class Meta:
         model = Session
@@ -158,36 +225,29 @@ class SessionForm(forms.ModelForm):
             "registration",
             "keeps_waiting_list",
             "video_url",
-            "is_published",
         ]
 
     def clean(self):
         data = super().clean()
-        if self.errors or not data.get("is_published"):
+        if self.errors or self.instance.pk is None:
             return data
-        institution_ids = {i.pk for i in data.get("institutions", [])}
-        if data.get("host"):
-            institution_ids.add(data["host"].pk)
-        if self.instance.pk:  # the speakers are edited in the inline below
-            institution_ids |= set(
-                self.instance.speakers.exclude(institution=None).values_list(
-                    "institution_id", flat=True
-                )
+        changes = {
+            name: data[name]
+            for name in self.changed_data
+            if name in session_services.CHANGEABLE and name in data
+        }
+        try:
+            # The change page saves the inline speakers afterwards, in the same transaction.
+            self.instance = session_services.change_session(
+                actor=self.actor, session=self.instance, changes=changes
             )
-        clashes = session_services.meetings_in_the_way(
-            tour=data["tour"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            tandem_ids=[t.pk for t in data.get("tandems", [])],
-            institution_ids=institution_ids,
-        )
-        if clashes:
-            raise ValidationError(session_services.clash_message(clashes))
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
         return data
 
 
 @admin.register(Session)
-class SessionAdmin(TranslatedAdmin):
+class SessionAdmin(ActorFormMixin, TranslatedAdmin):
     form = SessionForm
     list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
     list_display_links = ["title"]
@@ -204,10 +264,8 @@ class SessionAdmin(TranslatedAdmin):
     inlines = [SessionSpeakerInline, SessionRegistrationInline]
     readonly_fields = ["places"]
     actions = ["publish", "unpublish"]
-    # The checkbox publishes without the service (the actions use it); logged as they would be.
-    own_actions = {
-        "is_published": lambda old, new: LogAction.PUBLISH if new else LogAction.UNPUBLISH
-    }
+    # Publish, withdraw (with a reason) and delete buttons above the form.
+    change_form_template = "admin/matchmaking/session/change_form.html"
 
     publish = service_action(
         session_services.publish_session,
@@ -250,14 +308,58 @@ class SessionAdmin(TranslatedAdmin):
             _("Add a registration"),
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Published only through the services; a session stays in the tour it was made for.
+        fixed = [*self.readonly_fields, "is_published"]
+        return [*fixed, "tour"] if obj else fixed
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:object_id>/publish/",
+                service_button(
+                    self,
+                    session_services.publish_session,
+                    "session",
+                    done=_("%(name)s is published; its participants are told."),
+                ),
+                name="matchmaking_session_publish",
+            ),
+            path(
+                "<int:object_id>/withdraw/",
+                service_button(
+                    self,
+                    session_services.cancel_session,
+                    "session",
+                    done=_("%(name)s is withdrawn from the programme; its participants are told."),
+                    arguments=("reason",),
+                ),
+                name="matchmaking_session_withdraw",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "reason_form": ReasonForm()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if not add:
+            message["fields"] = {}  # change_session logged them
+        return message
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # a new draft; changes were saved by change_session in the form
+            super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
-        # After the participants are saved, so the people told are the current ones.
-        super().save_related(request, form, formsets, change)
-        if change:
-            session_services.announce_session_change(
-                actor=request.user, session=form.instance, changed_fields=form.changed_data
-            )
-        if change and "capacity" in form.changed_data:
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        for formset in formsets:  # the participants were set by change_session
+            self.save_formset(request, form, formset, change=change)
+        if "capacity" in form.changed_data:
             # More places: the waiting list moves up by itself, as after a cancellation.
             moved = registration_services.fill_free_places(
                 actor=request.user, session=form.instance
@@ -273,3 +375,51 @@ class SessionAdmin(TranslatedAdmin):
                     % {"count": len(moved)},
                     messages.SUCCESS,
                 )
+
+    # --- deleting: never a published session ---------------------------------------------
+
+    def _refuse_published(self, request, sessions) -> bool:
+        published = [session for session in sessions if session.is_published]
+        for session in published:
+            self.message_user(
+                request,
+                _(
+                    "“%(session)s” is published: withdraw it from the programme first (its "
+                    "participants' calendars are told), then delete it."
+                )
+                % {"session": session},
+                messages.ERROR,
+            )
+        return bool(published)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        session = self.get_object(request, object_id)
+        if session is not None and self._refuse_published(request, [session]):
+            return redirect("admin:matchmaking_session_change", session.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Delete the selected sessions"), permissions=["delete"])
+    def delete_selected_sessions(self, request, queryset):
+        if self._refuse_published(request, queryset):
+            return None
+        return delete_selected(self, request, queryset)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func, _name, description = self.get_action("delete_selected_sessions")
+            actions["delete_selected"] = (func, "delete_selected", description)
+        return actions
+
+    def log_deletions(self, request, queryset):
+        pass  # delete_session logs each
+
+    def delete_model(self, request, obj):
+        session_services.delete_session(actor=request.user, session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            try:
+                session_services.delete_session(actor=request.user, session=session)
+            except DomainError as exc:  # published since the confirmation page was shown
+                self.message_user(request, f"{session}: {exc}", messages.ERROR)

@@ -10,8 +10,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from ..enums import LogAction
@@ -137,6 +143,56 @@ def service_action(service, keyword: str, *, description, done):
     return admin.action(description=description)(action)
 
 
+class ReasonForm(forms.Form):
+    """The reason an organiser gives for a change people are told about (it reaches their
+    e-mail and the history)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("reason"), max_length=500, required=False, widget=forms.Textarea
+    )
+
+
+def service_button(modeladmin, service, keyword: str, *, done, arguments=()):
+    """The view behind a button of a change page: POST only, the object fetched through the
+    admin (404 when the organiser cannot see it, 403 when they cannot change it), then
+    ``service(actor=organiser, <keyword>=obj, **arguments)``, its refusal shown as a message.
+    ``arguments`` names the posted values the service takes ("reason", "status")."""
+
+    @require_POST
+    def view(request, object_id):
+        obj = modeladmin.get_object(request, str(object_id))
+        if obj is None:
+            raise Http404
+        if not modeladmin.has_change_permission(request, obj):
+            raise PermissionDenied
+        kwargs = {}
+        if "reason" in arguments:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                modeladmin.message_user(
+                    request,
+                    _("The reason may have at most 500 characters."),
+                    messages.ERROR,
+                )
+                return redirect(_change_url(obj), permanent=False)
+            kwargs["reason"] = form.cleaned_data["reason"]
+        kwargs.update({name: request.POST.get(name, "") for name in arguments if name != "reason"})
+        try:
+            service(actor=request.user, **{keyword: obj}, **kwargs)
+        except DomainError as exc:
+            modeladmin.message_user(request, str(exc), messages.ERROR)
+        else:
+            modeladmin.message_user(request, done % {"name": obj}, messages.SUCCESS)
+        return redirect(_change_url(obj), permanent=False)
+
+    return modeladmin.admin_site.admin_view(view)
+
+
+def _change_url(obj) -> str:
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
 class SubmittedIdsAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks the submitted value up again to show it; a value that
     is no id at all (a tampered post) would fail that look-up with a 500 instead of the form's
@@ -177,14 +233,8 @@ class ActorForm(forms.ModelForm):
         self.actor = actor
 
 
-class ActorFormAdmin(SafeAutocompleteAdmin, LoggedAdmin):
-    """Hands the acting organiser to an ``ActorForm``, whose service logs what it did."""
-
-    def log_addition(self, request, obj, message):
-        pass  # the service that created it logged it
-
-    def log_change(self, request, obj, message):
-        pass  # changes are made by services, which log them
+class ActorFormMixin:
+    """Hands the acting organiser to an ``ActorForm``."""
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -193,6 +243,16 @@ class ActorFormAdmin(SafeAutocompleteAdmin, LoggedAdmin):
         return type(
             form.__name__, (form,), {"__init__": partialmethod(form.__init__, actor=request.user)}
         )
+
+
+class ActorFormAdmin(ActorFormMixin, SafeAutocompleteAdmin, LoggedAdmin):
+    """Hands the acting organiser to an ``ActorForm``, whose service logs what it did."""
+
+    def log_addition(self, request, obj, message):
+        pass  # the service that created it logged it
+
+    def log_change(self, request, obj, message):
+        pass  # changes are made by services, which log them
 
 
 class ReadOnlyAdmin(LoggedAdmin):

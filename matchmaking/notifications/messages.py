@@ -325,25 +325,26 @@ def _session_context(session: Session, **extra) -> dict:
     }
 
 
-def _session_change(kind: str, session: Session) -> int:
+def _session_change(kind: str, session: Session, reason: str) -> int:
     method = KINDS[kind].calendar_method
     return _notify(
         kind,
         session,
         key=f"session:{session.pk}:{kind}:{session.sequence}",
-        context=_session_context(session),
+        context=_session_context(session, reason=reason),
         ics_for=lambda zones, people: calendar.build_calendar(
             [calendar.session_event(session, zones=zones, people=people)], method=method
         ),
     )
 
 
-def session_changed(session: Session) -> int:
-    return _session_change("session_changed", session)
+def session_changed(session: Session, reason: str = "") -> int:
+    return _session_change("session_changed", session, reason)
 
 
-def session_cancelled(session: Session) -> int:
-    return _session_change("session_cancelled", session)
+def session_cancelled(session: Session, reason: str = "") -> int:
+    """To everyone who had the session: its people now and anyone it was sent to before."""
+    return _session_change("session_cancelled", session, reason)
 
 
 def session_reminder(session: Session, lead: str) -> int:

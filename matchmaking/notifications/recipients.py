@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from ..models import Meeting, MeetingRequest, Participation, Registration, Session, User
+from ..models import (
+    Meeting,
+    MeetingRequest,
+    OutboxMessage,
+    Participation,
+    Registration,
+    Session,
+    User,
+)
 from ..permissions import Side, side_of
 from ..selectors.slots import session_parties
 
@@ -122,3 +130,14 @@ class OutcomeQuestion:
 
 def asked_side(question: OutcomeQuestion, actor: User | None = None) -> list[User]:
     return side_people(question.meeting, question.side)
+
+
+def session_holders(session: Session, actor: User | None = None) -> list[User]:
+    """Everyone who has the session in their calendar: the people it keeps busy now and anyone
+    it was sent to before (a participant removed since still has the entry)."""
+    sent_to = OutboxMessage.objects.filter(
+        kind="session_changed", context__session_id=session.pk, recipient__isnull=False
+    ).values("recipient_id")
+    now = {person.pk: person for person in session_people(session)}
+    earlier = User.objects.filter(pk__in=sent_to, is_active=True).exclude(pk__in=list(now))
+    return [*now.values(), *earlier]

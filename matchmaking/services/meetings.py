@@ -168,7 +168,8 @@ def _set_status(
 
 
 def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
-    """Either side or an organiser calls off a meeting; its request is cancelled with it."""
+    """Either side or an organiser calls off a meeting; its request is cancelled with it. Both
+    sides get a calendar CANCEL with the reason given, which the history keeps too."""
     with transaction.atomic():
         meeting = lock_meeting(meeting)
         if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):

@@ -1,13 +1,15 @@
-"""Organisers change or call off a session of the agenda; the people taking part are told and
-their calendar entries updated (SEQUENCE rises)."""
+"""Organisers publish, change, move, withdraw and delete the sessions of the agenda, one service
+each. The people taking part are told and their calendar entries updated: SEQUENCE rises with
+every change they hear about, and a withdrawn session reaches everyone who had it as a calendar
+CANCEL. A published session is withdrawn before it can be deleted."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import datetime
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .. import notifications
@@ -21,7 +23,28 @@ from .activity import from_to, log_action
 from .errors import DomainError
 
 # Changes participants must hear about; a new description or capacity is no reason to e-mail.
-ANNOUNCED_FIELDS = frozenset({*localized("title"), "starts_at", "ends_at", "video_url"})
+ANNOUNCED_FIELDS = frozenset(
+    {*localized("title"), "starts_at", "ends_at", "video_url", "host", "tandems", "institutions"}
+)
+TIMES = frozenset({"starts_at", "ends_at"})
+# Who takes part: changed on the session's own row (the host) or in its relations.
+PARTICIPANTS = ("tandems", "institutions")
+# What change_session may change; the publication and the sequence only the services set.
+CHANGEABLE = frozenset(
+    {
+        "kind",
+        *localized("title"),
+        *localized("description"),
+        "starts_at",
+        "ends_at",
+        "host",
+        "capacity",
+        "registration",
+        "keeps_waiting_list",
+        "video_url",
+        *PARTICIPANTS,
+    }
+)
 
 
 def _ensure_organiser(actor: User) -> None:
@@ -30,7 +53,17 @@ def _ensure_organiser(actor: User) -> None:
 
 
 def _lock(session: Session) -> Session:
-    return Session.objects.select_for_update().select_related("tour").get(pk=session.pk)
+    """The session with its tour locked first: publishing or moving a session changes the
+    calendars of many parties at once (see services/calendars.py for the order of locks)."""
+    list(Tour.objects.select_for_update().filter(pk=session.tour_id).values_list("pk"))
+    try:
+        return (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("tour")
+            .get(pk=session.pk)
+        )
+    except Session.DoesNotExist as exc:
+        raise DomainError(_("This session no longer exists.")) from exc
 
 
 def meetings_in_the_way(
@@ -54,6 +87,18 @@ def clash_message(meetings: list[Meeting]) -> str:
     ) % {"meetings": "; ".join(str(m) for m in meetings[:5])}
 
 
+def _ensure_no_clash(session: Session, tandem_ids, institution_ids) -> None:
+    clashes = meetings_in_the_way(
+        tour=session.tour,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        tandem_ids=tandem_ids,
+        institution_ids=institution_ids,
+    )
+    if clashes:
+        raise DomainError(clash_message(clashes))
+
+
 def publish_session(*, actor: User, session: Session) -> Session:
     """Put a session on the programme; refused while it overlaps a participant's meeting. A
     session published again after a withdrawal gets a new SEQUENCE, so calendars take it back."""
@@ -63,16 +108,7 @@ def publish_session(*, actor: User, session: Session) -> Session:
         if session.is_published:
             raise DomainError(_("This session is already published."))
         # Registered parties were warned of their meetings when they registered.
-        tandem_ids, institution_ids = session_parties(session, registered=False)
-        clashes = meetings_in_the_way(
-            tour=session.tour,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            tandem_ids=tandem_ids,
-            institution_ids=institution_ids,
-        )
-        if clashes:
-            raise DomainError(clash_message(clashes))
+        _ensure_no_clash(session, *session_parties(session, registered=False))
         session.is_published = True
         session.sequence += 1
         session.save(update_fields=["is_published", "sequence"])
@@ -86,28 +122,104 @@ def publish_session(*, actor: User, session: Session) -> Session:
     return session
 
 
-def announce_session_change(
-    *, actor: User, session: Session, changed_fields: Iterable[str]
-) -> bool:
-    """Called after an organiser saved a session: a published session whose time, title or video
-    link changed gets a new SEQUENCE and its participants an e-mail with the new entry."""
+def _shown(value: Any) -> Any:
+    """A value as the log keeps it: related objects by name."""
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return sorted(str(item) for item in items)
+    if hasattr(value, "_meta"):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return value
+
+
+def _current(session: Session, name: str) -> Any:
+    if name in PARTICIPANTS:
+        return list(getattr(session, name).all())
+    return getattr(session, name)
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, list):
+        return {item.pk for item in old} != {item.pk for item in new}
+    return old != new
+
+
+def change_session(
+    *, actor: User, session: Session, changes: Mapping[str, Any], reason: str = ""
+) -> Session:
+    """An organiser changes a session: its texts, kind, capacity, host, participants, video
+    link and times (``changes``: field → new value; participants as collections).
+
+    A published session may not come to overlap a participant's meeting. Its participants hear
+    about a new time, title, video link or set of participants in one e-mail with the calendar
+    entry of the raised SEQUENCE (people removed from it are told at its withdrawal, which
+    reaches everyone who had it). Logged as a move (with the reason given) when the times
+    changed and as a change for the other fields."""
     _ensure_organiser(actor)
-    changed = ANNOUNCED_FIELDS & set(changed_fields)
+    unknown = set(changes) - CHANGEABLE
+    if unknown:
+        raise DomainError(
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         session = _lock(session)
-        if not changed or not session.is_published:
-            return False
-        Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
-        session.refresh_from_db(fields=["sequence"])
-        log_action(
-            actor=actor, obj=session, action=LogAction.CHANGE, data={"announced": sorted(changed)}
-        )
-        notifications.session_changed(session)
-    return True
+        changed = {}
+        for name, new in changes.items():
+            old = _current(session, name)
+            if _differs(old, new):
+                changed[name] = (old, new)
+        if not changed:
+            return session
+        for name, (_old, new) in changed.items():
+            if name not in PARTICIPANTS:
+                setattr(session, name, new)
+        if session.ends_at <= session.starts_at:
+            raise DomainError(_("A session must end after it starts."))
+        session.save()
+        for name in PARTICIPANTS:
+            if name in changed:
+                getattr(session, name).set(changed[name][1])
+        announced = session.is_published and bool(ANNOUNCED_FIELDS & set(changed))
+        if session.is_published:
+            # As on publishing: registered parties were warned of their meetings.
+            _ensure_no_clash(session, *session_parties(session, registered=False))
+        if announced:
+            session.sequence += 1
+            session.save(update_fields=["sequence"])
+        moved = {name: from_to(*map(_shown, changed.pop(name))) for name in TIMES & set(changed)}
+        if moved:
+            log_action(
+                actor=actor,
+                obj=session,
+                action=LogAction.MOVE,
+                data={**moved, **({"reason": reason} if reason else {})},
+            )
+        if changed:
+            fields = {name: from_to(*map(_shown, values)) for name, values in changed.items()}
+            log_action(actor=actor, obj=session, action=LogAction.CHANGE, data={"fields": fields})
+        if announced:
+            notifications.session_changed(session, reason=reason)
+    return session
 
 
-def cancel_session(*, actor: User, session: Session) -> Session:
-    """Withdraw a published session from the programme and tell those taking part."""
+def move_session(
+    *, actor: User, session: Session, starts_at: datetime, ends_at: datetime, reason: str = ""
+) -> Session:
+    """An organiser gives a session another time; see ``change_session``."""
+    return change_session(
+        actor=actor,
+        session=session,
+        changes={"starts_at": starts_at, "ends_at": ends_at},
+        reason=reason,
+    )
+
+
+def cancel_session(*, actor: User, session: Session, reason: str = "") -> Session:
+    """Withdraw a published session from the programme: everyone who had it (those taking part
+    now and anyone sent it before) gets a calendar CANCEL, with the reason given."""
     _ensure_organiser(actor)
     with transaction.atomic():
         session = _lock(session)
@@ -116,11 +228,27 @@ def cancel_session(*, actor: User, session: Session) -> Session:
         session.is_published = False
         session.sequence += 1
         session.save(update_fields=["is_published", "sequence"])
-        log_action(
-            actor=actor,
-            obj=session,
-            action=LogAction.UNPUBLISH,
-            data={"is_published": from_to(True, False)},
-        )
-        notifications.session_cancelled(session)
+        data = {"is_published": from_to(True, False)}
+        if reason:
+            data["reason"] = reason
+        log_action(actor=actor, obj=session, action=LogAction.UNPUBLISH, data=data)
+        notifications.session_cancelled(session, reason=reason)
     return session
+
+
+def delete_session(*, actor: User, session: Session) -> None:
+    """Delete a session that is not on the programme. A published one is withdrawn first, so
+    that everyone who had it gets the calendar CANCEL; a draft no calendar holds."""
+    _ensure_organiser(actor)
+    with transaction.atomic():
+        session = _lock(session)
+        if session.is_published:
+            raise DomainError(
+                _(
+                    "“%(session)s” is published: withdraw it from the programme first (its "
+                    "participants' calendars are told), then delete it."
+                )
+                % {"session": session}
+            )
+        log_action(actor=actor, obj=session, action=LogAction.DELETE)
+        session.delete()

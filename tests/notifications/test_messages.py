@@ -160,15 +160,13 @@ def test_organisers_changing_or_withdrawing_a_session_tell_its_participants(peop
     session = factories.SessionFactory(tour=people.tour)
     session.tandems.add(people.tandem)
     session.institutions.add(people.institution)
-    session.starts_at += timedelta(hours=1)
-    session.ends_at += timedelta(hours=1)
-    session.save()
-    assert session_services.announce_session_change(
-        actor=people.otto, session=session, changed_fields=["starts_at", "ends_at"]
+    session_services.move_session(
+        actor=people.otto,
+        session=session,
+        starts_at=session.starts_at + timedelta(hours=1),
+        ends_at=session.ends_at + timedelta(hours=1),
     )
-    assert not session_services.announce_session_change(
-        actor=people.otto, session=session, changed_fields=["capacity"]
-    )
+    session_services.change_session(actor=people.otto, session=session, changes={"capacity": 9})
     changed = OutboxMessage.objects.filter(kind="session_changed")
     assert changed.count() == 3
     cal = icalendar.Calendar.from_ical(changed.first().ics)
