@@ -17,7 +17,6 @@ from ..permissions import is_organiser
 from .activity import from_to, log_action
 from .errors import DomainError
 
-
 # One whole sentence per refused step (as in transitions.py); the status the tour is in is
 # shown as its label, quoted.
 TOUR_REFUSALS = {
