@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "import_export",
     "matchmaking",
 ]
 
@@ -282,12 +283,22 @@ OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=3
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 OUTBOX_DATABASE_RETRY_SECONDS = env.float("OUTBOX_DATABASE_RETRY_SECONDS", default=5.0)
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
-# One invitation import reads at most this many rows (header and blank rows included) and gives
-# up after this many seconds; the file itself is at most this large.
+# One invitation import or data import (institutions, representatives, tandems) reads at most
+# this many rows (header and blank rows included) and gives up after this many seconds; the file
+# itself, and the text of all its cells, is at most this large.
 INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=2000)
 INVITATION_IMPORT_MAX_SECONDS = env.int("INVITATION_IMPORT_MAX_SECONDS", default=30)
 INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 REQUEST_NUDGE_HOURS = env.int("REQUEST_NUDGE_HOURS", default=48)
+
+# django-import-export (admin/exchange.py): an import is tried in a transaction that is rolled
+# back (the preview) and saved only when confirmed; organisers import what they may add and
+# export what they may view; changes are logged in the activity log, not Django's admin log.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 CACHES = (
     {

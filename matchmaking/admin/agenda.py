@@ -33,6 +33,7 @@ from .base import (
     service_action,
     service_button,
 )
+from .exchange import ExportAdmin, SessionResource
 from .registrations import SessionRegistrationInline
 
 
@@ -247,7 +248,8 @@ class SessionForm(ActorForm):
 
 
 @admin.register(Session)
-class SessionAdmin(ActorFormMixin, TranslatedAdmin):
+class SessionAdmin(ExportAdmin, ActorFormMixin, TranslatedAdmin):
+    resource_classes = [SessionResource]
     form = SessionForm
     list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
     list_display_links = ["title"]

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ActivityLog
 from .base import ReadOnlyAdmin
+from .exchange import ActivityLogResource, ExportAdmin
 from .history import admin_url, describe
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(ReadOnlyAdmin):
+class ActivityLogAdmin(ExportAdmin, ReadOnlyAdmin):
+    resource_classes = [ActivityLogResource]
     list_display = ["at", "object_repr", "content_type", "action", "who", "details"]
     list_filter = [
         "action",

@@ -33,6 +33,12 @@ from ..roles import ORGANISERS_GROUP
 from ..services import DomainError
 from ..services import accounts as account_services
 from .base import INSTITUTION_NAMES, LoggedAdmin, SafeAutocompleteAdmin, TranslatedAdmin
+from .exchange import (
+    ImportExportAdmin,
+    InstitutionResource,
+    RepresentativeResource,
+    TandemResource,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -216,7 +222,8 @@ class TopicAdmin(TranslatedAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(TranslatedAdmin):
+class InstitutionAdmin(ImportExportAdmin, TranslatedAdmin):
+    resource_classes = [InstitutionResource]
     list_display = [*localized("name"), "kind", "city"]
     list_filter = ["tours", "kind", "province_en", "topics"]
     search_fields = [*localized("name"), *localized("city"), *localized("description"), "slug"]
@@ -233,7 +240,8 @@ class InstitutionAdmin(TranslatedAdmin):
 
 
 @admin.register(Tandem)
-class TandemAdmin(TranslatedAdmin):
+class TandemAdmin(ImportExportAdmin, TranslatedAdmin):
+    resource_classes = [TandemResource]
     list_display = ["name", "project_title", "tour", "research_organisation", "company"]
     list_filter = ["tour", "topics"]
     search_fields = [
@@ -249,7 +257,8 @@ class TandemAdmin(TranslatedAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(SafeAutocompleteAdmin, LoggedAdmin):
+class RepresentativeAdmin(ImportExportAdmin, SafeAutocompleteAdmin, LoggedAdmin):
+    resource_classes = [RepresentativeResource]
     fields = ["user", "institution", "tour", "position"]
     list_display = ["user", "institution", "tour", "position"]
     list_filter = ["tour", "institution__kind"]

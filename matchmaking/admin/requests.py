@@ -17,6 +17,7 @@ from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
 from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, service_action
+from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
 
 
@@ -55,7 +56,8 @@ class MeetingRequestForm(ActorForm):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(ActorFormAdmin):
+class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
+    resource_classes = [MeetingRequestResource]
     list_display = [
         "tandem",
         "institution",
@@ -190,7 +192,8 @@ class MeetingForm(ActorForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ActorFormAdmin):
+class MeetingAdmin(ExportAdmin, ActorFormAdmin):
+    resource_classes = [MeetingResource]
     form = MeetingForm
     list_display = [
         "starts_at",

@@ -7,14 +7,8 @@ the older link stops working; accepting closes the invitation, so the link works
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-import re
 import secrets
 import time
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -49,6 +43,7 @@ from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
 from .activity import acting_as, from_to, log_action
 from .errors import DomainError
+from .spreadsheets import iter_rows
 
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
 
@@ -83,7 +78,7 @@ def _same_role(role: Participation, kind: str, tandem: Tandem | None, institutio
     return role.institution_id == getattr(institution, "pk", None)
 
 
-def _role_problem(
+def role_problem(
     *,
     email: str,
     role: str,
@@ -170,7 +165,7 @@ def check_invitation(
     tour = tour_of_invitation(role, tandem, institution, tour)
     if tour is None:
         return _("%(institution)s takes part in no tour yet.") % {"institution": institution}
-    return _role_problem(
+    return role_problem(
         email=email,
         role=role,
         tour=tour,
@@ -306,7 +301,7 @@ def _give_role(user: User, invitation: Invitation) -> None:
         user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
         return
     tour = Tour.objects.select_for_update().get(pk=invitation.tour_id)
-    problem = _role_problem(
+    problem = role_problem(
         email=user.email,
         role=invitation.role,
         tour=tour,
@@ -419,87 +414,7 @@ class ImportRow:
 
 
 NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
-# Bounds of one import: the file is read row by row and given up at the first bound it passes, so
-# a huge or hostile file costs a bounded amount of time and memory (docs/operations.md).
-IMPORT_MAX_COLUMNS = 20
 IMPORT_MAX_CELL_LENGTH = 1000
-# openpyxl reads an .xlsx's shared strings and styles whole, only the sheet itself row by row.
-IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
-SHEET_HEAD_BYTES = 64 * 1024
-
-
-def _iter_rows(filename: str, content: bytes) -> Iterator[list[str]]:
-    """The file's rows, one at a time, at most ``IMPORT_MAX_COLUMNS`` cells each."""
-    if filename.lower().endswith(".xlsx"):
-        yield from _iter_xlsx_rows(content)
-    else:
-        yield from _iter_csv_rows(content)
-
-
-def _iter_xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    import openpyxl
-
-    try:
-        _check_xlsx_bounds(content)
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            # max_row: a sheet may state a smaller size than it has, or a huge one.
-            rows = book.active.iter_rows(
-                values_only=True,
-                max_col=IMPORT_MAX_COLUMNS,
-                max_row=settings.INVITATION_IMPORT_MAX_ROWS + 1,
-            )
-            for row in rows:
-                yield ["" if cell is None else str(cell) for cell in row]
-        finally:
-            book.close()
-    except DomainError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad file
-        raise DomainError(_("This is not a readable Excel (.xlsx) file.")) from exc
-
-
-def _check_xlsx_bounds(content: bytes) -> None:
-    """Refuse what openpyxl would read whole before the first row: more shared text and styles
-    than ``IMPORT_MAX_UNPACKED_BYTES``, or a sheet without its size at the top (openpyxl then
-    reads the whole sheet to find it)."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheets = [
-            m for m in archive.infolist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)
-        ]
-        if sum(m.file_size for m in archive.infolist() if m not in sheets) > (
-            IMPORT_MAX_UNPACKED_BYTES
-        ):
-            raise DomainError(_("This Excel file holds too much text: please split it."))
-        for sheet in sheets:
-            with archive.open(sheet) as stream:
-                head = stream.read(SHEET_HEAD_BYTES)
-            data = head.find(b"sheetData")
-            if b"dimension" not in (head if data < 0 else head[:data]):
-                raise DomainError(
-                    _(
-                        "This Excel file does not state the size of its sheet. Please open it "
-                        "in Excel or LibreOffice and save it again."
-                    )
-                )
-
-
-def _iter_csv_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(_("The CSV file must be encoded as UTF-8.")) from exc
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # no clear delimiter: plain comma-separated
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        for row in reader:
-            yield row[:IMPORT_MAX_COLUMNS]
-    except csv.Error as exc:  # e.g. a field over the csv module's size limit
-        raise DomainError(
-            _("Row %(line)d: this is not a readable CSV file.") % {"line": reader.line_num}
-        ) from exc
 
 
 def _find_tour(row: ImportRow) -> None:
@@ -548,7 +463,7 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
     max_rows = settings.INVITATION_IMPORT_MAX_ROWS
     deadline = time.monotonic() + settings.INVITATION_IMPORT_MAX_SECONDS
     header, parsed, seen = None, [], set()
-    for line, cells in enumerate(_iter_rows(filename, content), start=1):
+    for line, cells in enumerate(iter_rows(filename, content), start=1):
         if line > max_rows:
             raise DomainError(
                 _(
