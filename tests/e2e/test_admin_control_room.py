@@ -15,7 +15,6 @@ from matchmaking.enums import LogAction, TourStatus
 from matchmaking.models import ActivityLog, Institution, OutboxMessage, Session, Tandem, Tour, User
 
 from .conftest import log_in
-from .test_content_security_policy import watch_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,9 +75,11 @@ def test_an_organiser_runs_the_agenda_and_exchanges_files(
     violations = []
     page.on(
         "console",
-        lambda m: violations.append((page.url, m.text[:90]))
-        if "Content Security Policy" in m.text
-        else None,
+        lambda m: (
+            violations.append((page.url, m.text[:90]))
+            if "Content Security Policy" in m.text
+            else None
+        ),
     )
 
     # A published session: withdrawn with a reason, then published again.
