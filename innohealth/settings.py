@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "import_export",
+    "innohealth.apps.ImportExportConfig",  # import-export, without loading NumPy
     "matchmaking",
 ]
 
