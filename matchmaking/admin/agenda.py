@@ -28,7 +28,6 @@ from .base import (
     ActorForm,
     ActorFormMixin,
     LoggedAdmin,
-    ReasonForm,
     TranslatedAdmin,
     service_action,
     service_button,
@@ -340,10 +339,6 @@ class SessionAdmin(ExportAdmin, ActorFormMixin, TranslatedAdmin):
             ),
         ]
         return own + super().get_urls()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "reason_form": ReasonForm()}
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)

@@ -2,7 +2,6 @@
 shows each object's history, actions and forms that call a service with the acting organiser,
 and a base for pages organisers may read but not change."""
 
-from collections.abc import Callable
 from functools import partialmethod
 from typing import Any
 
@@ -48,8 +47,6 @@ class LoggedAdmin(admin.ModelAdmin):
 
     # Fields whose changes a service or a model signal already logs, with their meaning.
     logged_elsewhere: frozenset[str] = frozenset()
-    # Fields whose change is an action of its own (a tour's status…): field → action(old, new).
-    own_actions: dict[str, Callable[[Any, Any], LogAction]] = {}
     object_history_template = "admin/activity_history.html"
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -70,16 +67,7 @@ class LoggedAdmin(admin.ModelAdmin):
         return {"fields": fields, "related": related}
 
     def _log_form(self, request, obj, message, action: LogAction) -> None:
-        fields = dict(message["fields"])
-        for name, action_of in self.own_actions.items():
-            if name in fields:
-                change = fields.pop(name)
-                log_action(
-                    actor=request.user,
-                    obj=obj,
-                    action=action_of(change["from"], change["to"]),
-                    data={name: change},
-                )
+        fields = message["fields"]
         data = {
             key: value
             for key, value in (("fields", fields), ("related", message["related"]))

@@ -145,7 +145,14 @@ class PlainDiff(resources.Diff):
         return cells
 
 
-class SafeResource(resources.ModelResource):
+class NeutralisedExport:
+    """The one place every export goes through: each cell passes ``neutralise``."""
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+class SafeResource(NeutralisedExport, resources.ModelResource):
     """The base of every resource: neutralised cells on export; on import, the columns checked
     before any row, blank rows skipped, each row logged, and bad rows named by their line."""
 
@@ -157,9 +164,6 @@ class SafeResource(resources.ModelResource):
 
     # Columns an import file must have (beside the import id fields).
     required_columns: tuple[str, ...] = ()
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     def column_problem(self, headers) -> str:
         known = {field.column_name for field in self.fields.values()}
@@ -434,7 +438,7 @@ class RepresentativeResource(SafeResource):
 # Export only -------------------------------------------------------------------------------
 
 
-class ExportResource(resources.Resource):
+class ExportResource(NeutralisedExport, resources.Resource):
     """An export of declared columns only, neutralised like every export."""
 
     # select_related/prefetch_related of the admin's rows, so an export costs a few queries.
@@ -444,9 +448,6 @@ class ExportResource(resources.Resource):
     @classmethod
     def get_display_name(cls):
         return cls._meta.model._meta.verbose_name_plural
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     def export(self, queryset=None, **kwargs):
         if queryset is not None:
