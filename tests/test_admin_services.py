@@ -301,7 +301,7 @@ def test_cancelling_meetings_in_the_admin_sends_calendar_cancellations(
 ):
     response = organiser.post(
         reverse("admin:matchmaking_meeting_changelist"),
-        {"action": "cancel", "_selected_action": [meeting.pk]},
+        {"action": "cancel", "_selected_action": [meeting.pk], "confirm": "yes", "reason": "Ill."},
         follow=True,
     )
     assert "1 meeting cancelled" in messages_of(response)
@@ -331,6 +331,18 @@ def test_the_buttons_are_closed_to_people_who_are_not_organisers(client, people,
     assert response.status_code == 302 and "login" in response["Location"]
     session.refresh_from_db()
     assert not session.is_published and not OutboxMessage.objects.exists()
+
+
+def test_withdrawing_without_a_reason_is_refused_and_changes_nothing(organiser, people, session):
+    session_services.publish_session(actor=people.otto, session=session)
+    OutboxMessage.objects.all().delete()
+    url = reverse("admin:matchmaking_session_withdraw", args=[session.pk])
+    for reason in ("", "x" * 501):
+        response = organiser.post(url, {"reason": reason}, follow=True)
+        assert "Reason:" in messages_of(response)
+    session.refresh_from_db()
+    assert session.is_published and not history(session, LogAction.UNPUBLISH)
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_button_answers_get_and_unknown_ids_without_acting(organiser, people, session):

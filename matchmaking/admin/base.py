@@ -14,7 +14,6 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
@@ -132,11 +131,14 @@ def service_action(service, keyword: str, *, description, done):
 
 
 class ReasonForm(forms.Form):
-    """The reason an organiser gives for a change people are told about (it reaches their
-    e-mail and the history)."""
+    """Why an organiser cancels, moves or withdraws something people are told about: the reason
+    reaches their e-mail and the history."""
 
     reason = forms.CharField(
-        label=gettext_lazy("reason"), max_length=500, required=False, widget=forms.Textarea
+        label=gettext_lazy("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Sent to those concerned in the e-mail and kept in the history."),
     )
 
 
@@ -157,10 +159,9 @@ def service_button(modeladmin, service, keyword: str, *, done, arguments=()):
         if "reason" in arguments:
             form = ReasonForm(request.POST)
             if not form.is_valid():
+                problems = " ".join(form.errors["reason"])
                 modeladmin.message_user(
-                    request,
-                    _("The reason may have at most 500 characters."),
-                    messages.ERROR,
+                    request, f"{form.fields['reason'].label}: {problems}", messages.ERROR
                 )
                 return redirect(_change_url(obj), permanent=False)
             kwargs["reason"] = form.cleaned_data["reason"]

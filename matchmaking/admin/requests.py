@@ -16,7 +16,7 @@ from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
-from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, service_action
+from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, ReasonForm, service_action
 from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
 
@@ -129,17 +129,6 @@ class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
             "%(count)d requests cancelled.",
             "count",
         ),
-    )
-
-
-class ReasonForm(forms.Form):
-    """Why an organiser cancels or moves a meeting: told to both sides and kept in the history."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to both sides in the e-mail and kept in the history."),
     )
 
 
