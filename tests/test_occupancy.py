@@ -130,7 +130,8 @@ def test_the_pages_and_services_give_the_same_answer(people, calendar):
     assert grid["d0s2"].sessions == [calendar["session"]] and grid["d1s0"].unavailable
     assert grid["d0s0"].meeting is None and grid["d0s1"].sessions == []
     day_slots = [s for s in tour_slots(tour) if s.day == 0]
-    cells = _cells(tour, day_slots, _columns(tour))
+    everyone = {"group": "", "name": "", "busy": False}  # the grid without a filter
+    cells = _cells(tour, day_slots, _columns(tour, everyone, day_slots))
     assert cells[(f"t{lungscan.pk}", "d0s2")].kind == "session"
     assert cells[(f"t{people.tandem.pk}", "d0s0")].text == people.institution.name
     with pytest.raises(DomainError, match="not free"):
