@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matchmaking.tasks.nudge_and_expire_requests",
         "schedule": 600.0,
     },
+    "send-follow-up-reminders": {
+        "task": "matchmaking.tasks.send_follow_up_reminders",
+        "schedule": 600.0,
+    },
     "worker-heartbeat": {
         "task": "matchmaking.tasks.record_worker_heartbeat",
         "schedule": 30.0,
@@ -290,6 +294,8 @@ INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=2000)
 INVITATION_IMPORT_MAX_SECONDS = env.int("INVITATION_IMPORT_MAX_SECONDS", default=30)
 INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 REQUEST_NUDGE_HOURS = env.int("REQUEST_NUDGE_HOURS", default=48)
+# The owner of a follow-up is reminded this long before its due date passes (and once after).
+FOLLOW_UP_REMINDER_HOURS = env.int("FOLLOW_UP_REMINDER_HOURS", default=48)
 
 # django-import-export (admin/exchange.py): an import is tried in a transaction that is rolled
 # back (the preview) and saved only when confirmed; organisers import what they may add and

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from . import notifications
 from .models import User
-from .permissions import current_tour, is_organiser, role_in
+from .permissions import current_tour, is_organiser, role_in, sees_pipeline
 from .services.account_log import password_saved_by_allauth
 
 
@@ -17,7 +17,7 @@ def landing_url(user) -> str:
         return reverse("admin:index")
     role = role_in(user, current_tour(user))
     if role is None:
-        return reverse("home")
+        return reverse("pipeline" if sees_pipeline(user) else "home")
     return reverse("tandem_dashboard" if role.tandem_id else "partner_dashboard")
 
 

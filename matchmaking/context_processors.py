@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import current_tour, is_organiser, role_in, roles_of
+from .permissions import current_tour, is_organiser, role_in, roles_of, sees_pipeline
 from .selectors import current_tour as public_tour
 from .timezones import zones_for
 
@@ -28,4 +28,6 @@ def tour_switcher(request):
         "current_tour": SimpleLazyObject(lambda: current_tour(user)),
         "current_role": SimpleLazyObject(lambda: role_in(user, current_tour(user))),
         "my_tours": SimpleLazyObject(my_tours),
+        # Organisers and supporting offices: the follow-up pipeline in the menu.
+        "sees_pipeline": SimpleLazyObject(lambda: sees_pipeline(user)),
     }

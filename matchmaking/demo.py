@@ -23,6 +23,7 @@ from .enums import (
     TourStatus,
 )
 from .models import (
+    FollowUp,
     Institution,
     Meeting,
     MeetingRequest,
@@ -31,6 +32,7 @@ from .models import (
     Session,
     Speaker,
     Supporter,
+    SupportingOffice,
     Tandem,
     TandemMember,
     Topic,
@@ -41,6 +43,7 @@ from .models import (
 )
 from .models.languages import LANGUAGE_CODES, localized
 from .roles import ORGANISERS_GROUP
+from .services.followups import create_follow_up
 from .services.outcomes import record_outcome
 from .services.registrations import register_for_session
 from .services.requests import accept_request, request_meeting
@@ -906,6 +909,40 @@ def _outcomes(tour: Tour, tandems: dict, institutions: dict) -> None:
                 )
 
 
+# After the tour: the two offices of the seed that continue the contacts, and a next step of
+# each accepted contact: (tandem, institution, next step, days until due).
+OFFICES = [
+    ("AHK Greater China", "ahk@office.example", "de"),
+    ("Fraunhofer Representative Office Beijing", "fraunhofer-beijing@office.example", "en"),
+]
+FOLLOW_UPS = [
+    ("genocare", "bgi", "Send the draft of a joint study protocol on genome-guided dosing", 10),
+    ("careconnect", "ikang", "Agree on two iKang centres for the elderly-care pilot", 21),
+]
+
+
+def _follow_ups(tour: Tour, tandems: dict, institutions: dict) -> None:
+    for name, email, language in OFFICES:
+        office, _ = SupportingOffice.objects.get_or_create(name=name)
+        office.tours.add(tour)
+        office.people.add(
+            _user(email, f"{name} (demo)", language=language, time_zone="Asia/Shanghai")
+        )
+    for tandem_slug, institution_slug, next_step, days in FOLLOW_UPS:
+        tandem, institution = tandems[tandem_slug], institutions[institution_slug]
+        if FollowUp.objects.filter(tandem=tandem, institution=institution).exists():
+            continue
+        member = tandem.members.first().user
+        create_follow_up(
+            actor=member,
+            tandem=tandem,
+            institution=institution,
+            next_step=next_step,
+            owner=member,
+            due_on=date.today() + timedelta(days=days),
+        )
+
+
 def _video_providers(tour: Tour) -> None:
     """The portal's own Jitsi opens every meeting's room; partners may switch to a service that
     works well from China."""
@@ -1130,6 +1167,7 @@ def _load_demo() -> Tour:
         if accepted:
             accept_request(actor=partner_side if from_tandem else tandem_side, request=request)
     _outcomes(tour, tandems, institutions)
+    _follow_ups(tour, tandems, institutions)
     _next_edition(institutions["bgi"])
     organiser = _user(
         "organiser@innohealth.example",

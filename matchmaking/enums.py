@@ -168,6 +168,18 @@ MEETING_STATUS_IN_SENTENCE = {
 }
 
 
+class FollowUpStage(models.TextChoices):
+    """Where a follow-up of a contact stands; the first two are still to be done."""
+
+    TO_DO = "to_do", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+OPEN_FOLLOW_UP_STAGES = (FollowUpStage.TO_DO, FollowUpStage.IN_PROGRESS)
+
+
 class LogAction(models.TextChoices):
     """What an entry of the activity log records; its details are in the entry's data."""
 
@@ -223,6 +235,12 @@ class LogAction(models.TextChoices):
     PLAN = "plan", _("Planning started")
     STOP_PLANNING = "stop_planning", _("Planning stopped")
     SAVE_PLAN = "save_plan", _("Plan saved")
+    # follow-ups and data protection
+    NOTE = "note", _("Note added")
+    CONSENT = "consent", _("Consent given")
+    EXPORT_DATA = "export_data", _("Personal data downloaded")
+    ERASE = "erase", _("Personal data erased")
+    ANONYMISE = "anonymise", _("Tour anonymised")
 
 
 REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {

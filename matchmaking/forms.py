@@ -12,8 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Attendance, InstitutionKind, Language, OutcomeResult, Seeking
+from .enums import Attendance, FollowUpStage, InstitutionKind, Language, OutcomeResult, Seeking
 from .models import Institution, Tandem, Topic, VideoProvider
+from .models.followups import NEXT_STEP_MAX_LENGTH, NOTE_MAX_LENGTH
 from .models.languages import LANGUAGE_CODES, localized
 from .models.outcomes import NOTE_MAX_LENGTH as OUTCOME_NOTE_MAX_LENGTH
 from .models.requests import MESSAGE_MAX_LENGTH
@@ -300,3 +301,52 @@ class OutcomeForm(forms.Form):
         if data.get("attendance") == Attendance.NO_SHOW:
             data["result"] = ""
         return data
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice of people, tandems or institutions, each shown by its name."""
+
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up's next step, owner, due date and stage; a new one also names the other side
+    of the contact. Whether the date may be chosen is the service's rule."""
+
+    counterpart = NamedChoiceField(label=_("With"), queryset=Institution.objects.none())
+    next_step = TextField(
+        label=_("Next step"),
+        max_length=NEXT_STEP_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: send the NDA draft, visit the pilot site, call the investor."),
+    )
+    owner = NamedChoiceField(label=_("Owner"), queryset=Institution.objects.none())
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    stage = forms.ChoiceField(label=_("Stage"), choices=FollowUpStage.choices)
+
+    def __init__(self, *args, owners, counterparts=None, counterpart_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if counterparts is None:
+            del self.fields["counterpart"]
+        else:
+            self.fields["counterpart"].queryset = counterparts
+            self.fields["counterpart"].label = counterpart_label
+
+
+class NoteForm(forms.Form):
+    text = TextField(
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PipelineForm(forms.Form):
+    """The organisers' and offices' filters of the follow-up pipeline."""
+
+    tour = forms.ChoiceField(label=_("Tour"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, tours, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tour"].choices = [("", _("all my tours"))] + [(t.slug, t.name) for t in tours]
+        self.fields["stage"].choices = [("", _("any"))] + list(FollowUpStage.choices)

@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404
 
 from .enums import Direction, RegistrationStatus, TourStatus
 from .models import (
+    FollowUp,
     Institution,
     Meeting,
     MeetingRequest,
     Participation,
     Registration,
     Session,
+    SupportingOffice,
     Tandem,
     Tour,
     User,
@@ -310,3 +312,57 @@ def can_replace_video_link(user: User, meeting: Meeting) -> bool:
     """The partner knows which video services work in China; organisers may help out."""
     # A meeting carries the same tandem and institution as its request.
     return side_of(user, meeting) in (Side.INSTITUTION, Side.ORGANISER)
+
+
+# --- after the tour: follow-ups and the supporting offices -------------------------------------
+
+
+def supported_tours(user: User) -> QuerySet[Tour]:
+    """The tours supported by the offices the person works for (none for most people)."""
+    if not user.is_authenticated:
+        return Tour.objects.none()
+    return Tour.objects.filter(pk__in=SupportingOffice.objects.filter(people=user).values("tours"))
+
+
+def sees_pipeline(user: User) -> bool:
+    """Organisers see the whole follow-up pipeline; a supporting office that of its tours."""
+    return is_organiser(user) or supported_tours(user).exists()
+
+
+def followups_visible_to(user: User, tour: Tour | None) -> QuerySet[FollowUp]:
+    """Organisers see every follow-up (or the tour's); a supporting office those of the tours
+    it supports; the tandem and the institution of a contact their own, in the tour."""
+    if is_organiser(user):
+        return FollowUp.objects.filter(tour=tour) if tour is not None else FollowUp.objects.all()
+    seen = Q(tour__in=supported_tours(user))
+    if tour is not None:
+        seen &= Q(tour=tour)
+    role = role_in(user, tour)
+    if role is not None and role.tandem_id is not None:
+        seen |= Q(tour=tour, tandem_id=role.tandem_id)
+    elif role is not None:
+        seen |= Q(tour=tour, institution_id=role.institution_id)
+    return FollowUp.objects.filter(seen)
+
+
+def get_followup_for_user(user: User, pk: int, tour: Tour | None) -> FollowUp:
+    """The follow-up if the person may see it; 404 otherwise, so other contacts' and other
+    tours' ids reveal nothing. Organisers and offices open it from any tour they see."""
+    anywhere = is_organiser(user) or supported_tours(user).filter(follow_ups=pk).exists()
+    visible = followups_visible_to(user, None if anywhere else tour)
+    return get_object_or_404(
+        visible.select_related("tour", "tandem", "institution", "owner"), pk=pk
+    )
+
+
+def may_change_followup(user: User, follow_up: FollowUp) -> bool:
+    """The two sides of the contact keep their follow-ups up to date (organisers may help);
+    a supporting office only reads them and adds notes."""
+    if is_organiser(user):
+        return True
+    role = role_in(user, follow_up.tour_id)
+    return role is not None and (
+        role.tandem_id == follow_up.tandem_id
+        if role.tandem_id is not None
+        else role.institution_id == follow_up.institution_id
+    )

@@ -101,6 +101,11 @@ ORGANISER_PERMISSIONS = {
         "change_calendarfeed",
         "delete_calendarfeed",
         "view_calendarfeed",
+        "add_supportingoffice",
+        "change_supportingoffice",
+        "delete_supportingoffice",
+        "view_supportingoffice",
+        "view_followup",
         # People: changed and deleted only when they are neither staff nor superuser.
         "add_user",
         "change_user",

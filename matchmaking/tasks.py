@@ -6,7 +6,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 
 from . import health
-from .services import outbox, planning, reminders
+from .services import followups, outbox, planning, reminders
 
 # Resumes after a database error: 5, 10, 20 … s (OUTBOX_DATABASE_RETRY_SECONDS), about 20 min in
 # all; after that the sweeper takes the rows over.
@@ -55,6 +55,11 @@ def make_meeting_plan(run_id: int) -> str:
     """A plan of a tour's meeting schedule (services/planning.py); the optimiser and OR-Tools
     are imported only here, when a run needs them, never when a worker starts."""
     return planning.run_planning(run_id)
+
+
+@shared_task(ignore_result=True)
+def send_follow_up_reminders() -> int:
+    return followups.queue_follow_up_reminders()
 
 
 @shared_task(ignore_result=True)

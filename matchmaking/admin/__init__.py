@@ -2,4 +2,14 @@
 never through a field; ``base`` holds what the modules share. Importing a module registers its
 admin classes."""
 
-from . import agenda, log, mail, outcomes, people, registrations, requests, scheduling  # noqa: F401
+from . import (  # noqa: F401
+    agenda,
+    followups,
+    log,
+    mail,
+    outcomes,
+    people,
+    registrations,
+    requests,
+    scheduling,
+)

@@ -2,6 +2,7 @@ from .accounts import User, UserManager
 from .activity import ActivityLog
 from .breaks import WindowBreak
 from .calendar_feed import CalendarFeed
+from .followups import FollowUp, FollowUpNote, SupportingOffice
 from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
 from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
@@ -20,6 +21,8 @@ __all__ = [
     "ActivityLog",
     "BlockedSlot",
     "CalendarFeed",
+    "FollowUp",
+    "FollowUpNote",
     "Institution",
     "Invitation",
     "InvitationRole",
@@ -39,6 +42,7 @@ __all__ = [
     "Representative",
     "Session",
     "Speaker",
+    "SupportingOffice",
     "Supporter",
     "Tandem",
     "TandemMember",

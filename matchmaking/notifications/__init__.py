@@ -13,6 +13,7 @@ The services import this package; it never imports the services, views, admin or
 from .kinds import KINDS, preference_of
 from .messages import (
     account_email,
+    follow_up_reminder,
     invitation,
     meeting_cancelled,
     meeting_moved,
@@ -40,6 +41,7 @@ from .messages import (
 __all__ = [
     "KINDS",
     "account_email",
+    "follow_up_reminder",
     "invitation",
     "meeting_cancelled",
     "meeting_moved",

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from ..enums import MeetingStatus, RequestStatus, TourStatus
+from ..enums import OPEN_FOLLOW_UP_STAGES, MeetingStatus, RequestStatus, TourStatus
 from ..models import (
+    FollowUp,
     Invitation,
     InvitationStatus,
     Meeting,
@@ -87,6 +88,12 @@ def _turn_taken(context: dict) -> bool:
     ).exists()
 
 
+def _follow_up_done_or_moved(context: dict) -> bool:
+    return not FollowUp.objects.filter(
+        pk=context["follow_up_id"], stage__in=OPEN_FOLLOW_UP_STAGES, due_on=context["due_on"]
+    ).exists()
+
+
 def _invitation_closed(context: dict) -> bool:
     return not Invitation.objects.filter(
         pk=context["invitation_id"], nonce=context["nonce"], status=InvitationStatus.OPEN
@@ -134,6 +141,18 @@ _KINDS = [
         recipients.asked_side,
         "outcome_questions",
         out_of_date=_outcome_given_or_gone,
+    ),
+    Kind(
+        "follow_up_due",
+        recipients.follow_up_owner,
+        "follow_up_reminders",
+        out_of_date=_follow_up_done_or_moved,
+    ),
+    Kind(
+        "follow_up_overdue",
+        recipients.follow_up_owner,
+        "follow_up_reminders",
+        out_of_date=_follow_up_done_or_moved,
     ),
     Kind("invitation", None, out_of_date=_invitation_closed),
     # allauth's own e-mails, written by its templates when asked for (see adapters.py).

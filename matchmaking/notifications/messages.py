@@ -14,6 +14,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 
 from ..models import (
+    FollowUp,
     Invitation,
     Meeting,
     MeetingRequest,
@@ -417,6 +418,25 @@ def registration_cancelled(
         with_calendar=had_place and registration.session.is_published,
         by_organiser=actor is not None and is_organiser(actor),
         was_waiting=not had_place,
+# --- follow-ups -------------------------------------------------------------------------------
+
+
+def follow_up_reminder(follow_up: FollowUp, kind: str) -> int:
+    """``follow_up_due`` before the due date, ``follow_up_overdue`` once it has passed: each
+    once per due date (a new due date is reminded of again)."""
+    return _notify(
+        kind,
+        follow_up,
+        key=f"follow-up:{follow_up.pk}:{kind}:{follow_up.due_on.isoformat()}",
+        context={
+            "follow_up_id": follow_up.pk,
+            "tour_id": follow_up.tour_id,
+            "tandem": follow_up.tandem.name,
+            **in_every_language(institution=follow_up.institution),
+            "next_step": follow_up.next_step,
+            "due_on": follow_up.due_on.isoformat(),
+            "url": portal_url("follow_up_detail", follow_up.pk, tour=follow_up.tour),
+        },
     )
 
 

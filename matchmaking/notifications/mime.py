@@ -4,7 +4,7 @@ for meetings and sessions, the calendar entry."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -56,6 +56,8 @@ def _template_context(message: OutboxMessage) -> dict:
     for key, value in message.context.items():
         if key.endswith("_at") and value:
             context[key] = datetime.fromisoformat(value)
+        elif key.endswith("_on") and value:
+            context[key] = date.fromisoformat(value)
     if "preferred_times" in context:
         context["preferred_times"] = [_times(span) for span in context["preferred_times"]]
         context["proposal"] = _times(context["proposal"])

@@ -21,6 +21,9 @@ PREFERENCES: dict[str, str] = {
     "outcome_questions": _(
         "After my meetings: the question whether they took place and what came of them"
     ),
+    "follow_up_reminders": _(
+        "Reminders about my follow-ups: before the due date and when it passes"
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from ..models import (
+    FollowUp,
     Meeting,
     MeetingRequest,
     OutboxMessage,
@@ -141,3 +142,8 @@ def session_holders(session: Session, actor: User | None = None) -> list[User]:
     now = {person.pk: person for person in session_people(session)}
     earlier = User.objects.filter(pk__in=sent_to, is_active=True).exclude(pk__in=list(now))
     return [*now.values(), *earlier]
+
+
+def follow_up_owner(follow_up: FollowUp, actor: User | None = None) -> list[User]:
+    """The person who took on the next step."""
+    return [follow_up.owner] if follow_up.owner.is_active else []

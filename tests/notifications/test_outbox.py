@@ -134,6 +134,7 @@ def test_every_beat_job_is_a_registered_task_that_runs(people):
         "matchmaking.tasks.send_due_reminders",
         "matchmaking.tasks.ask_for_outcomes",
         "matchmaking.tasks.nudge_and_expire_requests",
+        "matchmaking.tasks.send_follow_up_reminders",
         "matchmaking.tasks.record_worker_heartbeat",
     }
     for name in names:
