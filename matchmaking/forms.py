@@ -301,6 +301,8 @@ class OutcomeForm(forms.Form):
         if data.get("attendance") == Attendance.NO_SHOW:
             data["result"] = ""
         return data
+
+
 class NamedChoiceField(forms.ModelChoiceField):
     """A choice of people, tandems or institutions, each shown by its name."""
 

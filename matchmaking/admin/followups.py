@@ -1,5 +1,6 @@
-"""After the tour: the supporting offices (who they are, which tours they support, their people)
-and the follow-ups, which organisers read here and in the pipeline page of the portal."""
+"""After the tour and data protection: the supporting offices (who they are, which tours they
+support, their people), the follow-ups, which organisers read here and in the pipeline page of
+the portal, and the consent records."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -7,16 +8,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import FollowUp, SupportingOffice
+from ..models import Consent, FollowUp, SupportingOffice
 from ..selectors.followups import overdue_filter
-from .base import LoggedAdmin, ReadOnlyAdmin, SafeAutocompleteAdmin
+from .base import LoggedAdmin, ReadOnlyAdmin
 
 
 @admin.register(SupportingOffice)
-class SupportingOfficeAdmin(SafeAutocompleteAdmin, LoggedAdmin):
+class SupportingOfficeAdmin(LoggedAdmin):
     list_display = ["name", "tour_names", "people_count"]
     search_fields = ["name"]
-    autocomplete_fields = ["tours", "people"]
+    filter_horizontal = ["tours", "people"]
 
     @admin.display(description=_("tours"))
     def tour_names(self, office):
@@ -62,3 +63,13 @@ class FollowUpAdmin(ReadOnlyAdmin):
             '<a href="{}">{}</a>', reverse("pipeline"), _("Counts per stage and CSV export")
         )
         return super().changelist_view(request, {"subtitle": link, **(extra_context or {})})
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    """Who agreed to which version of the consent text, in which language, when."""
+
+    list_display = ["user", "version", "language", "agreed_at"]
+    list_filter = ["version", "language"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

@@ -418,6 +418,9 @@ def registration_cancelled(
         with_calendar=had_place and registration.session.is_published,
         by_organiser=actor is not None and is_organiser(actor),
         was_waiting=not had_place,
+    )
+
+
 # --- follow-ups -------------------------------------------------------------------------------
 
 

@@ -33,7 +33,13 @@ def test_the_preferences_page_switches_optional_e_mails_off_but_not_meeting_chan
     url = reverse("notification_preferences")
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"request_nudges": "on", "reminders": "on", "outcome_questions": "on"}
+        url,
+        {
+            "request_nudges": "on",
+            "reminders": "on",
+            "outcome_questions": "on",
+            "follow_up_reminders": "on",
+        },
     )
     assert response.status_code == 302
     assert muted_preferences(people.chen) == ["request_updates"]
