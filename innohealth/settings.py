@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "matchmaking.middleware.StaffMFAMiddleware",
+    "matchmaking.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "innohealth.urls"

@@ -41,8 +41,10 @@ from .models import (
     User,
     VideoProvider,
 )
+from .models.consent import CURRENT_CONSENT_VERSION
 from .models.languages import LANGUAGE_CODES, localized
 from .roles import ORGANISERS_GROUP
+from .services.consent import give_consent
 from .services.followups import create_follow_up
 from .services.outcomes import record_outcome
 from .services.registrations import register_for_session
@@ -789,6 +791,8 @@ def _user(email: str, name: str, *, language: str, time_zone: str, **flags) -> U
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    # The demo's people agreed to be shown across the border, so the demo shows profiles.
+    give_consent(user=user, version=CURRENT_CONSENT_VERSION, language=language)
     return user
 
 

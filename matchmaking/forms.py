@@ -352,3 +352,19 @@ class PipelineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tour"].choices = [("", _("all my tours"))] + [(t.slug, t.name) for t in tours]
         self.fields["stage"].choices = [("", _("any"))] + list(FollowUpStage.choices)
+
+
+class ConsentForm(forms.Form):
+    """The consent page names the version and language of the text it showed."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    language = forms.ChoiceField(widget=forms.HiddenInput, choices=Language.choices)
+
+
+class DeletionForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my account and my personal data will be deleted and that this "
+            "cannot be undone."
+        )
+    )

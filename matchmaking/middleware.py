@@ -4,9 +4,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 
-from .permissions import current_tour, tour_by_slug
+from .models.consent import CURRENT_CONSENT_VERSION
+from .permissions import current_tour, has_consented, tour_by_slug
 from .services.activity import acting_as
 from .services.profiles import choose_tour
 
@@ -109,4 +112,47 @@ class StaffMFAMiddleware:
             and not is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
         ):
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+# Pages a person who has not agreed yet may still open: the consent page itself, account pages,
+# their data (download, deletion), language, links from e-mails that need no profile, health.
+OPEN_WITHOUT_CONSENT = (
+    "/consent/",
+    "/accounts/",
+    "/account/data/",
+    "/language/",
+    "/i18n/",
+    "/invitation/",
+    "/notifications/unsubscribe/",
+    "/calendar/",
+    "/admin/",
+    "/healthz",
+    "/readyz",
+    settings.STATIC_URL,
+)
+
+
+class ConsentMiddleware:
+    """At login or the first visit, a person who has not agreed to the current consent text
+    (models/consent.py) sees the consent page first; "not now" lets them go on for the session,
+    their party's profile hidden from the other side meanwhile. Staff (organisers) are never
+    held up. The answer is kept in the session, so the check costs one query per session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.method == "GET"
+            and user.is_authenticated
+            and not user.is_staff
+            and request.session.get("consent_asked") != CURRENT_CONSENT_VERSION
+            and not request.path.startswith(OPEN_WITHOUT_CONSENT)
+        ):
+            if not has_consented(user):
+                consent_page = reverse("consent")
+                return redirect(f"{consent_page}?{urlencode({'next': request.get_full_path()})}")
+            request.session["consent_asked"] = CURRENT_CONSENT_VERSION
         return self.get_response(request)

@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .enums import Direction, RegistrationStatus, TourStatus
 from .models import (
+    Consent,
     FollowUp,
     Institution,
     Meeting,
@@ -25,6 +26,7 @@ from .models import (
     Tour,
     User,
 )
+from .models.consent import CURRENT_CONSENT_VERSION
 from .models.sessions import TAKES_REGISTRATIONS
 from .roles import ORGANISERS_GROUP
 
@@ -202,18 +204,54 @@ def get_meeting_for_user(user: User, pk: int, tour: Tour | None) -> Meeting:
     return get_object_or_404(visible.select_related("tandem", "institution", "tour"), pk=pk)
 
 
+def has_consented(user: User) -> bool:
+    """Whether the person agreed to the current consent text (kept for the request)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_has_consented"):
+        user._has_consented = Consent.objects.filter(
+            user=user, version=CURRENT_CONSENT_VERSION
+        ).exists()
+    return user._has_consented
+
+
+def _someone_has_not_agreed(people: QuerySet[Participation]) -> Exists:
+    agreed = Consent.objects.filter(version=CURRENT_CONSENT_VERSION).values("user_id")
+    return Exists(people.exclude(user_id__in=agreed))
+
+
+def shown_across(parties: QuerySet[Institution] | QuerySet[Tandem], tour: Tour | None) -> QuerySet:
+    """The one rule of consent across the border: an institution's or a tandem's profile is
+    shown to the other side of the tour only once every one of its people there (the
+    institution's representatives in the tour, the tandem's members) agreed to the current
+    consent text. An institution nobody represents yet shows only what the organisers wrote
+    about it, no person's data. Every list, search and profile page of another party goes
+    through here (institutions_visible_to, tandems_visible_to, recommendations)."""
+    if parties.model is Institution:
+        people = Participation.objects.filter(institution=OuterRef("pk"), tour=tour)
+    else:
+        people = Participation.objects.filter(tandem=OuterRef("pk"))
+    return parties.exclude(_someone_has_not_agreed(people))
+
+
 def institutions_visible_to(user: User, tour: Tour | None) -> QuerySet[Institution]:
     """Partner profiles are for the people of the same tour: tandems looking for partners, and
-    representatives seeing who else takes part."""
+    representatives seeing who else takes part; shown once their people agreed (a
+    representative always sees their own)."""
     if is_organiser(user):
         return Institution.objects.all()
-    if role_in(user, tour) is None:
+    role = role_in(user, tour)
+    if role is None:
         return Institution.objects.none()
-    return Institution.objects.filter(tours=tour)
+    shown = shown_across(Institution.objects.filter(tours=tour), tour)
+    if role.institution_id is not None:
+        shown = shown | Institution.objects.filter(pk=role.institution_id)
+    return shown
 
 
 def tandems_visible_to(user: User, tour: Tour | None) -> QuerySet[Tandem]:
-    """A tandem member sees their own tandem; a representative the tandems of the tour."""
+    """A tandem member sees their own tandem; a representative the tandems of the tour whose
+    members agreed to be shown."""
     if is_organiser(user):
         return Tandem.objects.filter(tour=tour) if tour is not None else Tandem.objects.all()
     role = role_in(user, tour)
@@ -221,7 +259,7 @@ def tandems_visible_to(user: User, tour: Tour | None) -> QuerySet[Tandem]:
         return Tandem.objects.none()
     if role.tandem_id is not None:
         return Tandem.objects.filter(pk=role.tandem_id)
-    return Tandem.objects.filter(tour=tour)
+    return shown_across(Tandem.objects.filter(tour=tour), tour)
 
 
 def sessions_visible_to(user: User, tour: Tour | None) -> QuerySet[Session]:

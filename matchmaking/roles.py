@@ -106,6 +106,7 @@ ORGANISER_PERMISSIONS = {
         "delete_supportingoffice",
         "view_supportingoffice",
         "view_followup",
+        "view_consent",
         # People: changed and deleted only when they are neither staff nor superuser.
         "add_user",
         "change_user",

@@ -55,6 +55,9 @@ urlpatterns = [
     path("pipeline/", followups.pipeline_page, name="pipeline"),
     path("pipeline/export.csv", followups.pipeline_export, name="pipeline_export"),
     path("account/preferences/", account.preferences, name="preferences"),
+    path("account/data/", account.my_data, name="my_data"),
+    path("account/data/export.json", account.my_data_export, name="my_data_export"),
+    path("consent/", account.consent, name="consent"),
     path("invitation/<str:token>/", invitations.accept, name="invitation_accept"),
     path("notifications/", notifications.preferences, name="notification_preferences"),
     path(

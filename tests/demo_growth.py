@@ -16,8 +16,10 @@ from matchmaking.models import (
     Tour,
     User,
 )
+from matchmaking.models.consent import CURRENT_CONSENT_VERSION
 from matchmaking.models.languages import localized
 from matchmaking.selectors.slots import tour_slots
+from matchmaking.services.consent import give_consent
 
 
 def _texts(old, *fields: str, suffix: str = "") -> dict:
@@ -30,7 +32,10 @@ def _texts(old, *fields: str, suffix: str = "") -> dict:
 
 
 def _user(email: str, **fields) -> User:
-    return User.objects.create_user(email=email, display_name=email.split("@")[0], **fields)
+    """A copied person who, like the demo's, agreed to be shown across the border."""
+    user = User.objects.create_user(email=email, display_name=email.split("@")[0], **fields)
+    give_consent(user=user, version=CURRENT_CONSENT_VERSION, language=user.language)
+    return user
 
 
 def _copy_institutions(tour: Tour, originals: list[Institution], k: int) -> dict:

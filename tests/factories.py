@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from matchmaking.enums import Direction, InstitutionKind, MemberRole, RequestStatus, TourStatus
 from matchmaking.models import (
+    Consent,
     Institution,
     MeetingRequest,
     Representative,
@@ -19,6 +20,7 @@ from matchmaking.models import (
     TourDay,
     User,
 )
+from matchmaking.models.consent import CURRENT_CONSENT_VERSION, consent_text
 from matchmaking.roles import ORGANISERS_GROUP
 
 PASSWORD = "a-long-test-password"
@@ -39,6 +41,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             EmailAddress.objects.create(
                 user=obj, email=obj.email, verified=extracted is not False, primary=True
+            )
+
+    @factory.post_generation
+    def consented(obj, create, extracted, **kwargs):
+        """Agreed to be shown across the border, unless ``consented=False``."""
+        if create and extracted is not False:
+            Consent.objects.create(
+                user=obj,
+                version=CURRENT_CONSENT_VERSION,
+                language=obj.language,
+                text=consent_text(CURRENT_CONSENT_VERSION, obj.language),
             )
 
 

@@ -22,6 +22,7 @@ from ..selectors.registrations import with_places
 from ..services import DomainError
 from ..services import registrations as registration_services
 from ..services import sessions as session_services
+from ..services.personal_data import anonymise_tour
 from ..services.tours import change_tour_status
 from . import scheduling
 from .base import (
@@ -66,7 +67,14 @@ class TourAdmin(TranslatedAdmin):
     # A new tour is a draft; the status changes only through change_tour_status (the buttons
     # of the change page and the actions below).
     readonly_fields = ["status"]
-    actions = ["plan_schedule", "open_tours", "start_tours", "finish_tours", "tours_back_to_draft"]
+    actions = [
+        "plan_schedule",
+        "open_tours",
+        "start_tours",
+        "finish_tours",
+        "tours_back_to_draft",
+        "anonymise",
+    ]
 
     open_tours = service_action(
         partial(change_tour_status, status=TourStatus.OPEN),
@@ -99,6 +107,12 @@ class TourAdmin(TranslatedAdmin):
         done=ngettext_lazy(
             "%(count)d tour put back to draft.", "%(count)d tours put back to draft.", "count"
         ),
+    )
+    anonymise = service_action(
+        anonymise_tour,
+        "tour",
+        description=_("Anonymise the finished tour (people and their texts)"),
+        done=ngettext_lazy("%(count)d tour anonymised.", "%(count)d tours anonymised.", "count"),
     )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ..enums import MemberRole
 from ..models import (
@@ -30,9 +30,15 @@ from ..models import (
 from ..models.languages import localized
 from ..permissions import may_manage_account
 from ..roles import ORGANISERS_GROUP
-from ..services import DomainError
+from ..services import DomainError, personal_data
 from ..services import accounts as account_services
-from .base import INSTITUTION_NAMES, LoggedAdmin, SafeAutocompleteAdmin, TranslatedAdmin
+from .base import (
+    INSTITUTION_NAMES,
+    LoggedAdmin,
+    SafeAutocompleteAdmin,
+    TranslatedAdmin,
+    service_action,
+)
 from .exchange import (
     ImportExportAdmin,
     InstitutionResource,
@@ -102,7 +108,17 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     list_display = ["email", "display_name", "language", "time_zone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
     search_fields = ["email", "display_name", "first_name", "last_name"]
-    actions = ["send_password_reset"]
+    actions = ["send_password_reset", "erase_personal_data"]
+    erase_personal_data = service_action(
+        personal_data.erase_personal_data,
+        "user",
+        description=_("Delete personal data (GDPR / PIPL)"),
+        done=ngettext_lazy(
+            "The personal data of %(count)d account are deleted.",
+            "The personal data of %(count)d accounts are deleted.",
+            "count",
+        ),
+    )
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (

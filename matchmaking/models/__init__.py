@@ -2,6 +2,7 @@ from .accounts import User, UserManager
 from .activity import ActivityLog
 from .breaks import WindowBreak
 from .calendar_feed import CalendarFeed
+from .consent import Consent
 from .followups import FollowUp, FollowUpNote, SupportingOffice
 from .institutions import Institution
 from .invitations import Invitation, InvitationRole, InvitationState, InvitationStatus
@@ -21,6 +22,7 @@ __all__ = [
     "ActivityLog",
     "BlockedSlot",
     "CalendarFeed",
+    "Consent",
     "FollowUp",
     "FollowUpNote",
     "Institution",

@@ -54,6 +54,11 @@ class User(AbstractUser):
         editable=False,
         verbose_name=_("chosen tour"),
     )
+    # Set when the person's data were erased (services/personal_data.py); the row stays, without
+    # anything that names them, so the tours' figures stay right.
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -35,6 +35,8 @@ class Tour(models.Model):
         _("days before an unanswered request expires"), default=7
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when an organiser anonymised the finished tour (services/personal_data.py).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ calendar applications update or remove their copy instead of adding a second one
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable
 from contextlib import suppress
@@ -133,3 +134,33 @@ def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) 
             zones.append(_vtimezone(tzid))
     calendar.subcomponents[:0] = zones  # before the events that use them
     return calendar.to_ical()
+
+
+# --- rewriting a stored entry (erasing a person's data from queued e-mails) --------------------
+
+_FOLD = re.compile(r"\r?\n[ \t]")
+
+
+def unfolded(ics: str) -> str:
+    """The entry with its long lines joined again (RFC 5545, 3.1)."""
+    return _FOLD.sub("", ics)
+
+
+def folded(ics: str) -> str:
+    """Lines of at most 75 octets, continued on lines that start with a space."""
+    out = []
+    for line in ics.split("\r\n"):
+        parts, current = [], ""
+        for char in line:
+            if len((current + char).encode()) > (75 if not parts else 74):
+                parts.append(current)
+                current = ""
+            current += char
+        parts.append(current)
+        out.append("\r\n ".join(parts))
+    return "\r\n".join(out)
+
+
+def escaped(text: str) -> str:
+    """A text as a TEXT value of an entry writes it."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ..models import Institution, Tour
+from ..models import Institution, Tour, User
 from ..models.languages import localized
 from ..models.search import normalise
+from ..permissions import institutions_visible_to
 
 
 def directory(
-    tour: Tour, *, query: str = "", kind: str = "", city: str = "", topic: str = ""
+    viewer: User,
+    tour: Tour,
+    *,
+    query: str = "",
+    kind: str = "",
+    city: str = "",
+    topic: str = "",
 ) -> QuerySet[Institution]:
-    """The institutions of a tour found by any of their names, places or topics in any language
-    (models/search.py), by kind, by city (its English name) and by topic."""
-    institutions = tour.institutions.prefetch_related("topics").order_by("name_en")
+    """The institutions of a tour the viewer may see (their people agreed to be shown across the
+    border: permissions.shown_across) found by any of their names, places or topics in any
+    language (models/search.py), by kind, by city (its English name) and by topic."""
+    institutions = (
+        institutions_visible_to(viewer, tour)
+        .filter(tours=tour)
+        .prefetch_related("topics")
+        .order_by("name_en")
+    )
     if query:
         # The same normal form on both sides; nothing but accents or spaces finds nothing.
         key = normalise(query)
@@ -30,11 +43,9 @@ def directory(
     return institutions.distinct()
 
 
-def cities(tour: Tour) -> list[tuple[str, str]]:
-    """Each city of the tour once: its English name, which the filter sends, and its name in
-    the reader's language."""
-    places = {
-        i.city_en: i.city
-        for i in tour.institutions.exclude(city_en="").only("pk", *localized("city"))
-    }
+def cities(viewer: User, tour: Tour) -> list[tuple[str, str]]:
+    """Each city of the tour's institutions the viewer sees, once: its English name, which the
+    filter sends, and its name in the reader's language."""
+    shown = institutions_visible_to(viewer, tour).filter(tours=tour).exclude(city_en="")
+    places = {i.city_en: i.city for i in shown.only("pk", *localized("city"))}
     return sorted(places.items(), key=lambda place: place[1])

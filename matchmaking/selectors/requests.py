@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from ..enums import RequestStatus
 from ..models import Institution, MeetingRequest, Tandem, Tour
 from ..models.languages import localized
+from ..permissions import shown_across
 from .occupancy import occupancy
 from .slots import SlotTime
 
@@ -36,13 +37,15 @@ def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]
 
 
 def recommendation_candidates(tandem: Tandem) -> list[Institution]:
-    """The tour's institutions the tandem has no open request with."""
+    """The tour's institutions the tandem has no open request with, of those shown across the
+    border."""
     open_with = MeetingRequest.objects.filter(
         tandem=tandem, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
     ).values("institution_id")
     # Ranked by topics and kind and shown by name: the long descriptions stay in the database.
     return list(
-        tandem.tour.institutions.exclude(pk__in=open_with)
+        shown_across(tandem.tour.institutions.all(), tandem.tour)
+        .exclude(pk__in=open_with)
         .defer("description", *localized("description"), "search_text")
         .prefetch_related("topics")
         .order_by("name_en")

@@ -1,14 +1,26 @@
-"""A person's own settings: language and time zone."""
+"""A person's own settings (language, time zone), their consent to be shown across the border,
+and their data: download and deletion."""
+
+import json
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth import logout
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from ..enums import Language
-from ..forms import PreferencesForm
-from ..permissions import tour_by_slug
+from ..forms import ConsentForm, DeletionForm, PreferencesForm
+from ..models.consent import CURRENT_CONSENT_VERSION, consent_text
+from ..permissions import has_consented, tour_by_slug
+from ..services import DomainError
+from ..services.consent import give_consent
+from ..services.personal_data import erase_personal_data, export_personal_data
 from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
 from .access import login_required
@@ -57,3 +69,83 @@ def switch_tour(request):
     else:
         choose_tour(user=request.user, tour=tour)
     return redirect("dashboard")
+
+
+def _next_page(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "dashboard"
+
+
+@login_required
+def consent(request):
+    """The consent text in the reader's language; "I agree" records it, "Not now" lets the
+    person go on for this session with their profile hidden from the other side."""
+    language = translation.get_language()
+    form = ConsentForm(
+        request.POST or None,
+        initial={"version": CURRENT_CONSENT_VERSION, "language": language},
+    )
+    if request.method == "POST" and form.is_valid():
+        if "later" in request.POST:
+            request.session["consent_asked"] = CURRENT_CONSENT_VERSION
+            return redirect(_next_page(request))
+        try:
+            give_consent(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session["consent_asked"] = CURRENT_CONSENT_VERSION
+            messages.success(
+                request, _("Thank you. Your profile can now be shown to the other side.")
+            )
+            return redirect(_next_page(request))
+    return render(
+        request,
+        "matchmaking/consent.html",
+        {
+            "form": form,
+            "paragraphs": consent_text(CURRENT_CONSENT_VERSION, language).split("\n\n"),
+            "version": CURRENT_CONSENT_VERSION,
+            "agreed": has_consented(request.user),
+            "next": _next_page(request) if request.GET.get("next") else "",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def my_data(request):
+    """Download one's data, or ask for its deletion."""
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            erase_personal_data(actor=user, user=user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data are deleted."))
+            return redirect("home")
+    return render(
+        request,
+        "matchmaking/my_data.html",
+        {"form": form, "consents": request.user.consents.all()},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def my_data_export(request):
+    data = export_personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"innohealth-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -26,10 +26,13 @@ def institution_list(request):
     if tour is None:
         raise PermissionDenied
     form = DirectoryForm(
-        request.GET or None, cities=selectors.cities(tour), topics=list(Topic.objects.all())
+        request.GET or None,
+        cities=selectors.cities(request.user, tour),
+        topics=list(Topic.objects.all()),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     institutions = selectors.directory(
+        request.user,
         tour,
         query=filters.get("q", "").strip(),
         kind=filters.get("kind", ""),
