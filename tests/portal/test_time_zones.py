@@ -89,7 +89,9 @@ def test_the_viewer_can_change_their_time_zone(client, people):
 
 def test_a_new_person_gets_the_time_zone_of_their_role(client, people, meeting):
     """Invited without a zone, a partner sees Shanghai time and a tandem member Berlin time."""
+    from matchmaking.models.consent import CURRENT_CONSENT_VERSION
     from matchmaking.models.invitations import InvitationRole
+    from matchmaking.services.consent import give_consent
     from matchmaking.services.invitations import accept_invitation, create_invitation
     from matchmaking.tokens import invitation_token
 
@@ -107,6 +109,8 @@ def test_a_new_person_gets_the_time_zone_of_their_role(client, people, meeting):
     partner = new_people[InvitationRole.REPRESENTATIVE]
     assert partner.time_zone == "Asia/Shanghai"
     assert new_people[InvitationRole.ENTREPRENEUR].time_zone == "Europe/Berlin"
+    # A new person agrees to be shown across the border before their first page.
+    give_consent(user=partner, version=CURRENT_CONSENT_VERSION, language=partner.language)
     client.force_login(partner)
     page = client.get(reverse("schedule")).content.decode()
     assert re.search(r'>16:00–\d\d:\d\d <span class="zone">Shanghai</span>', page)  # 09:00 Berlin
