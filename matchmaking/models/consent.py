@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ..enums import Language
+
 CONSENT_TEXTS = {
     "2027-1": (
         _(
@@ -53,7 +55,7 @@ class Consent(models.Model):
         verbose_name=_("person"),
     )
     version = models.CharField(_("version"), max_length=20)
-    language = models.CharField(_("language"), max_length=8)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     text = models.TextField(_("text as shown"))
     agreed_at = models.DateTimeField(_("agreed"), default=timezone.now)
 
