@@ -8,14 +8,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0002_database_rules'),
+        ('matchmaking', '0004_planning_runs'),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='activitylog',
             name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('change', 'Changed'), ('delete', 'Deleted'), ('request', 'Meeting requested'), ('propose_time', 'Other time proposed'), ('confirm_time', 'Proposed time confirmed'), ('accept', 'Accepted'), ('decline', 'Declined'), ('withdraw', 'Withdrawn'), ('expire', 'Expired'), ('cancel', 'Cancelled'), ('unscheduled', 'No meeting time found'), ('schedule', 'Meeting scheduled'), ('move', 'Meeting moved'), ('held', 'Marked as held'), ('no_show', 'Marked as no-show'), ('video_link', 'Video link changed'), ('status', 'Status changed'), ('publish', 'Published'), ('unpublish', 'Withdrawn from the programme'), ('edit_profile', 'Profile edited'), ('set_availability', 'Availability set'), ('invite', 'Invited'), ('resend', 'Sent again'), ('revoke', 'Revoked'), ('issue', 'Issued'), ('retry', 'Sending retried'), ('password_change', 'Password changed'), ('password_set', 'Password set'), ('password_reset', 'Password reset by e-mail link'), ('password_reset_sent', 'Password reset e-mail sent'), ('groups', 'Groups changed'), ('permissions', 'Permissions changed'), ('note', 'Note added'), ('consent', 'Consent given'), ('export_data', 'Personal data downloaded'), ('erase', 'Personal data erased'), ('anonymise', 'Tour anonymised')], max_length=40, verbose_name='action'),
+            field=models.CharField(choices=[('create', 'Created'), ('change', 'Changed'), ('delete', 'Deleted'), ('request', 'Meeting requested'), ('propose_time', 'Other time proposed'), ('confirm_time', 'Proposed time confirmed'), ('accept', 'Accepted'), ('decline', 'Declined'), ('withdraw', 'Withdrawn'), ('expire', 'Expired'), ('cancel', 'Cancelled'), ('unscheduled', 'No meeting time found'), ('nudge', 'Reminded to answer'), ('schedule', 'Meeting scheduled'), ('move', 'Meeting moved'), ('held', 'Marked as held'), ('no_show', 'Marked as no-show'), ('video_link', 'Video link changed'), ('status', 'Status changed'), ('publish', 'Published'), ('unpublish', 'Withdrawn from the programme'), ('edit_profile', 'Profile edited'), ('set_availability', 'Availability set'), ('invite', 'Invited'), ('resend', 'Sent again'), ('revoke', 'Revoked'), ('issue', 'Issued'), ('retry', 'Sending retried'), ('password_change', 'Password changed'), ('password_set', 'Password set'), ('password_reset', 'Password reset by e-mail link'), ('password_reset_sent', 'Password reset e-mail sent'), ('groups', 'Groups changed'), ('permissions', 'Permissions changed'), ('plan', 'Planning started'), ('stop_planning', 'Planning stopped'), ('save_plan', 'Plan saved'), ('note', 'Note added'), ('consent', 'Consent given'), ('export_data', 'Personal data downloaded'), ('erase', 'Personal data erased'), ('anonymise', 'Tour anonymised')], max_length=40, verbose_name='action'),
         ),
         migrations.CreateModel(
             name='FollowUp',
