@@ -173,7 +173,7 @@ class FollowUpStage(models.TextChoices):
 
     TO_DO = "to_do", _("To do")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("follow-up stage", "Done")
     DROPPED = "dropped", _("Dropped")
 
 
