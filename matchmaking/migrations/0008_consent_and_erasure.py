@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0005_follow_up_pipeline'),
+        ('matchmaking', '0007_follow_up_pipeline'),
     ]
 
     operations = [
