@@ -1,33 +1,40 @@
-"""CSV files people open in a spreadsheet. A cell that starts like a formula (``=``, ``+``,
-``-``, ``@``, a tab or a carriage return) would be run by the spreadsheet: every such cell is
-neutralised here, in one place, with a leading apostrophe (OWASP's advice on CSV injection)."""
+"""Cells people open in a spreadsheet. A cell that starts like a formula (``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) would be run by the spreadsheet: ``neutralise`` gives it a
+leading apostrophe (OWASP's advice on CSV injection). It is the one place for that: every export
+of the admin (``admin/exchange.NeutralisedExport``) and the follow-up pipeline's CSV of the
+portal (``csv_text``) pass their cells through it."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
-    """The whole file; a byte-order mark first, so spreadsheets read Chinese names as UTF-8."""
+    """The whole file, every cell neutralised, dates and times in ISO format; a byte-order mark
+    first, so spreadsheets read Chinese names as UTF-8."""
+
+    def cell(value: Any):
+        if value is None:
+            return ""
+        if isinstance(value, date):  # datetimes too
+            return value.isoformat()
+        return neutralise(str(value))
+
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerow([cell(h) for h in header])
+    writer.writerows([cell(v) for v in row] for row in rows)
     return "\ufeff" + out.getvalue()

@@ -1,7 +1,8 @@
 """Exports (CSV and Excel) and imports of the admin, with django-import-export.
 
 - Every exported cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
-  return) gets a leading single quote, in one place: ``SafeResource.export_field``.
+  return) gets a leading single quote: ``NeutralisedExport.export_field`` passes each through
+  ``csvfile.neutralise``, which the portal's pipeline CSV uses too.
 - Times are exported in both home zones of their tour, each labelled with its zone.
 - An import file is read within the bounds of ``services/spreadsheets.read_table`` (rows, time,
   cell length, text in all); a file that is not a spreadsheet, is too large or has wrong
@@ -36,6 +37,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.results import Error, RowResult
 
+from ..csvfile import neutralise
 from ..enums import LogAction, Seeking
 from ..models import (
     ActivityLog,
@@ -56,17 +58,9 @@ from ..services.participations import add_representative, change_representative_
 from ..services.spreadsheets import read_table
 from .history import describe
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # An import's columns: the widest resource (institutions) has 20; the longest text field 4000.
 IMPORT_MAX_COLUMNS = 40
 IMPORT_MAX_CELL_LENGTH = 4000
-
-
-def neutralise(value):
-    """A cell a spreadsheet would run as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def in_zone(moment: datetime | None, zone: str) -> str:
