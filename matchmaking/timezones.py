@@ -8,42 +8,10 @@ from datetime import date, datetime
 
 from django.utils import formats
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from .models import Tour, User
 from .permissions import institution_of, tandem_of
-
-# The two home zones of every tour, offered first.
-HOME_ZONES = ("Europe/Berlin", "Asia/Shanghai")
-# Places people recognise, rather than zone identifiers; also the zones a person may choose.
-ZONE_PLACES = {
-    "Europe/Berlin": _("Berlin"),
-    "Asia/Shanghai": _("Shanghai"),
-    "UTC": _("UTC"),
-    "Europe/London": _("London"),
-    "Europe/Paris": _("Paris"),
-    "Europe/Zurich": _("Zurich"),
-    "Europe/Vienna": _("Vienna"),
-    "Europe/Helsinki": _("Helsinki"),
-    "Europe/Moscow": _("Moscow"),
-    "Asia/Dubai": _("Dubai"),
-    "Asia/Kolkata": _("Kolkata"),
-    "Asia/Singapore": _("Singapore"),
-    "Asia/Hong_Kong": _("Hong Kong"),
-    "Asia/Taipei": _("Taipei"),
-    "Asia/Tokyo": _("Tokyo"),
-    "Asia/Seoul": _("Seoul"),
-    "Australia/Sydney": _("Sydney"),
-    "America/New_York": _("New York"),
-    "America/Chicago": _("Chicago"),
-    "America/Los_Angeles": _("Los Angeles"),
-    "America/Sao_Paulo": _("São Paulo"),
-}
-
-
-def place_of(zone: zoneinfo.ZoneInfo | str) -> str:
-    key = getattr(zone, "key", str(zone))
-    return str(ZONE_PLACES.get(key, key.rsplit("/", 1)[-1].replace("_", " ")))
+from .places import HOME_ZONES, ZONE_PLACES, other_home_zone, place_of
 
 
 def zone_choices(current: str = "") -> list:
@@ -75,9 +43,18 @@ def zones_for(user: User, tour: Tour | None) -> ViewerZones:
     elif institution_of(user, tour) is not None:
         own, other = user.time_zone, tandem_zone
     else:
-        own = user.time_zone
-        other = partner_zone if own != partner_zone else tandem_zone
+        return zones_beside(user.time_zone, tour)
     return ViewerZones(zoneinfo.ZoneInfo(own), None if other == own else zoneinfo.ZoneInfo(other))
+
+
+def zones_beside(own: str, tour: Tour | None) -> ViewerZones:
+    """A reader in ``own`` zone (an organiser) sees the tour's other home zone beside it; with
+    no tour, the usual two home zones."""
+    tandem_zone, partner_zone = (
+        (tour.tandem_time_zone, tour.partner_time_zone) if tour is not None else HOME_ZONES
+    )
+    other = other_home_zone(own, tandem_zone, partner_zone)
+    return ViewerZones(zoneinfo.ZoneInfo(own), zoneinfo.ZoneInfo(other) if other else None)
 
 
 @dataclass(frozen=True)

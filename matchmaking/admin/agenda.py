@@ -35,9 +35,10 @@ from .base import (
 )
 from .exchange import ExportAdmin, SessionResource
 from .registrations import SessionRegistrationInline
+from .zones import ZonedInputs, zoned
 
 
-class TourDayInline(admin.TabularInline):
+class TourDayInline(ZonedInputs, admin.TabularInline):
     model = TourDay
     extra = 0
 
@@ -165,14 +166,14 @@ class TourAdmin(TranslatedAdmin):
         return redirect("admin:matchmaking_tour_schedule", queryset.get().pk)
 
 
-class WindowBreakInline(admin.TabularInline):
+class WindowBreakInline(ZonedInputs, admin.TabularInline):
     model = WindowBreak
     extra = 0
 
 
 @admin.register(TourDay)
-class TourDayAdmin(LoggedAdmin):
-    list_display = ["tour", "date", "window_start", "window_end"]
+class TourDayAdmin(ZonedInputs, LoggedAdmin):
+    list_display = ["tour", "date", zoned(TourDay, "window_start"), zoned(TourDay, "window_end")]
     list_filter = ["tour"]
     date_hierarchy = "date"
     inlines = [WindowBreakInline]
@@ -261,10 +262,19 @@ class SessionForm(ActorForm):
 
 
 @admin.register(Session)
-class SessionAdmin(ExportAdmin, ActorFormMixin, TranslatedAdmin):
+class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
     resource_classes = [SessionResource]
     form = SessionForm
-    list_display = ["starts_at", "ends_at", "title", "kind", "host", "capacity", "is_published"]
+    list_display = [
+        zoned(Session, "starts_at"),
+        zoned(Session, "ends_at"),
+        "title",
+        "kind",
+        "host",
+        "capacity",
+        "is_published",
+    ]
+    list_select_related = ["tour", "host"]
     list_display_links = ["title"]
     list_filter = ["tour", SessionDayFilter, "kind", "is_published"]
     search_fields = [

@@ -8,14 +8,13 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import ActivityLog
+from ..places import at_local
 
 # Keys of an entry's data that are not fields of its object.
 DATA_LABELS = {
@@ -46,7 +45,7 @@ def _value(field: models.Field | None, value: Any) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return at_local(moment)
     return str(value)
 
 

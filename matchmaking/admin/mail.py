@@ -17,6 +17,7 @@ from ..services import DomainError
 from ..services import invitations as invitation_services
 from ..services import outbox as outbox_services
 from .base import ActorForm, ActorFormAdmin, ReadOnlyAdmin, service_action
+from .zones import zoned
 
 
 class InvitationForm(ActorForm):
@@ -182,7 +183,15 @@ class InvitationAdmin(ActorFormAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "email", "language", "status", "attempts", "sent_at"]
+    list_display = [
+        zoned(OutboxMessage, "created_at", tour=None),
+        "kind",
+        "email",
+        "language",
+        "status",
+        "attempts",
+        zoned(OutboxMessage, "sent_at", tour=None),
+    ]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "dedupe_key", "last_error"]
     date_hierarchy = "created_at"

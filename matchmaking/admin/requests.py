@@ -19,6 +19,7 @@ from ..services.video import replace_video_link
 from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, ReasonForm, service_action
 from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
+from .zones import ZonedInputs, zoned
 
 
 class PreferredSlotInline(admin.TabularInline):
@@ -64,13 +65,13 @@ class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
         "direction",
         "status",
         "turn",
-        "turn_since",
-        "created_at",
+        zoned(MeetingRequest, "turn_since"),
+        zoned(MeetingRequest, "created_at"),
         "why_unscheduled",
     ]
     list_filter = ["tour", "status", "turn", "direction", "institution__kind", "tandem__topics"]
     search_fields = ["tandem__name", *INSTITUTION_NAMES, "message"]
-    list_select_related = ["tandem", "institution"]
+    list_select_related = ["tour", "tandem", "institution"]
     date_hierarchy = "created_at"
     inlines = [PreferredSlotInline]
     actions = ["accept", "decline", "cancel"]
@@ -181,11 +182,11 @@ class MeetingForm(ActorForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ExportAdmin, ActorFormAdmin):
+class MeetingAdmin(ZonedInputs, ExportAdmin, ActorFormAdmin):
     resource_classes = [MeetingResource]
     form = MeetingForm
     list_display = [
-        "starts_at",
+        zoned(Meeting, "starts_at"),
         "tandem",
         "institution",
         "status",
@@ -197,7 +198,7 @@ class MeetingAdmin(ExportAdmin, ActorFormAdmin):
     list_filter = ["tour", "status", SidesAgreementFilter, "institution__kind"]
     inlines = [MeetingOutcomeInline]
     search_fields = ["tandem__name", *INSTITUTION_NAMES]
-    list_select_related = ["tandem", "institution", "video_provider"]
+    list_select_related = ["tour", "tandem", "institution", "video_provider"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
     autocomplete_fields = ["request"]

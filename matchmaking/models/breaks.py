@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..places import at_local
 from ..windows import break_problem
 from .tours import TourDay
 
@@ -25,7 +27,10 @@ class WindowBreak(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} UTC"
+        tour = self.day.tour
+        ends = timezone.localtime(self.ends_at)
+        when = at_local(self.starts_at, tour.tandem_time_zone, tour.partner_time_zone)
+        return f"{when} – {ends:%H:%M}"
 
     def clean(self) -> None:
         # In an admin inline the day may be new and unsaved, so ask for the object, not its id.

@@ -4,8 +4,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import OPEN_REQUEST_STATUSES, Direction, MeetingStatus, Party, RequestStatus
+from ..places import at_local
 
 MESSAGE_MAX_LENGTH = 2000
+
+
+def _at(moment, tour) -> str:
+    """A time in an object's name: the reader's zone, named, and the tour's other home zone."""
+    return at_local(moment, tour.tandem_time_zone, tour.partner_time_zone)
 
 
 class MeetingRequest(models.Model):
@@ -101,7 +107,7 @@ class PreferredSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rank}. {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.rank}. {_at(self.starts_at, self.request.tour)}"
 
 
 class Proposal(models.Model):
@@ -121,7 +127,7 @@ class Proposal(models.Model):
         verbose_name_plural = _("time proposals")
 
     def __str__(self) -> str:
-        return f"{self.get_side_display()}: {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.get_side_display()}: {_at(self.starts_at, self.request.tour)}"
 
 
 class Meeting(models.Model):
@@ -181,7 +187,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tandem} ↔ {self.institution} @ {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.tandem} ↔ {self.institution} @ {_at(self.starts_at, self.tour)}"
 
     @property
     def uid(self) -> str:

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import TourStatus
+from ..places import at_local
 from ..windows import window_problem
 from .validators import validate_time_zone
 
@@ -136,4 +137,6 @@ class BlockedSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tandem or self.institution} @ {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        tour = self.tour
+        when = at_local(self.starts_at, tour.tandem_time_zone, tour.partner_time_zone)
+        return f"{self.tandem or self.institution} @ {when}"

@@ -12,12 +12,9 @@ from ..timezones import day_name, place_of, show_time, two_clocks
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def when(context, moment, with_date=True):
-    """A time in the viewer's zone, the other side's home zone beside it."""
-    if moment is None:
-        return ""
-    shown = show_time(moment, context["viewer_zones"])
+def when_html(moment, zones, with_date=True):
+    """A ``<time>`` in the viewer's zone, the other side's home zone beside it."""
+    shown = show_time(moment, zones)
     own = f"{shown.date} {shown.time}" if with_date else shown.time
     html = format_html(
         '<time class="when" datetime="{}" data-zone="{}">{} <span class="zone">{}</span></time>',
@@ -35,6 +32,14 @@ def when(context, moment, with_date=True):
         other,
         shown.other_place,
     )
+
+
+@register.simple_tag(takes_context=True)
+def when(context, moment, with_date=True):
+    """A time in the viewer's zone, the other side's home zone beside it."""
+    if moment is None:
+        return ""
+    return when_html(moment, context["viewer_zones"], with_date)
 
 
 @register.simple_tag(takes_context=True)
