@@ -16,7 +16,7 @@ from .test_organiser_and_visitor import ORGANISER_EMAIL, _accepted_without_meeti
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_organisers_morning_in_german(live_server, browser, screenshots):
+def test_an_organisers_morning_in_german(live_server, browser, screenshots, eager_tasks):
     call_command("load_demo")
     tour = Tour.objects.get(slug="innohealth-china")
     organiser = User.objects.get(email=ORGANISER_EMAIL)
@@ -48,21 +48,25 @@ def test_an_organisers_morning_in_german(live_server, browser, screenshots):
     assert OutboxMessage.objects.filter(kind="request_nudge").exists()
     page.screenshot(path=screenshots / "02-nudged.png", full_page=True)
 
-    # Plan the accepted request that has no slot yet: whatever the planner does, its result is
-    # saved and the grid shows it.
+    # Plan the accepted request that has no slot yet: the plan runs as a task (in-process here,
+    # as in the embedded mode), its report is saved, and the grid shows the meeting.
     assert page.locator(f'#needs-you li[data-request="{waiting.pk}"]').count() == 1
     page.locator("#plan-now").click()
     page.wait_for_load_state()
-    assert f"/admin/matchmaking/tour/{tour.pk}/" in page.url
-    page.screenshot(path=screenshots / "03-planner.png", full_page=True)
-    confirm = page.locator('input[name="confirm"]')
-    if confirm.count():
-        confirm.click()
-        page.wait_for_load_state()
+    assert page.url == f"{base}/admin/matchmaking/tour/{tour.pk}/schedule/"
+    page.fill('input[name="time_limit"]', "5")
+    page.locator("#plan-start input[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#plan-state .plan-status").inner_text() == "Fertig"
+    page.screenshot(path=screenshots / "03-plan-report.png", full_page=True)
+    page.locator('input[name="save"]').click()
+    page.wait_for_load_state()
+    assert "/grid/" in page.url
     assert Meeting.objects.filter(request=waiting).exists()
 
     # The grid, from the landing page.
     page.goto(f"{base}/admin/")
+    assert page.locator(f'#needs-you li[data-request="{waiting.pk}"]').count() == 0
     page.locator("#link-grid").click()
     page.wait_for_load_state()
     assert page.locator("table.meeting-grid").count() == 1
