@@ -8,7 +8,6 @@ the older link stops working; accepting closes the invitation, so the link works
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -43,7 +42,7 @@ from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
 from .activity import acting_as, from_to, log_action
 from .errors import DomainError
-from .spreadsheets import iter_rows
+from .spreadsheets import bounded_rows
 
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
 
@@ -460,26 +459,8 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
     Gives up with the row it reached when the file has more than
     ``INVITATION_IMPORT_MAX_ROWS`` rows or reading takes longer than
     ``INVITATION_IMPORT_MAX_SECONDS``."""
-    max_rows = settings.INVITATION_IMPORT_MAX_ROWS
-    deadline = time.monotonic() + settings.INVITATION_IMPORT_MAX_SECONDS
     header, parsed, seen = None, [], set()
-    for line, cells in enumerate(iter_rows(filename, content), start=1):
-        if line > max_rows:
-            raise DomainError(
-                _(
-                    "Row %(line)d: the file has more than %(limit)d rows. "
-                    "Please import at most %(limit)d rows at a time."
-                )
-                % {"line": line, "limit": max_rows}
-            )
-        if time.monotonic() > deadline:
-            raise DomainError(
-                _(
-                    "Row %(line)d: reading the file took longer than %(seconds)d seconds. "
-                    "Please split it into smaller files."
-                )
-                % {"line": line, "seconds": settings.INVITATION_IMPORT_MAX_SECONDS}
-            )
+    for line, cells in bounded_rows(filename, content):
         if not any(cell.strip() for cell in cells):
             continue
         if header is None:

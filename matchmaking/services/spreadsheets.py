@@ -112,19 +112,13 @@ def _iter_csv_rows(content: bytes, max_columns: int) -> Iterator[list[str]]:
         ) from exc
 
 
-def read_table(
-    filename: str, content: bytes, *, max_columns: int, max_cell_length: int
-) -> tuple[int, list[str], list[list[str]]]:
-    """The line of the header, the header and the rows below it, whole, or a DomainError naming the first bound it
-    passes: ``INVITATION_IMPORT_MAX_ROWS`` rows, ``INVITATION_IMPORT_MAX_SECONDS`` of reading,
-    a cell longer than ``max_cell_length`` or more than ``INVITATION_IMPORT_MAX_BYTES`` of text
-    in all (an .xlsx packs much more text than its size). Blank rows above the header are left
-    out, those below kept (so a row's place in the file is its line); a NUL character (which
-    the database cannot store) is refused."""
+def bounded_rows(
+    filename: str, content: bytes, *, max_columns: int = IMPORT_MAX_COLUMNS
+) -> Iterator[tuple[int, list[str]]]:
+    """Each row with its line in the file, until the file passes ``INVITATION_IMPORT_MAX_ROWS``
+    rows or ``INVITATION_IMPORT_MAX_SECONDS`` of reading: then a DomainError naming the row."""
     max_rows = settings.INVITATION_IMPORT_MAX_ROWS
-    max_text = settings.INVITATION_IMPORT_MAX_BYTES
     deadline = time.monotonic() + settings.INVITATION_IMPORT_MAX_SECONDS
-    header_line, header, rows, text = 0, None, [], 0
     rows_read = iter_rows(filename, content, max_columns=max_columns, max_rows=max_rows)
     for line, cells in enumerate(rows_read, start=1):
         if line > max_rows:
@@ -143,6 +137,21 @@ def read_table(
                 )
                 % {"line": line, "seconds": settings.INVITATION_IMPORT_MAX_SECONDS}
             )
+        yield line, cells
+
+
+def read_table(
+    filename: str, content: bytes, *, max_columns: int, max_cell_length: int
+) -> tuple[int, list[str], list[list[str]]]:
+    """The line of the header, the header and the rows below it, whole, or a DomainError naming the first bound it
+    passes: ``INVITATION_IMPORT_MAX_ROWS`` rows, ``INVITATION_IMPORT_MAX_SECONDS`` of reading,
+    a cell longer than ``max_cell_length`` or more than ``INVITATION_IMPORT_MAX_BYTES`` of text
+    in all (an .xlsx packs much more text than its size). Blank rows above the header are left
+    out, those below kept (so a row's place in the file is its line); a NUL character (which
+    the database cannot store) is refused."""
+    max_text = settings.INVITATION_IMPORT_MAX_BYTES
+    header_line, header, rows, text = 0, None, [], 0
+    for line, cells in bounded_rows(filename, content, max_columns=max_columns):
         if any(len(cell) > max_cell_length for cell in cells):
             raise DomainError(
                 _("Row %(line)d: a cell is longer than %(limit)d characters.")
