@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from matchmaking.enums import LogAction, MeetingStatus, RequestStatus
+from matchmaking.enums import LogAction, MeetingStatus, MemberRole, RequestStatus, SessionKind
 from matchmaking.models import (
     ActivityLog,
     Institution,
@@ -33,6 +33,7 @@ from matchmaking.notifications.recipients import session_people
 from matchmaking.selectors.figures import needs_attention, tour_figures
 from matchmaking.selectors.schedule import SHOWN_MEETING_STATUSES
 from matchmaking.services.invitations import create_invitation
+from matchmaking.services.registrations import register_for_session
 from tests import factories
 from tests.demo_growth import multiply_demo
 
@@ -195,7 +196,7 @@ def test_each_svg_chart_draws_the_numbers_of_its_table(client):
     assert stacked == {s: n for s, n in _table(html, "requests").items() if n}
     fills = [int(r.get("data-value")) for r in charts["sessions"].iter(f"{svg}rect")]
     figures = tour_figures(tour, BERLIN)
-    assert fills == [fill.people for fill in figures.sessions]
+    assert fills == [fill.used for fill in figures.sessions]
 
 
 def test_the_page_is_in_the_organisers_language_and_zone(client):
@@ -356,3 +357,28 @@ def test_an_unknown_tour_shows_the_current_one_with_a_warning(client, people):
     assert response.status_code == 200
     assert _messages(response) == ["There is no such tour; showing the current one."]
     assert response.context["tour"] == people.tour
+
+
+def test_a_session_taking_registrations_fills_by_places_not_people(people):
+    """Its capacity counts places (a tandem of two takes one): two tandems in two places fill it
+    to the brim, not twice over; a session whose participants are named counts people."""
+    start = people.tour.days.order_by("date").last().window_start
+    when = {"starts_at": start, "ends_at": start + timedelta(hours=1), "is_published": True}
+    session = factories.SessionFactory(
+        tour=people.tour, kind=SessionKind.ROUNDTABLE, capacity=2, **when
+    )
+    for n in range(2):
+        tandem = factories.TandemFactory(tour=people.tour, name=f"Tandem {n}")
+        for role in MemberRole.values:
+            factories.TandemMemberFactory(
+                tandem=tandem, role=role, user__email=f"{role}{n}@tandem.example"
+            )
+        member = tandem.members.first().user
+        register_for_session(actor=member, session=session, tandem=tandem)
+    named = factories.SessionFactory(tour=people.tour, capacity=1, **when)
+    named.tandems.add(people.tandem)  # two members in a room for one
+    fills = {fill.session: fill for fill in tour_figures(people.tour, BERLIN).sessions}
+    assert (fills[session].people, fills[session].places) == (4, 2)
+    assert (fills[session].percent, fills[session].over) == (100, False)
+    assert (fills[named].people, fills[named].places) == (2, None)
+    assert (fills[named].percent, fills[named].over) == (200, True)

@@ -90,7 +90,7 @@ def _charts(figures) -> dict:
         "sessions": charts.horizontal(
             "sessions",
             [
-                ("over" if fill.over else "fill", fill.session.title, fill.people)
+                ("over" if fill.over else "fill", fill.session.title, fill.used)
                 for fill in figures.sessions
             ],
             scale_to=max((fill.capacity for fill in figures.sessions), default=0),

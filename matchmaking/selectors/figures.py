@@ -47,6 +47,7 @@ from ..models import (
     Tour,
 )
 from ..models.languages import localized
+from .registrations import with_places
 from .schedule import SHOWN_MEETING_STATUSES
 
 # What the landing page lists of each kind of work; the total is always given.
@@ -90,20 +91,30 @@ class RequestDay:
 
 @dataclass(frozen=True)
 class SessionFill:
+    """A session's people and, if it takes registrations, its places taken. Its capacity counts
+    places where people register (a tandem or an institution takes one place whatever its
+    size) and people where the organisers name the participants, so the fill is measured in
+    the unit the capacity is in."""
+
     session: Session
     people: int
+    places: int | None = None
 
     @property
     def capacity(self) -> int:
         return self.session.capacity
 
     @property
+    def used(self) -> int:
+        return self.people if self.places is None else self.places
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.people / self.capacity)
+        return round(100 * self.used / self.capacity) if self.capacity else 0
 
     @property
     def over(self) -> bool:
-        return self.people > self.capacity
+        return self.used > self.capacity
 
 
 @dataclass(frozen=True)
@@ -242,14 +253,18 @@ def people_in_session() -> Subquery:
 
 
 def session_fill(tour: Tour) -> list[SessionFill]:
-    """The tour's published sessions in time order with the people taking part. One query."""
+    """The tour's published sessions in time order with the people taking part and the places
+    taken. One query."""
     sessions = (
-        Session.objects.filter(tour=tour, is_published=True)
+        with_places(Session.objects.filter(tour=tour, is_published=True))
         .defer("description", *localized("description"))
         .annotate(people=people_in_session())
         .order_by("starts_at", "pk")
     )
-    return [SessionFill(session, session.people) for session in sessions]
+    return [
+        SessionFill(session, session.people, session.taken if session.takes_registrations else None)
+        for session in sessions
+    ]
 
 
 def tour_figures(tour: Tour, zone: ZoneInfo) -> TourFigures:
