@@ -30,6 +30,7 @@ from .base import (
     ActorFormMixin,
     LoggedAdmin,
     TranslatedAdmin,
+    reasoned_action,
     service_action,
     service_button,
 )
@@ -303,7 +304,7 @@ class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
         ),
     )
 
-    unpublish = service_action(
+    unpublish = reasoned_action(
         session_services.cancel_session,
         "session",
         description=_("Withdraw the selected sessions from the programme"),
@@ -312,6 +313,12 @@ class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
             "%(count)d sessions withdrawn; their participants are told.",
             "count",
         ),
+        title=_("Withdraw these sessions from the programme?"),
+        intro=_(
+            "These sessions will be withdrawn, and everyone who had them in their calendar told "
+            "by e-mail with the reason you give:"
+        ),
+        confirm=_("Yes, withdraw these sessions"),
     )
 
     def get_fieldsets(self, request, obj=None):

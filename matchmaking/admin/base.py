@@ -7,12 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -140,6 +142,50 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Sent to those concerned in the e-mail and kept in the history."),
     )
+
+
+def reasoned_action(service, keyword: str, *, description, done, title, intro, confirm):
+    """An admin action for a destructive change people are told about (cancel, withdraw): it
+    first lists the selected objects and asks for confirmation and a reason, then calls
+    ``service(actor=organiser, <keyword>=obj, reason=…)`` for each, the reason going into the
+    e-mails and the history."""
+
+    def action(modeladmin, request, queryset):
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            succeeded = 0
+            for obj in queryset:
+                try:
+                    service(
+                        actor=request.user, **{keyword: obj}, reason=form.cleaned_data["reason"]
+                    )
+                    succeeded += 1
+                except DomainError as exc:
+                    modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+            if succeeded:
+                modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "confirm": confirm,
+            "description": description,
+            # The name the admin registered the action under, posted again on confirmation.
+            "action": request.POST.get("action", ""),
+            "opts": modeladmin.model._meta,
+            "objects": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/matchmaking/reason_confirmation.html",
+            context,
+            status=400 if form.is_bound else 200,
+        )
+
+    return admin.action(description=description)(action)
 
 
 def service_button(modeladmin, service, keyword: str, *, done, arguments=()):

@@ -1,13 +1,11 @@
 """The organisers' admin for meeting requests and meetings: every change through a service."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from ..models import Meeting, MeetingRequest, PreferredSlot, VideoProvider
 from ..reasons import unscheduled_reason_text
@@ -16,7 +14,7 @@ from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
-from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, ReasonForm, service_action
+from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, reasoned_action, service_action
 from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
 from .zones import ZonedInputs, zoned
@@ -227,45 +225,20 @@ class MeetingAdmin(ZonedInputs, ExportAdmin, ActorFormAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Cancel the selected meetings"))
-    def cancel(self, request, queryset):
-        """Asks for confirmation and a reason first (a page listing the meetings); the reason
-        goes into each meeting's history and the e-mail to both sides."""
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            cancelled = 0
-            for meeting in queryset:
-                try:
-                    meeting_services.cancel_meeting(
-                        actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
-                    )
-                    cancelled += 1
-                except DomainError as exc:
-                    self.message_user(request, f"{meeting}: {exc}", messages.ERROR)
-            if cancelled:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d meeting cancelled.", "%(count)d meetings cancelled.", cancelled
-                    )
-                    % {"count": cancelled},
-                    messages.SUCCESS,
-                )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel these meetings?"),
-            "opts": self.model._meta,
-            "meetings": queryset.select_related("tandem", "institution"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(
-            request,
-            "admin/matchmaking/meeting/cancel_confirmation.html",
-            context,
-            status=400 if form.is_bound else 200,
-        )
+    cancel = reasoned_action(
+        meeting_services.cancel_meeting,
+        "meeting",
+        description=_("Cancel the selected meetings"),
+        done=ngettext_lazy(
+            "%(count)d meeting cancelled.", "%(count)d meetings cancelled.", "count"
+        ),
+        title=_("Cancel these meetings?"),
+        intro=_(
+            "These meetings will be cancelled, and both sides of each told by e-mail with the "
+            "reason you give:"
+        ),
+        confirm=_("Yes, cancel these meetings"),
+    )
 
     mark_held = service_action(
         meeting_services.mark_meeting_held,

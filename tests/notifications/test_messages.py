@@ -222,8 +222,16 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
         OutboxMessage.objects.filter(kind="session_changed").values_list("email", flat=True)
     ) == ["alice@tandem.example", "anton@tandem.example"]
     changelist = reverse("admin:matchmaking_session_changelist")
-    client.post(changelist, {"action": "unpublish", "_selected_action": [session.pk]})
-    assert OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL").count() == 2
+    chosen = {"action": "unpublish", "_selected_action": [session.pk]}
+    # Withdrawing asks first, listing the session, and withdraws nothing without a reason.
+    asked = client.post(changelist, chosen)
+    assert asked.status_code == 200 and session.title in asked.content.decode()
+    assert client.post(changelist, {**chosen, "confirm": "yes", "reason": ""}).status_code == 400
+    assert not OutboxMessage.objects.filter(kind="session_cancelled").exists()
+    client.post(changelist, {**chosen, "confirm": "yes", "reason": "The speaker is ill."})
+    withdrawn = OutboxMessage.objects.filter(kind="session_cancelled", ics_method="CANCEL")
+    assert withdrawn.count() == 2
+    assert all(m.context["reason"] == "The speaker is ill." for m in withdrawn)
 
 
 # Every kind of the registry but the invitation and allauth's e-mails, which render from their
