@@ -243,6 +243,7 @@ def test_a_refused_video_link_keeps_the_move_made_with_it_undone(client, people,
     local = timezone.localtime(later, zoneinfo.ZoneInfo(people.otto.time_zone))
     data["starts_at_0"], data["starts_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
     data["video_url"] = "http://not-https.example/x"
+    data["reason"] = "A clash in the partner's day."
     response = client.post(url, data)
     assert response.status_code == 200
     start = meeting.starts_at

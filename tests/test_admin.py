@@ -114,3 +114,27 @@ def test_an_organiser_files_a_request_and_bad_input_saves_nothing(client, demo):
     )
     response = client.post(url, data | {"message": "Again"})
     assert b"already an open meeting request" in response.content
+
+
+def test_cancelling_requests_asks_for_a_reason_that_reaches_both_sides(client, demo):
+    from matchmaking.models import MeetingRequest, OutboxMessage, User
+
+    client.force_login(User.objects.get(email="organiser@innohealth.example"))
+    accepted = MeetingRequest.objects.filter(status="accepted").first()
+    changelist = reverse("admin:matchmaking_meetingrequest_changelist")
+    chosen = {"action": "cancel", "_selected_action": [accepted.pk]}
+    asked = client.post(changelist, chosen)
+    assert asked.status_code == 200 and accepted.tandem.name in asked.content.decode()
+    assert client.post(changelist, {**chosen, "confirm": "yes"}).status_code == 400
+    assert MeetingRequest.objects.get(pk=accepted.pk).status == "accepted"
+    before = OutboxMessage.objects.count()
+    done = client.post(
+        changelist, {**chosen, "confirm": "yes", "reason": "The tandem left the tour."}, follow=True
+    )
+    assert "1 request cancelled." in done.content.decode()
+    assert MeetingRequest.objects.get(pk=accepted.pk).status == "cancelled"
+    from matchmaking.notifications.mime import build_email
+
+    told = list(OutboxMessage.objects.order_by("pk")[before:])
+    assert told and all(m.context.get("reason") == "The tandem left the tour." for m in told)
+    assert all("The tandem left the tour." in build_email(m).body for m in told)

@@ -290,9 +290,16 @@ def test_moving_a_meeting_in_the_admin_sends_the_raised_sequence(organiser, peop
     data = admin_form_data(organiser.get(url))
     later = meeting.starts_at + timedelta(minutes=30)
     data["starts_at_0"], data["starts_at_1"] = local(later, people.otto)
+    # Without a reason the move is a form error and nothing moves.
+    refused = organiser.post(url, data)
+    assert refused.status_code == 200 and "Please give a reason" in refused.content.decode()
+    assert not history(meeting, LogAction.MOVE) and not OutboxMessage.objects.exists()
+    data["reason"] = "The partner's flight was rebooked."
     assert organiser.post(url, data).status_code == 302
     (entry,) = history(meeting, LogAction.MOVE)
     assert entry.actor == people.otto
+    moved = OutboxMessage.objects.filter(kind="meeting_moved")
+    assert {m.context["reason"] for m in moved} == {"The partner's flight was rebooked."}
     assert mails("meeting_moved") == {email: ("REQUEST", 1) for email in TANDEM | PARTNER}
 
 

@@ -119,7 +119,7 @@ class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
             "count",
         ),
     )
-    cancel = service_action(
+    cancel = reasoned_action(
         request_services.cancel_request,
         "request",
         description=_("Cancel (and its meeting)"),
@@ -128,6 +128,12 @@ class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
             "%(count)d requests cancelled.",
             "count",
         ),
+        title=_("Cancel these requests?"),
+        intro=_(
+            "These requests, and their meetings if they have one, will be cancelled, and both "
+            "sides of each told by e-mail with the reason you give:"
+        ),
+        confirm=_("Yes, cancel these requests"),
     )
 
 
@@ -137,6 +143,16 @@ class MeetingForm(ActorForm):
 
     video_service = forms.ModelChoiceField(
         label=_("video provider"), queryset=VideoProvider.objects.all(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for a move"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when you change the start: sent to both sides in the e-mail and kept in the "
+            "history."
+        ),
     )
 
     class Meta:
@@ -163,8 +179,16 @@ class MeetingForm(ActorForm):
                 return data
             with transaction.atomic():  # both changes or neither
                 if "starts_at" in self.changed_data:
+                    if not data.get("reason", "").strip():
+                        self.add_error(
+                            "reason", _("Please give a reason: both sides are told why.")
+                        )
+                        return data
                     meeting_services.move_meeting(
-                        actor=self.actor, meeting=self.instance, start=data["starts_at"]
+                        actor=self.actor,
+                        meeting=self.instance,
+                        start=data["starts_at"],
+                        reason=data["reason"],
                     )
                 if {"video_url", "video_service"} & set(self.changed_data):
                     replace_video_link(

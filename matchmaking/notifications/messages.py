@@ -178,8 +178,14 @@ def request_withdrawn(request: MeetingRequest, actor: User) -> int:
     return _request_message("request_withdrawn", request, actor)
 
 
-def request_cancelled(request: MeetingRequest, actor: User) -> int:
-    return _request_message("request_cancelled", request, actor)
+def request_cancelled(request: MeetingRequest, actor: User, reason: str = "") -> int:
+    return _notify(
+        "request_cancelled",
+        request,
+        actor=actor,
+        key=f"request:{request.pk}:request_cancelled",
+        context={**_request_context(request), "reason": reason},
+    )
 
 
 def request_expired(request: MeetingRequest, silent_side: str) -> int:

@@ -254,5 +254,5 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
                 action=LogAction.CANCEL,
                 note=reason,
             )
-            notifications.request_cancelled(request, actor)
+            notifications.request_cancelled(request, actor, reason)
     return request
