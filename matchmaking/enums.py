@@ -238,6 +238,7 @@ class LogAction(models.TextChoices):
     # follow-ups and data protection
     NOTE = "note", _("Note added")
     CONSENT = "consent", _("Consent given")
+    WITHDRAW_CONSENT = "withdraw_consent", _("Consent withdrawn")
     EXPORT_DATA = "export_data", _("Personal data downloaded")
     ERASE = "erase", _("Personal data erased")
     ANONYMISE = "anonymise", _("Tour anonymised")

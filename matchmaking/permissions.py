@@ -210,13 +210,15 @@ def has_consented(user: User) -> bool:
         return False
     if not hasattr(user, "_has_consented"):
         user._has_consented = Consent.objects.filter(
-            user=user, version=CURRENT_CONSENT_VERSION
+            user=user, version=CURRENT_CONSENT_VERSION, withdrawn_at__isnull=True
         ).exists()
     return user._has_consented
 
 
 def _someone_has_not_agreed(people: QuerySet[Participation]) -> Exists:
-    agreed = Consent.objects.filter(version=CURRENT_CONSENT_VERSION).values("user_id")
+    agreed = Consent.objects.filter(
+        version=CURRENT_CONSENT_VERSION, withdrawn_at__isnull=True
+    ).values("user_id")
     return Exists(people.exclude(user_id__in=agreed))
 
 

@@ -57,6 +57,7 @@ urlpatterns = [
     path("account/preferences/", account.preferences, name="preferences"),
     path("account/data/", account.my_data, name="my_data"),
     path("account/data/export.json", account.my_data_export, name="my_data_export"),
+    path("account/data/consent/withdraw/", account.my_consent_withdraw, name="consent_withdraw"),
     path("consent/", account.consent, name="consent"),
     path("invitation/<str:token>/", invitations.accept, name="invitation_accept"),
     path("notifications/", notifications.preferences, name="notification_preferences"),

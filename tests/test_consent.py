@@ -131,3 +131,41 @@ def test_organisers_are_not_held_up(client, people):
     client.force_login(otto)
     assert client.get(reverse("pipeline")).status_code == 200
     assert client.get(reverse("directory")).status_code == 200
+
+
+def test_consent_is_withdrawn_as_easily_as_given_and_hides_the_profile_again(
+    client, people, hidden
+):
+    institution, hua, tandem, ines, jan = hidden
+    give_consent(user=hua, version=CURRENT_CONSENT_VERSION, language="zh-hans")
+    client.force_login(people.alice)
+    assert client.get(reverse("institution_detail", args=[institution.pk])).status_code == 200
+
+    client.force_login(hua)
+    page = client.get(reverse("my_data")).content.decode()
+    assert reverse("consent_withdraw") in page
+    assert client.get(reverse("consent_withdraw")).status_code == 405  # a change is a POST
+    client.post(reverse("consent_withdraw"))
+    record = Consent.objects.get(user=hua)
+    assert record.withdrawn_at is not None and record.text  # kept as proof of what was agreed
+    assert (
+        ActivityLog.objects.filter(action=LogAction.WITHDRAW_CONSENT, object_id=hua.pk).count() == 1
+    )
+    client.force_login(people.alice)
+    assert client.get(reverse("institution_detail", args=[institution.pk])).status_code == 404
+    assert "Hidden Health Lab" not in directory_names(client)
+
+    # Withdrawing twice: a clear message, nothing changed.
+    client.force_login(hua)
+    again = client.post(reverse("consent_withdraw"), follow=True).content.decode()
+    assert "没有可撤回的同意" in again  # in Hua's language
+    assert Consent.objects.get(user=hua).withdrawn_at == record.withdrawn_at
+    assert ActivityLog.objects.filter(action=LogAction.WITHDRAW_CONSENT).count() == 1
+
+    # Agreeing again shows the profile again, with the text as shown this time.
+    give_consent(user=hua, version=CURRENT_CONSENT_VERSION, language="en")
+    renewed = Consent.objects.get(user=hua)
+    assert renewed.withdrawn_at is None and renewed.language == "en"
+    assert renewed.text == consent_text(CURRENT_CONSENT_VERSION, "en")
+    client.force_login(people.alice)
+    assert client.get(reverse("institution_detail", args=[institution.pk])).status_code == 200

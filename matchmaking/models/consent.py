@@ -58,6 +58,9 @@ class Consent(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     text = models.TextField(_("text as shown"))
     agreed_at = models.DateTimeField(_("agreed"), default=timezone.now)
+    # Withdrawing is as easy as agreeing (GDPR art. 7(3), PIPL art. 15): the record stays, as
+    # proof of what was agreed to until then.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         ordering = ["-agreed_at"]

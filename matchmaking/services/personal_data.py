@@ -98,6 +98,7 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
                 "language": c.language,
                 "text": c.text,
                 "agreed_at": _when(c.agreed_at),
+                "withdrawn_at": _when(c.withdrawn_at) if c.withdrawn_at else None,
             }
             for c in Consent.objects.filter(user=user).order_by("agreed_at")
         ],

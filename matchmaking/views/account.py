@@ -19,7 +19,7 @@ from ..forms import ConsentForm, DeletionForm, PreferencesForm
 from ..models.consent import CURRENT_CONSENT_VERSION, consent_text
 from ..permissions import has_consented, tour_by_slug
 from ..services import DomainError
-from ..services.consent import give_consent
+from ..services.consent import give_consent, withdraw_consent
 from ..services.personal_data import erase_personal_data, export_personal_data
 from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
@@ -134,9 +134,27 @@ def my_data(request):
     return render(
         request,
         "matchmaking/my_data.html",
-        {"form": form, "consents": request.user.consents.all()},
+        {
+            "form": form,
+            "consents": request.user.consents.all(),
+            "agreed": has_consented(request.user),
+        },
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def my_consent_withdraw(request):
+    try:
+        withdraw_consent(user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Consent withdrawn: the other side no longer sees your profile.")
+        )
+    return redirect("my_data")
 
 
 @login_required
