@@ -90,7 +90,8 @@ def grow_demo(factor: int):
     from tests.demo_growth import multiply_demo
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    # A throw-away database of the bench's own, served with production settings.
+    call_command("load_demo", i_know_this_is_production=True, verbosity=0)
     tour = Tour.objects.get(slug="innohealth-china")
     multiply_demo(tour, factor)
     password = User.objects.get(email="researcher1@tandem.example").password

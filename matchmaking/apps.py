@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import m2m_changed, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +10,9 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import roles, tasks  # noqa: F401
-        from .models import Institution, Topic
+        from .models import Institution, Session, Speaker, Supporter, Topic, Tour
         from .models.institutions import topic_saved, topics_changed
+        from .selectors.tours import forget_public_page
         from .services import account_log  # noqa: F401 — connects the signals that log accounts
 
         # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
@@ -23,6 +24,12 @@ class MatchmakingConfig(AppConfig):
         # The searched words of an institution follow its topics.
         m2m_changed.connect(topics_changed, sender=Institution.topics.through)
         post_save.connect(topic_saved, sender=Topic)
+        # The public page keeps its rendered programme until one of the rows it shows changes.
+        for model in (Tour, Session, Speaker, Supporter, Institution):
+            post_save.connect(forget_public_page, sender=model)
+            post_delete.connect(forget_public_page, sender=model)
+        for through in (Session.speakers.through, Institution.tours.through):
+            m2m_changed.connect(forget_public_page, sender=through)
 
 
 class OrganisersAdminConfig(admin_apps.AdminConfig):

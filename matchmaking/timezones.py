@@ -5,13 +5,20 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from .models import Tour, User
 from .permissions import institution_of, tandem_of
 from .places import HOME_ZONES, ZONE_PLACES, other_home_zone, place_of
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, language: str | None) -> str:
+    # Called with ``language`` active: the same day in the same language reads the same.
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def zone_choices(current: str = "") -> list:
@@ -77,10 +84,10 @@ def show_time(moment: datetime, zones: ViewerZones) -> ShownTime:
         other_time = there.strftime("%H:%M")
         other_place = place_of(zones.other)
         if there.date() != local.date():
-            other_date = formats.date_format(there, "SHORT_DATE_FORMAT")
+            other_date = _short_date(there.date(), get_language())
     return ShownTime(
         utc=moment,
-        date=formats.date_format(local, "SHORT_DATE_FORMAT"),
+        date=_short_date(local.date(), get_language()),
         time=local.strftime("%H:%M"),
         zone=place_of(zones.own),
         other_time=other_time,

@@ -12,7 +12,7 @@ notifications, views, admin or tasks.
 
 from .directory import cities, directory
 from .outcomes import meetings_to_answer
-from .requests import free_slots_for, recommendation_candidates, requests_by_status, with_details
+from .requests import free_slots_for, requests_by_status, with_details
 from .schedule import (
     SHOWN_MEETING_STATUSES,
     agenda,
@@ -37,7 +37,6 @@ __all__ = [
     "personal_agenda",
     "programme",
     "public_page",
-    "recommendation_candidates",
     "requests_by_status",
     "schedule_for",
     "upcoming_meetings",

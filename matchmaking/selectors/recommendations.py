@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..enums import InstitutionKind, Seeking
-from ..models import Institution, Tandem, Topic
+from ..enums import OPEN_REQUEST_STATUSES, InstitutionKind, Seeking
+from ..models import Institution, MeetingRequest, Tandem, Topic
+from ..models.languages import LANGUAGE_CODES, localized
+from ..permissions import shown_across
 
 # The kinds of institution that can give what a tandem seeks.
 SEEKING_FITS: dict[str, frozenset[str]] = {
@@ -54,15 +58,57 @@ def recommend(
     """Institutions ranked by fit (ties by name); those that fit in no way are left out.
     ``institutions`` should come with their topics prefetched."""
     tandem_topics = {t.pk: t for t in tandem.topics.all()}
-    seeks = [s for s in tandem.seeks if s in SEEKING_FITS]
     found = []
     for institution in institutions:
         shared = sorted(
             (t for t in institution.topics.all() if t.pk in tandem_topics), key=lambda t: t.name
         )
-        fitting = [s for s in seeks if institution.kind in SEEKING_FITS[s]]
-        score = TOPIC_WEIGHT * len(shared) + SEEKING_WEIGHT * len(fitting)
+        fitting = _fitting(tandem, institution.kind)
+        score = _score(len(shared), fitting)
         if score:
             found.append(Recommendation(institution, score, shared, fitting))
     found.sort(key=lambda r: (-r.score, r.institution.name))
     return found[:limit]
+
+
+def _fitting(tandem: Tandem, kind: str) -> list[str]:
+    return [s for s in tandem.seeks if s in SEEKING_FITS and kind in SEEKING_FITS[s]]
+
+
+def _score(shared_topics: int, fitting: list[str]) -> int:
+    return TOPIC_WEIGHT * shared_topics + SEEKING_WEIGHT * len(fitting)
+
+
+def recommendations_for(tandem: Tandem, *, limit: int = 5) -> list[Recommendation]:
+    """``recommend`` over the tour's institutions the tandem has no open request with (of
+    those shown across the border), in a constant number of small queries: every candidate is
+    ranked from its id, kind, names and the topics it shares with the tandem (tuples, not
+    objects); only the best ``limit`` are then read whole, with their topics, to show them."""
+    prefetch_related_objects([tandem], "topics")
+    tandem_topics = [t.pk for t in tandem.topics.all()]
+    open_with = MeetingRequest.objects.filter(
+        tandem=tandem, status__in=OPEN_REQUEST_STATUSES
+    ).values("institution_id")
+    # Only institutions whose people agreed to be shown across the border (permissions).
+    candidates = shown_across(tandem.tour.institutions.all(), tandem.tour).exclude(pk__in=open_with)
+    shared: dict[int, int] = {}
+    pairs = Institution.topics.through.objects.filter(
+        institution__in=candidates, topic_id__in=tandem_topics
+    )
+    for institution_id in pairs.values_list("institution_id", flat=True):
+        shared[institution_id] = shared.get(institution_id, 0) + 1
+    # The name each reader sees: their language's, else the English one (as modeltranslation).
+    language = get_language() or "en"
+    position = LANGUAGE_CODES.index(language) if language in LANGUAGE_CODES else 0
+    ranked = []
+    for pk, kind, *names in candidates.values_list("pk", "kind", *localized("name")):
+        score = _score(shared.get(pk, 0), _fitting(tandem, kind))
+        if score:
+            ranked.append((-score, names[position] or names[0], pk))
+    best = [pk for _score_, _name, pk in sorted(ranked)[:limit]]
+    institutions = (
+        Institution.objects.filter(pk__in=best)
+        .defer("description", *localized("description"), "search_text")
+        .prefetch_related("topics")
+    )
+    return recommend(tandem, institutions, limit=limit)

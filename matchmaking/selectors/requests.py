@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from ..enums import RequestStatus
-from ..models import Institution, MeetingRequest, Tandem, Tour
-from ..models.languages import localized
-from ..permissions import shown_across
-from .occupancy import occupancy
+from ..models import MeetingRequest, Tour
+from .occupancy import LONG_TEXTS, occupancy
 from .slots import SlotTime
 
 
@@ -28,28 +26,18 @@ class RequestGroup:
 
 
 def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]:
-    rows = list(with_details(requests))
+    """The dashboards' lists: each request names the other side and its meeting's time; the
+    sides' long texts, topics and wished times are not read for that."""
+    rows = list(
+        requests.select_related("tandem", "institution", "meeting").defer(
+            *(f"{party}__{field}" for party, field in LONG_TEXTS)
+        )
+    )
     return [
         RequestGroup(status, label, [r for r in rows if r.status == status])
         for status, label in RequestStatus.choices
         if any(r.status == status for r in rows)
     ]
-
-
-def recommendation_candidates(tandem: Tandem) -> list[Institution]:
-    """The tour's institutions the tandem has no open request with, of those shown across the
-    border."""
-    open_with = MeetingRequest.objects.filter(
-        tandem=tandem, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
-    ).values("institution_id")
-    # Ranked by topics and kind and shown by name: the long descriptions stay in the database.
-    return list(
-        shown_across(tandem.tour.institutions.all(), tandem.tour)
-        .exclude(pk__in=open_with)
-        .defer("description", *localized("description"), "search_text")
-        .prefetch_related("topics")
-        .order_by("name_en")
-    )
 
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:

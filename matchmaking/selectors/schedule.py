@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ..enums import MeetingStatus
 from ..models import Meeting, Participation, Session, Tour, User
+from ..models.languages import localized
 from ..permissions import meetings_visible_to, sessions_of_party, sessions_visible_to
 from ..timezones import by_day, zones_for
 
@@ -26,7 +27,13 @@ def upcoming_meetings(user: User, tour: Tour, now: datetime) -> list[Meeting]:
 
 
 def my_sessions(user: User, tour: Tour) -> list[Session]:
-    return list(sessions_visible_to(user, tour).select_related("host").order_by("starts_at"))
+    """The dashboards' list: title, kind and time; the descriptions stay in the database."""
+    return list(
+        sessions_visible_to(user, tour)
+        .select_related("host")
+        .defer("description", *localized("description"))
+        .order_by("starts_at")
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ from .. import selectors
 from ..enums import Direction
 from ..forms import TandemProfileForm
 from ..permissions import get_institution_for_user, requests_visible_to
-from ..selectors.recommendations import recommend
+from ..selectors.recommendations import recommendations_for
 from ..services.profiles import TANDEM_TEXT_FIELDS, update_tandem_profile
 from .access import tandem_member_required
 from .forms_page import form_page
@@ -25,7 +25,7 @@ def dashboard(request, tandem):
         "meetings": selectors.upcoming_meetings(request.user, tandem.tour, timezone.now()),
         "sessions": selectors.my_sessions(request.user, tandem.tour),
         "outcomes": selectors.meetings_to_answer(request.user, tandem.tour, timezone.now()),
-        "recommendations": recommend(tandem, selectors.recommendation_candidates(tandem)),
+        "recommendations": recommendations_for(tandem),
     }
     return render(request, "matchmaking/tandem_dashboard.html", context)
 

@@ -105,3 +105,42 @@ def test_day_headings_follow_the_language(client, demo):
     assert "<h3>Montag, 22. März 2027</h3>" in german
     english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<h3>Monday, 22 March 2027</h3>" in english  # day before month for everyone
+
+
+def test_the_programme_is_rendered_once_and_again_after_any_change_it_shows(client, demo):
+    """Visitors after the first get the rendered programme from the cache (no query for the
+    sessions, speakers, institutions or supporters); a change to any of them shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matchmaking.models import Institution, Session, Speaker, Supporter
+
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    tables = " ".join(q["sql"] for q in queries)
+    assert "BGI" in page
+    for table in ("session", "speaker", "supporter", "institution"):
+        assert f'"matchmaking_{table}"' not in tables, table
+
+    session = Session.objects.filter(tour=demo, is_published=True).first()
+    session.title_en = "A renamed keynote"
+    session.save()
+    assert "A renamed keynote" in client.get(reverse("home")).content.decode()
+    speaker = Speaker.objects.filter(tour=demo).first()
+    speaker.position_en = "Chief Listener"
+    speaker.save()
+    assert "Chief Listener" in client.get(reverse("home")).content.decode()
+    Supporter.objects.filter(tour=demo).first().delete()
+    institution = factories.InstitutionFactory(name="Shenzhen Newcomer Hospital")
+    institution.tours.add(demo)
+    assert "Shenzhen Newcomer Hospital" in client.get(reverse("home")).content.decode()
+    Institution.objects.filter(pk=institution.pk).first().tours.remove(demo)
+    assert "Shenzhen Newcomer Hospital" not in client.get(reverse("home")).content.decode()
+
+
+def test_each_language_gets_its_own_rendered_programme(client, demo):
+    english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Programme" in english and "Programm" in german
+    assert re.findall(r"<h3>([^<]+)</h3>", german)[0].startswith("Montag")
