@@ -197,7 +197,12 @@ def occupancy(
         engagement = Engagement(Cause.MEETING, meeting.starts_at, meeting.ends_at, meeting=meeting)
         occupied.add(engagement, *kept([meeting.tandem_id], [meeting.institution_id]))
     sessions = list(sessions)
-    parties = parties_of_sessions(sessions)
+    if restricted:
+        parties = parties_of_sessions(
+            sessions, tandem_ids=wanted_tandems, institution_ids=wanted_institutions
+        )
+    else:
+        parties = parties_of_sessions(sessions)
     for session in sessions:
         engagement = Engagement(Cause.SESSION, session.starts_at, session.ends_at, session=session)
         occupied.add(engagement, *kept(*parties[session.pk]))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Value
+
 from ..enums import RegistrationStatus
-from ..models import Registration, Session, Tour
+from ..models import Registration, Session, Tour, TourDay
+from ..models.languages import localized
 
 
 @dataclass(frozen=True)
@@ -27,58 +30,87 @@ def tour_slots(tour: Tour) -> list[SlotTime]:
 
     A slot overlapping one of the day's breaks is left out, but its index stays taken, so the
     distance between two indexes remains the time between the slots (idle gaps count breaks).
+    One query: the days with their breaks joined (a day without a break comes once, with none).
     """
     length = timedelta(minutes=tour.slot_minutes)
+    days: dict[int, tuple] = {}
+    breaks: dict[int, list[tuple[datetime, datetime]]] = {}
+    rows = TourDay.objects.filter(tour=tour).values_list(
+        "pk", "date", "window_start", "window_end", "breaks__starts_at", "breaks__ends_at"
+    )
+    for pk, day_date, window_start, window_end, break_start, break_end in rows:
+        days[pk] = (day_date, window_start, window_end)
+        if break_start is not None:
+            breaks.setdefault(pk, []).append((break_start, break_end))
     slots = []
-    days = tour.days.order_by("date").prefetch_related("breaks")
-    for day_number, day in enumerate(days):
-        breaks = [(b.starts_at, b.ends_at) for b in day.breaks.all()]
-        start, index = day.window_start, 0
-        while start + length <= day.window_end:
+    ordered = sorted(days.items(), key=lambda item: item[1][0])
+    for day_number, (pk, (_date, window_start, window_end)) in enumerate(ordered):
+        day_breaks = breaks.get(pk, [])
+        start, index = window_start, 0
+        while start + length <= window_end:
             end = start + length
-            if not any(b_start < end and b_end > start for b_start, b_end in breaks):
+            if not any(b_start < end and b_end > start for b_start, b_end in day_breaks):
                 slots.append(SlotTime(day_number, index, start, end))
             start, index = end, index + 1
     return slots
 
 
 def published_sessions(tour: Tour):
-    """The tour's published sessions, without their long text (``parties_of_sessions`` reads
+    """The tour's published sessions, without their long texts (``parties_of_sessions`` reads
     who they keep busy)."""
-    return Session.objects.filter(tour=tour, is_published=True).defer("description")
+    return Session.objects.filter(tour=tour, is_published=True).defer(
+        "description", *localized("description")
+    )
 
 
 def parties_of_sessions(
-    sessions: Iterable[Session], *, registered: bool = True
+    sessions: Iterable[Session],
+    *,
+    registered: bool = True,
+    tandem_ids: Collection[int] | None = None,
+    institution_ids: Collection[int] | None = None,
 ) -> dict[int, tuple[set[int], set[int]]]:
     """Session id → the tandems and institutions it keeps busy: participants, the host, the
     institutions of its speakers and (unless ``registered`` is false: only those the organisers
-    named) the parties with a confirmed registration, not those waiting. Four queries of ids
-    for any number of sessions."""
+    named) the parties with a confirmed registration, not those waiting. One UNION query of ids
+    for any number of sessions. With ``tandem_ids`` or ``institution_ids`` only those parties
+    are read (and the hosts)."""
     parties = {s.pk: (set(), {s.host_id} if s.host_id else set()) for s in sessions}
+    if not parties:
+        return parties
     ids = list(parties)
     tandems = Session.tandems.through.objects.filter(session_id__in=ids)
-    for session_id, tandem_id in tandems.values_list("session_id", "tandem_id"):
-        parties[session_id][0].add(tandem_id)
-    if registered:
-        confirmed = Registration.objects.filter(
-            session_id__in=ids, status=RegistrationStatus.CONFIRMED
-        ).values_list("session_id", "tandem_id", "institution_id")
-        for session_id, tandem_id, institution_id in confirmed:
-            if tandem_id is not None:
-                parties[session_id][0].add(tandem_id)
-            else:
-                parties[session_id][1].add(institution_id)
     institutions = Session.institutions.through.objects.filter(session_id__in=ids)
     speakers = Session.speakers.through.objects.filter(
         session_id__in=ids, speaker__institution__isnull=False
     )
-    for rows in (
-        institutions.values_list("session_id", "institution_id"),
-        speakers.values_list("session_id", "speaker__institution_id"),
-    ):
-        for session_id, institution_id in rows:
-            parties[session_id][1].add(institution_id)
+    # No ordering in the parts of a UNION (SQLite refuses it; the registrations have one).
+    confirmed = Registration.objects.filter(
+        session_id__in=ids, status=RegistrationStatus.CONFIRMED
+    ).order_by()
+    registered_tandems = confirmed.filter(tandem_id__isnull=False)
+    registered_institutions = confirmed.filter(institution_id__isnull=False)
+    if tandem_ids is not None or institution_ids is not None:
+        wanted_tandems, wanted_institutions = list(tandem_ids or ()), list(institution_ids or ())
+        tandems = tandems.filter(tandem_id__in=wanted_tandems)
+        institutions = institutions.filter(institution_id__in=wanted_institutions)
+        speakers = speakers.filter(speaker__institution__in=wanted_institutions)
+        registered_tandems = registered_tandems.filter(tandem_id__in=wanted_tandems)
+        registered_institutions = registered_institutions.filter(
+            institution_id__in=wanted_institutions
+        )
+    parts = [
+        institutions.values_list("session_id", Value(1), "institution_id"),
+        speakers.values_list("session_id", Value(1), "speaker__institution_id"),
+    ]
+    if registered:
+        parts += [
+            registered_tandems.values_list("session_id", Value(0), "tandem_id"),
+            registered_institutions.values_list("session_id", Value(1), "institution_id"),
+        ]
+    rows = tandems.values_list("session_id", Value(0), "tandem_id").union(*parts, all=True)
+    for session_id, side, party_id in rows:
+        parties[session_id][side].add(party_id)
     return parties
 
 
