@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from matchmaking.enums import RequestStatus
+from matchmaking.enums import Direction, Party, RequestStatus
 from matchmaking.models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
 from tests.demo_growth import multiply_demo
 
@@ -94,3 +95,38 @@ def test_main_pages_run_the_same_number_of_queries_with_ten_times_the_data(clien
     assert after == [10 * n for n in before]
     grown = _counts(client)
     assert grown == demo
+
+
+def _accept(client, tandem: Tandem) -> int:
+    """Queries of InferVision's representative accepting a new request of this tandem (a
+    meeting is placed, its e-mails with calendar entries are written)."""
+    request = MeetingRequest.objects.create(
+        tour=tandem.tour,
+        tandem=tandem,
+        institution=Institution.objects.get(slug="infervision"),
+        direction=Direction.TANDEM_TO_INSTITUTION,
+        message="We would like to meet you.",
+        turn=Party.INSTITUTION,
+        turn_since=timezone.now(),
+        created_by=tandem.members.first().user,
+    )
+    client.force_login(User.objects.get(email="infervision@partner.example"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("request_accept", args=[request.pk]))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED and request.meeting is not None
+    return len(queries)
+
+
+def test_accepting_a_request_runs_the_same_number_of_queries_with_ten_times_the_data(client):
+    call_command("load_demo")
+    tour = Tour.objects.get(slug=TOUR)
+    without = Tandem.objects.filter(tour=tour).exclude(
+        meeting_requests__institution__slug="infervision"
+    )
+    first, second = without.order_by("pk")[:2]
+    demo = _accept(client, first)
+    multiply_demo(tour, 10)
+    # A copy of another demo tandem: the same answer, ten times the tour around it.
+    assert _accept(client, Tandem.objects.get(tour=tour, slug=f"{second.slug}-1")) == demo
