@@ -336,7 +336,8 @@ def _object(
     for name in required:
         if name not in data:
             raise InstanceError(f"{where}: missing field {name!r}.")
-    unknown = sorted(set(data) - set(required) - set(optional), key=str)
+    # A list, not sets: an object has a handful of fields, and an instance tens of thousands.
+    unknown = sorted((k for k in data if k not in required and k not in optional), key=str)
     if unknown:
         raise InstanceError(
             f"{where}: unknown field {unknown[0]!r} (expected {', '.join(required + optional)})."
@@ -391,12 +392,20 @@ def _id(data: Any, where: str) -> str:
 
 
 def _ids(data: Any, where: str, *, unique: bool = True) -> list[str]:
-    ids = [_id(item, f"{where}[{i}]") for i, item in _items(data, where)]
-    counts = Counter(ids)
-    repeated = next((i for i in ids if counts[i] > 1), None)
-    if unique and repeated is not None:
+    if isinstance(data, list) and all(_plain_id(item) for item in data):
+        ids = list(data)  # the common case, without naming each item
+    else:
+        ids = [_id(item, f"{where}[{i}]") for i, item in _items(data, where)]
+    if unique and len(set(ids)) != len(ids):
+        counts = Counter(ids)
+        repeated = next(i for i in ids if counts[i] > 1)
         raise InstanceError(f"{where}: {repeated!r} is listed twice.")
     return ids
+
+
+def _plain_id(data: Any) -> bool:
+    """What ``_id`` accepts, asked without building the name of the field."""
+    return type(data) is str and 0 < len(data) <= _MAX_ID_LENGTH and not data.isspace()
 
 
 def _whole(data: Any, where: str, most: int) -> int:
