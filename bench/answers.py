@@ -87,6 +87,7 @@ def prepare(parallel: int, rounds: int, factor: int, rng: random.Random):
             )
             pairs.append((sessions[institution.pk], request.pk))
         plan.append(pairs)
+    served.vacuum_analyze()
     connections.close_all()
     return tour, plan
 

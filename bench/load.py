@@ -164,6 +164,7 @@ def prepare(users: int, factor: int, rng: random.Random) -> Plan:
         plan.organisers.append(served.session_cookie(organiser))
     people = [m.user.email for m in members] + [r.user.email for r in representatives]
     plan.login_emails = rng.sample(people, LOGINS)
+    served.vacuum_analyze()
     connections.close_all()
     return plan
 
@@ -287,6 +288,26 @@ def people(plan: Plan, users: int) -> list[tuple[str, str | None, int | None]]:
     return crowd
 
 
+async def warm_up(plan: Plan, by_role: dict, rounds: int = 6) -> None:
+    """Every page a few times from 20 people at once, so that every gunicorn worker and thread
+    has compiled its templates and opened its database connection before anything is counted."""
+    recorder = served.Recorder()
+    persons = [
+        (role, served.Person(recorder, session), party)
+        for role, people_of_role in by_role.items()
+        for session, party in people_of_role[:5]
+    ]
+
+    async def visit(role, person, party):
+        for _ in range(rounds):
+            for page, _weight in MIX[role]:
+                if page not in (accept_request, decline_request, send_request):
+                    await page(person, plan, party)
+
+    await asyncio.gather(*(visit(role, person, party) for role, person, party in persons))
+    await asyncio.gather(*(person.close() for _role, person, _party in persons))
+
+
 async def per_page_cpu(plan: Plan, cpu: served.ServerCPU, count: int) -> dict[str, float]:
     """Each page alone, ``count`` requests 4 at a time: server CPU milliseconds per request."""
     known = len(plan.tandem_members) + len(plan.representatives) + len(plan.organisers)
@@ -295,6 +316,7 @@ async def per_page_cpu(plan: Plan, cpu: served.ServerCPU, count: int) -> dict[st
     for role, session, party in crowd:
         by_role[role].append((session, party))
     result = {}
+    await warm_up(plan, by_role)
     for role, pages in MIX.items():
         for page, _weight in pages:
             recorder = served.Recorder()
@@ -408,11 +430,15 @@ def report(
         else:
             print(f"| {page} | – | – | – | – | – | – | {cpu_ms.get(page, float('nan')):.1f} |")
     p95 = 1000 * percentile(all_samples, 0.95) if all_samples else float("nan")
-    print(
-        f"| **all** | {len(all_samples) / duration:.1f} | "
-        f"{1000 * percentile(all_samples, 0.5):.0f} | {p95:.0f} | "
-        f"{1000 * percentile(all_samples, 0.99):.0f} | {errors} | | {mixed_cpu_ms:.1f} (mixed) |"
-    )
+    if all_samples:
+        print(
+            f"| **all** | {len(all_samples) / duration:.1f} | "
+            f"{1000 * percentile(all_samples, 0.5):.0f} | {p95:.0f} | "
+            f"{1000 * percentile(all_samples, 0.99):.0f} | {errors} | | "
+            f"{mixed_cpu_ms:.1f} (mixed) |"
+        )
+    if recorder.failures:
+        print(f"requests without an answer (599), by the client's error: {dict(recorder.failures)}")
     pages_only = [ms for page, ms in cpu_ms.items() if "baseline" not in page]
     median_cpu = percentile(pages_only, 0.5) if pages_only else float("nan")
     return median_cpu, p95, errors
@@ -427,6 +453,11 @@ def main() -> None:
     parser.add_argument("--per-page", type=int, default=80, help="requests per page, alone")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--parts",
+        default="pages,mixed,logins",
+        help="which parts to run, of pages (CPU per page), mixed (the mixed load), logins",
+    )
     parser.add_argument(
         "--server-env",
         action="append",
@@ -451,39 +482,56 @@ def main() -> None:
     (served.ROOT / "var").mkdir(exist_ok=True)
     server.start()
     cpu = served.ServerCPU(server.process.pid, DATABASE).start()
+    parts = set(args.parts.split(","))
+    cpu_ms, recorder, spent, total, login_results = {}, served.Recorder(), 0.0, 0, []
+    client_before = client_after = resource.getrusage(resource.RUSAGE_SELF)
     try:
-        cpu_ms = asyncio.run(per_page_cpu(plan, cpu, args.per_page))
-        print(f"per-page CPU measured; mixed load: {args.users} users for {args.duration:.0f} s")
-        client_before = resource.getrusage(resource.RUSAGE_SELF)
-        before = cpu.seconds()
-        recorder = asyncio.run(mixed_load(plan, args.users, args.duration, tuple(args.think)))
-        spent = cpu.seconds() - before
-        client_after = resource.getrusage(resource.RUSAGE_SELF)
-        total = sum(len(s) for s in recorder.samples.values())
-        print(f"during: {served.uptime()}")
-        login_results = asyncio.run(logins(plan))
+        if "pages" in parts:
+            cpu_ms = asyncio.run(per_page_cpu(plan, cpu, args.per_page))
+            print(
+                "server CPU ms per request, each page alone (the median leaves out the static file):"
+            )
+            for page, ms in sorted(cpu_ms.items(), key=lambda item: item[1]):
+                print(f"  {ms:6.1f}  {page}")
+            print(f"after the pages: {served.uptime()}", flush=True)
+        if "mixed" in parts:
+            print(f"mixed load: {args.users} users for {args.duration:.0f} s", flush=True)
+            client_before = resource.getrusage(resource.RUSAGE_SELF)
+            before = cpu.seconds()
+            recorder = asyncio.run(mixed_load(plan, args.users, args.duration, tuple(args.think)))
+            spent = cpu.seconds() - before
+            client_after = resource.getrusage(resource.RUSAGE_SELF)
+            total = sum(len(s) for s in recorder.samples.values())
+            print(f"during: {served.uptime()}", flush=True)
+        if "logins" in parts:
+            login_results = asyncio.run(logins(plan))
     finally:
         cpu.stop()
         server.stop()
         served.flush_redis(REDIS_DB)
         if not args.keep:
             served.drop_database(DATABASE)
-    median_cpu, p95, errors = report(recorder, cpu_ms, args.duration, 1000 * spent / total)
+    median_cpu, p95, errors = report(
+        recorder, cpu_ms, args.duration, 1000 * spent / total if total else float("nan")
+    )
     client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
         client_before.ru_utime + client_before.ru_stime
     )
-    print(
-        f"\nmixed load: {total} requests in {args.duration:.0f} s = {total / args.duration:.1f}/s;"
-        f" server CPU {spent:.1f} s = {1000 * spent / total:.1f} ms/request; the bench client "
-        f"itself {client_cpu:.1f} s"
-    )
+    if total:
+        print(
+            f"\nmixed load: {total} requests in {args.duration:.0f} s = "
+            f"{total / args.duration:.1f}/s; server CPU {spent:.1f} s = "
+            f"{1000 * spent / total:.1f} ms/request; the bench client itself {client_cpu:.1f} s"
+        )
     ok_logins = [t for t, ok, _status in login_results if ok]
     failed_logins = sorted({status for _t, ok, status in login_results if not ok})
-    slowest = max(t for t, _ok, _status in login_results)
-    print(
-        f"logins: {len(ok_logins)}/{LOGINS} succeeded (failed statuses: {failed_logins or '–'}), "
-        f"median {percentile([t for t, _ok, _s in login_results], 0.5):.1f} s, slowest {slowest:.1f} s"
-    )
+    slowest = max((t for t, _ok, _status in login_results), default=float("nan"))
+    if login_results:
+        print(
+            f"logins: {len(ok_logins)}/{LOGINS} succeeded (failed statuses: "
+            f"{failed_logins or '–'}), median "
+            f"{percentile([t for t, _ok, _s in login_results], 0.5):.1f} s, slowest {slowest:.1f} s"
+        )
     print("\ntargets:")
     verdicts = [
         (

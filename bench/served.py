@@ -104,6 +104,15 @@ def grow_demo(factor: int):
     return tour
 
 
+def vacuum_analyze() -> None:
+    """After the bulk of new rows: statistics for the planner now, and no autovacuum of the bench
+    database while its CPU is being counted."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def session_cookie(user) -> str:
     """A logged-in session for ``user``, as ``Client.force_login`` makes one."""
     from importlib import import_module
@@ -129,6 +138,8 @@ class Recorder:
     def __init__(self):
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        # Requests that got no answer (recorded as 599), by the client's error.
+        self.failures: dict[str, int] = defaultdict(int)
 
     def add(self, page: str, seconds: float, status: int) -> None:
         self.samples[page].append(seconds)
@@ -170,8 +181,9 @@ class Person:
                 data=data,
                 headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
             self.recorder.add(page, time.perf_counter() - started, 599)
+            self.recorder.failures[type(error).__name__] += 1
             return None
         self.recorder.add(page, time.perf_counter() - started, response.status_code)
         self._remember(response)
@@ -219,6 +231,14 @@ class Server:
         ]
 
     def start(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", PORT))
+            except OSError:
+                # Or the bench would measure whatever answers there.
+                raise SystemExit(f"port {PORT} is taken; choose another with BENCH_PORT") from None
         output = self.log.open("wb")
         self.process = subprocess.Popen(
             self.command(),

@@ -127,3 +127,12 @@ def test_site_url_follows_the_port_and_sentry_starts_only_with_a_dsn():
 
     assert run() == ["http://127.0.0.1:8123", "False"]
     assert run(SENTRY_DSN="https://public@127.0.0.1:9/1") == ["http://127.0.0.1:8123", "True"]
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django's cached loader: a page renders its templates without reading and parsing them
+    again (the default when no loaders are named, which settings.py keeps)."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)

@@ -62,7 +62,8 @@ def retry_delay(attempts: int, base: float | None = None) -> float:
 def _claim(message_id: int, claim: str, now) -> list[OutboxMessage]:
     """Take the row and up to ``OUTBOX_BATCH_SIZE - 1`` other due rows in one transaction, its
     own row first. Rows another worker is claiming are skipped, not waited for; a claimed row
-    is ``sending`` and no other task can take it, except a resumed run of the same ``claim``."""
+    is ``sending`` and no other task can take it, except a resumed run of the same ``claim``.
+    A task that finds nothing due (its row went out in another task's batch) asks nothing more."""
     due = OutboxMessage.objects.filter(
         Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         | Q(status=OutboxStatus.SENDING, claimed_by=claim)
@@ -74,6 +75,8 @@ def _claim(message_id: int, claim: str, now) -> list[OutboxMessage]:
             .order_by(*own_first)
             .values_list("pk", flat=True)[: settings.OUTBOX_BATCH_SIZE]
         )
+        if not ids:
+            return []
         OutboxMessage.objects.filter(pk__in=ids).update(
             # A resumed run counts no new attempt for the rows it already holds.
             attempts=Case(
@@ -84,9 +87,10 @@ def _claim(message_id: int, claim: str, now) -> list[OutboxMessage]:
             claimed_at=now,
             claimed_by=claim,
         )
-    return list(
-        OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by(*own_first)
-    )
+    # In the order they were claimed in (own row first), without asking the database again.
+    position = {pk: n for n, pk in enumerate(ids)}
+    rows = OutboxMessage.objects.filter(pk__in=ids).select_related("recipient")
+    return sorted(rows, key=lambda row: position[row.pk])
 
 
 def send_message(message_id: int, *, claim: str = "", sent: list[int] | tuple = ()) -> str:
