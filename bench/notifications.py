@@ -28,9 +28,13 @@ sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/innohealth_bench_notifications"
 )
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+# Its own Redis database and queue: `celery purge` below empties the queue it uses.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ.update(
-    DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, DJANGO_SETTINGS_MODULE="innohealth.settings"
+    DATABASE_URL=DATABASE_URL,
+    REDIS_URL=REDIS_URL,
+    CELERY_QUEUE="q_bench_notifications",
+    DJANGO_SETTINGS_MODULE="innohealth.settings",
 )
 
 import logging  # noqa: E402

@@ -202,3 +202,46 @@ def test_an_answer_waits_while_the_whole_tour_is_being_changed(people):
         quick_lock_timeout()
         with pytest.raises(OperationalError, match="lock timeout"):
             accept_request(actor=people.chen, request=request)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_answers_at_the_same_moment_book_nobody_twice(people):
+    """Eight representatives accept at once (real PostgreSQL, one connection each): four
+    tandems are each asked by two institutions, so two answers compete for the tandem's
+    earliest slot every time. Each answer gets its own slot; no tandem and no institution is
+    in two meetings at once."""
+    from django.db import connection
+
+    tandems = [factories.TandemFactory(tour=people.tour) for _ in range(4)]
+    answers = []
+    for k in range(8):
+        institution = factories.InstitutionFactory(tours=[people.tour])
+        representative = factories.RepresentativeFactory(institution=institution).user
+        request = factories.MeetingRequestFactory(tandem=tandems[k % 4], institution=institution)
+        answers.append((representative, request))
+    start, errors = threading.Barrier(len(answers)), []
+
+    def answer(representative, request):
+        try:
+            start.wait(10)
+            accept_request(actor=representative, request=request)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=pair) for pair in answers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    meetings = list(Meeting.objects.filter(request__in=[r for _rep, r in answers]))
+    assert len(meetings) == len(answers)
+    for party in ("tandem_id", "institution_id"):
+        taken = [(getattr(m, party), m.starts_at) for m in meetings]
+        assert len(taken) == len(set(taken)), party
+    # The two answers for one tandem took its first two slots, one each.
+    first_two = {s.starts_at for s in tour_slots(people.tour)[:2]}
+    for tandem in tandems:
+        assert {m.starts_at for m in meetings if m.tandem_id == tandem.pk} == first_two
