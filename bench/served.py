@@ -157,7 +157,11 @@ class Person:
         self.cookies = {settings.CSRF_COOKIE_NAME: self.csrf}
         if session:
             self.cookies[settings.SESSION_COOKIE_NAME] = session
-        transport = httpx.AsyncHTTPTransport(local_address=local_address)
+        # A browser drops an idle connection before the server does (gunicorn: 5 s keep-alive),
+        # or it may send on a connection the server is closing at that moment.
+        transport = httpx.AsyncHTTPTransport(
+            local_address=local_address, limits=httpx.Limits(keepalive_expiry=4)
+        )
         self.client = httpx.AsyncClient(
             base_url=BASE_URL,
             transport=transport,
