@@ -92,20 +92,23 @@ def prepare(parallel: int, rounds: int, factor: int, rng: random.Random):
     return tour, plan
 
 
-async def answer_round(pairs) -> tuple[float, served.Recorder]:
+async def answer_round(pairs, cpu: served.ServerCPU) -> tuple[float, float, served.Recorder]:
     recorder = served.Recorder()
     persons = [(served.Person(recorder, session), pk) for session, pk in pairs]
     # Connections open and each answer's page seen before the moment (as a representative
     # reads the request before accepting it; every server thread has its templates and its
     # database connection), so the round measures the answers only.
     await asyncio.gather(*(p.send("page", "GET", f"/requests/{pk}/") for p, pk in persons))
+    before = cpu.seconds()
     started = time.perf_counter()
     await asyncio.gather(
         *(p.send("accept", "POST", f"/requests/{pk}/accept/", {}) for p, pk in persons)
     )
     elapsed = time.perf_counter() - started
+    await asyncio.sleep(0.3)  # the last sample of the server's CPU
+    spent = cpu.seconds() - before
     await asyncio.gather(*(p.close() for p, _pk in persons))
-    return elapsed, recorder
+    return elapsed, spent, recorder
 
 
 def check_schedule(tour) -> list[str]:
@@ -157,9 +160,8 @@ def main() -> None:
     server.start()
     cpu = served.ServerCPU(server.process.pid, DATABASE).start()
     try:
-        before = cpu.seconds()
-        results = [asyncio.run(answer_round(pairs)) for pairs in plan]
-        spent = cpu.seconds() - before
+        results = [asyncio.run(answer_round(pairs, cpu)) for pairs in plan]
+        spent = sum(round_spent for _elapsed, round_spent, _recorder in results)
         print(f"during: {served.uptime()}")
     finally:
         cpu.stop()
@@ -173,10 +175,10 @@ def main() -> None:
     if not args.keep:
         served.drop_database(DATABASE)
 
-    rates = [args.parallel / elapsed for elapsed, _recorder in results]
+    rates = [args.parallel / elapsed for elapsed, _spent, _recorder in results]
     statuses = {}
     latencies = []
-    for _elapsed, recorder in results:
+    for _elapsed, _spent, recorder in results:
         latencies += recorder.samples["accept"]
         for status, n in recorder.statuses["accept"].items():
             statuses[status] = statuses.get(status, 0) + n
