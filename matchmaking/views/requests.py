@@ -154,11 +154,11 @@ def _act(request, pk: int, bound: str, action):
 @form_of("request_detail")
 def accept(request, pk: int):
     def run(meeting_request, data):
-        request_services.accept_request(
+        # The service's own copy knows the meeting it placed, without asking again.
+        accepted = request_services.accept_request(
             actor=request.user, request=meeting_request, start=data.get("start")
         )
-        meeting_request.refresh_from_db()
-        if getattr(meeting_request, "meeting", None) is None:
+        if getattr(accepted, "meeting", None) is None:
             return _("The request is accepted; the organisers will find a time for it.")
         return _("The request is accepted and the meeting is in your schedule.")
 
