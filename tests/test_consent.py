@@ -74,9 +74,14 @@ def test_the_own_party_is_always_seen_and_organisers_see_all(client, people, hid
 
 
 def test_recommendations_leave_hidden_institutions_out(people, hidden):
-    from matchmaking import selectors
+    from matchmaking.selectors.recommendations import recommendations_for
 
-    names = {i.name for i in selectors.recommendation_candidates(people.tandem)}
+    # Both fit the tandem equally well; only the one whose people agreed is recommended.
+    topic = factories.TopicFactory()
+    people.tandem.topics.set([topic])
+    for institution in (hidden[0], people.institution):
+        institution.topics.set([topic])
+    names = {r.institution.name for r in recommendations_for(people.tandem)}
     assert "Hidden Health Lab" not in names and "BGI Group" in names
 
 
