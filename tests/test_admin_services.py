@@ -124,9 +124,17 @@ def test_moving_a_published_session_in_the_form_tells_everyone_once(organiser, p
     data["ends_at_0"], data["ends_at_1"] = local(later + timedelta(hours=1), people.otto)
     data["title_en"] = "Roundtable, later"
     data["institutions"] = [people.institution.pk]
+    # A published session's new time needs a reason; without one nothing changes.
+    refused = organiser.post(url, data)
+    assert refused.status_code == 200 and "Please give a reason" in refused.content.decode()
+    assert not history(session, LogAction.MOVE) and not OutboxMessage.objects.exists()
+    data["reason"] = "The minister's visit moved."
     assert organiser.post(url, data).status_code == 302
     session.refresh_from_db()
     assert (session.starts_at, session.sequence) == (later, 2)
+    assert {m.context["reason"] for m in OutboxMessage.objects.all()} == {
+        "The minister's visit moved."
+    }
     (move,) = history(session, LogAction.MOVE)
     assert move.data["starts_at"]["to"] == later.isoformat().replace("+00:00", "Z")
     (change,) = history(session, LogAction.CHANGE)
@@ -146,6 +154,7 @@ def test_a_move_over_a_meeting_is_a_form_error_and_changes_nothing(
     data["starts_at_0"], data["starts_at_1"] = local(meeting.starts_at, people.otto)
     data["ends_at_0"], data["ends_at_1"] = local(meeting.ends_at, people.otto)
     data["title_en"] = "Should not stay"
+    data["reason"] = "Clash test."
     response = organiser.post(url, data)
     assert response.status_code == 200
     assert "overlaps meetings" in str(response.context["adminform"].form.non_field_errors())

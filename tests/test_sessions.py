@@ -101,6 +101,7 @@ def test_a_published_session_cannot_be_moved_over_a_meeting_in_the_admin(client,
     data["starts_at_0"] = data["ends_at_0"] = f"{local:%Y-%m-%d}"
     data["starts_at_1"] = f"{local:%H:%M:%S}"
     data["ends_at_1"] = f"{local + timedelta(hours=1):%H:%M:%S}"
+    data["reason"] = "A clash test."
     response = client.post(url, data)
     assert response.status_code == 200
     assert "overlaps meetings" in response.content.decode()

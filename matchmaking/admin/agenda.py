@@ -30,6 +30,8 @@ from .base import (
     ActorFormMixin,
     LoggedAdmin,
     TranslatedAdmin,
+    move_reason,
+    move_reason_field,
     reasoned_action,
     service_action,
     service_button,
@@ -243,6 +245,8 @@ class SessionForm(ActorForm):
             "video_url",
         ]
 
+    reason = move_reason_field()
+
     def clean(self):
         data = super().clean()
         if self.errors or self.instance.pk is None:
@@ -252,10 +256,15 @@ class SessionForm(ActorForm):
             for name in self.changed_data
             if name in session_services.CHANGEABLE and name in data
         }
+        reason = ""
+        if self.instance.is_published and {"starts_at", "ends_at"} & set(changes):
+            reason = move_reason(self, data)
+            if reason is None:
+                return data
         try:
             # The change page saves the inline speakers afterwards, in the same transaction.
             self.instance = session_services.change_session(
-                actor=self.actor, session=self.instance, changes=changes
+                actor=self.actor, session=self.instance, changes=changes, reason=reason
             )
         except DomainError as exc:
             raise ValidationError(str(exc)) from exc
@@ -322,9 +331,15 @@ class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        # modeltranslation's fieldsets leave read-only fields out.
+        # modeltranslation's fieldsets leave read-only and non-model fields out.
         fieldsets = super().get_fieldsets(request, obj)
-        return [*fieldsets, (_("Registrations"), {"fields": ["places"]})] if obj else fieldsets
+        if obj is None:
+            return fieldsets
+        return [
+            *fieldsets,
+            (_("Moving a published session"), {"fields": ["reason"]}),
+            (_("Registrations"), {"fields": ["places"]}),
+        ]
 
     @admin.display(description=_("places"))
     def places(self, obj):

@@ -188,6 +188,31 @@ def reasoned_action(service, keyword: str, *, description, done, title, intro, c
     return admin.action(description=description)(action)
 
 
+def move_reason_field() -> forms.CharField:
+    """The reason a change form asks for when its times change: people are told why."""
+    return forms.CharField(
+        label=gettext_lazy("Reason for a move"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Needed when you change the time: sent to those concerned in the e-mail and kept in "
+            "the history."
+        ),
+    )
+
+
+def move_reason(form: forms.Form, data: dict) -> str | None:
+    """The reason given for a move, or None (and a form error) when there is none."""
+    reason = data.get("reason", "").strip()
+    if not reason:
+        form.add_error(
+            "reason", gettext_lazy("Please give a reason: those concerned are told why.")
+        )
+        return None
+    return reason
+
+
 def service_button(modeladmin, service, keyword: str, *, done, arguments=()):
     """The view behind a button of a change page: POST only, the object fetched through the
     admin (404 when the organiser cannot see it, 403 when they cannot change it), then

@@ -14,7 +14,15 @@ from ..services import DomainError
 from ..services import meetings as meeting_services
 from ..services import requests as request_services
 from ..services.video import replace_video_link
-from .base import INSTITUTION_NAMES, ActorForm, ActorFormAdmin, reasoned_action, service_action
+from .base import (
+    INSTITUTION_NAMES,
+    ActorForm,
+    ActorFormAdmin,
+    move_reason,
+    move_reason_field,
+    reasoned_action,
+    service_action,
+)
 from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
 from .zones import ZonedInputs, zoned
@@ -144,16 +152,7 @@ class MeetingForm(ActorForm):
     video_service = forms.ModelChoiceField(
         label=_("video provider"), queryset=VideoProvider.objects.all(), required=False
     )
-    reason = forms.CharField(
-        label=_("Reason for a move"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Needed when you change the start: sent to both sides in the e-mail and kept in the "
-            "history."
-        ),
-    )
+    reason = move_reason_field()
 
     class Meta:
         model = Meeting
@@ -179,16 +178,14 @@ class MeetingForm(ActorForm):
                 return data
             with transaction.atomic():  # both changes or neither
                 if "starts_at" in self.changed_data:
-                    if not data.get("reason", "").strip():
-                        self.add_error(
-                            "reason", _("Please give a reason: both sides are told why.")
-                        )
+                    reason = move_reason(self, data)
+                    if reason is None:
                         return data
                     meeting_services.move_meeting(
                         actor=self.actor,
                         meeting=self.instance,
                         start=data["starts_at"],
-                        reason=data["reason"],
+                        reason=reason,
                     )
                 if {"video_url", "video_service"} & set(self.changed_data):
                     replace_video_link(

@@ -215,6 +215,7 @@ def test_changing_or_withdrawing_a_session_in_the_admin_tells_its_participants(c
     assert client.post(url, data).status_code == 302
     assert not OutboxMessage.objects.exists()  # capacity is not worth an e-mail
     data["starts_at_1"], data["ends_at_1"] = "09:30:00", "10:30:00"
+    data["reason"] = "The hall is free later."
     assert client.post(url, data).status_code == 302
     session.refresh_from_db()
     assert session.sequence == 1
