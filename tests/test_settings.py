@@ -11,30 +11,28 @@ PRODUCTION = {
 }
 
 
-def test_production_mode_passes_check_deploy_without_warnings():
-    env = os.environ | PRODUCTION
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """``manage.py`` in a process of its own, so the settings are read afresh from ``env``."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_production_mode_passes_check_deploy_without_warnings():
+    env = os.environ | PRODUCTION
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"} | {"DJANGO_DEBUG": "0"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
@@ -47,14 +45,7 @@ def test_without_servers_the_portal_runs_embedded(tmp_path):
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     engine, eager, backend, mail_path = result.stdout.split()[-4:]
     assert engine == "django.db.backends.sqlite3"
@@ -65,14 +56,7 @@ def test_without_servers_the_portal_runs_embedded(tmp_path):
 
 def test_load_demo_refuses_in_production_unless_told():
     env = os.environ | PRODUCTION
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("load_demo", env=env)
     assert result.returncode != 0
     assert "--i-know-this-is-production" in result.stderr
 
@@ -86,14 +70,7 @@ def test_production_has_host_cookies_persistent_checked_connections_and_staff_mf
         " s.SESSION_COOKIE_PATH, db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'],"
         " s.INNOHEALTH_REQUIRE_STAFF_MFA)"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-7:] == [
         "__Host-sessionid",
@@ -114,14 +91,7 @@ def test_site_url_follows_the_port_and_sentry_starts_only_with_a_dsn():
 
     def run(**extra):
         env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SENTRY_DSN")}
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            env=env | {"PORT": "8123"} | extra,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = manage("shell", "-c", code, env=env | {"PORT": "8123"} | extra)
         assert result.returncode == 0, result.stderr
         return result.stdout.split()[-2:]
 

@@ -59,6 +59,13 @@ class VideoProviderInline(admin.TabularInline):
     extra = 0
 
 
+def status_action(status: TourStatus, *, description, done):
+    """An action moving the selected tours to ``status`` through ``change_tour_status``."""
+    return service_action(
+        partial(change_tour_status, status=status), "tour", description=description, done=done
+    )
+
+
 @admin.register(Tour)
 class TourAdmin(TranslatedAdmin):
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
@@ -80,33 +87,29 @@ class TourAdmin(TranslatedAdmin):
         "anonymise",
     ]
 
-    open_tours = service_action(
-        partial(change_tour_status, status=TourStatus.OPEN),
-        "tour",
+    open_tours = status_action(
+        TourStatus.OPEN,
         description=_("Open the selected tours for requests"),
         done=ngettext_lazy(
             "%(count)d tour opened for requests.", "%(count)d tours opened for requests.", "count"
         ),
     )
-    start_tours = service_action(
-        partial(change_tour_status, status=TourStatus.RUNNING),
-        "tour",
+    start_tours = status_action(
+        TourStatus.RUNNING,
         description=_("Mark the selected tours as running"),
         done=ngettext_lazy(
             "%(count)d tour marked as running.", "%(count)d tours marked as running.", "count"
         ),
     )
-    finish_tours = service_action(
-        partial(change_tour_status, status=TourStatus.FINISHED),
-        "tour",
+    finish_tours = status_action(
+        TourStatus.FINISHED,
         description=_("Mark the selected tours as finished"),
         done=ngettext_lazy(
             "%(count)d tour marked as finished.", "%(count)d tours marked as finished.", "count"
         ),
     )
-    tours_back_to_draft = service_action(
-        partial(change_tour_status, status=TourStatus.DRAFT),
-        "tour",
+    tours_back_to_draft = status_action(
+        TourStatus.DRAFT,
         description=_("Put the selected tours back to draft"),
         done=ngettext_lazy(
             "%(count)d tour put back to draft.", "%(count)d tours put back to draft.", "count"
