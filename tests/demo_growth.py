@@ -4,10 +4,13 @@ the same tour, sessions and partners, so that pages must cope with ten times the
 from __future__ import annotations
 
 from matchmaking.models import (
+    FollowUp,
+    FollowUpNote,
     Institution,
     Meeting,
     MeetingRequest,
     PreferredSlot,
+    Registration,
     Representative,
     Speaker,
     Supporter,
@@ -86,6 +89,8 @@ def multiply_demo(tour: Tour, factor: int = 10) -> None:
     requests = list(
         tour.meeting_requests.select_related("meeting").prefetch_related("preferred_slots")
     )
+    follow_ups = list(tour.follow_ups.prefetch_related("notes"))
+    registrations = list(Registration.objects.filter(session__tour=tour))
     slots = tour_slots(tour)
     taken = {}
     for meeting in Meeting.objects.filter(tour=tour):
@@ -158,3 +163,30 @@ def multiply_demo(tour: Tour, factor: int = 10) -> None:
                     ends_at=slot.ends_at,
                     video_url=f"https://video.example.org/room-{new.pk}",
                 )
+        for old in follow_ups:
+            # The tandem's copy follows up with the same partner: pipelines grow tenfold.
+            tandem = tandem_copies[old.tandem_id]
+            new = FollowUp.objects.create(
+                tour=tour,
+                tandem=tandem,
+                institution_id=old.institution_id,
+                next_step=old.next_step,
+                owner=tandem.members.first().user,
+                due_on=old.due_on,
+                stage=old.stage,
+                created_by=tandem.members.first().user,
+            )
+            FollowUpNote.objects.bulk_create(
+                FollowUpNote(follow_up=new, author=new.owner, text=n.text) for n in old.notes.all()
+            )
+        Registration.objects.bulk_create(
+            Registration(
+                session_id=old.session_id,
+                tandem=tandem_copies.get(old.tandem_id),
+                institution=institution_copies.get(old.institution_id),
+                status=old.status,
+                registered_by=old.registered_by,
+                confirmed_at=old.confirmed_at,
+            )
+            for old in registrations
+        )

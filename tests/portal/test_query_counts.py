@@ -8,7 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking.enums import Direction, Party, RequestStatus
-from matchmaking.models import Institution, Meeting, MeetingRequest, Session, Tandem, Tour, User
+from matchmaking.models import (
+    FollowUp,
+    Institution,
+    Meeting,
+    MeetingRequest,
+    Registration,
+    Session,
+    Tandem,
+    Tour,
+    User,
+)
 from tests.demo_growth import multiply_demo
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +70,16 @@ PAGES = [
     ),
     ("organiser@innohealth.example", "admin:index", list),
     ("organiser@innohealth.example", "admin:matchmaking_tour_grid", _tour),
+    # The pages that came with registrations, follow-ups and data protection.
+    ("researcher3@tandem.example", "session_list", list),
+    ("bgi@partner.example", "session_list", list),
+    ("researcher3@tandem.example", "schedule_print", list),
+    ("researcher3@tandem.example", "follow_ups", list),
+    ("bgi@partner.example", "follow_ups", list),
+    ("ahk@office.example", "pipeline", list),
+    ("organiser@innohealth.example", "pipeline", list),
+    ("researcher3@tandem.example", "my_data", list),
+    ("organiser@innohealth.example", "admin:day_agenda", _tour),
 ]
 
 
@@ -84,7 +104,7 @@ def test_main_pages_run_the_same_number_of_queries_with_ten_times_the_data(clien
 
     def sizes():
         # The demo's other edition (2028) does not grow.
-        rows = [Tandem, MeetingRequest, Meeting, Session]
+        rows = [Tandem, MeetingRequest, Meeting, Session, FollowUp]
         return [tour.institutions.count()] + [m.objects.filter(tour=tour).count() for m in rows]
 
     before = sizes()
@@ -93,6 +113,7 @@ def test_main_pages_run_the_same_number_of_queries_with_ten_times_the_data(clien
     multiply_demo(tour, 10)
     after = sizes()
     assert after == [10 * n for n in before]
+    assert Registration.objects.filter(session__tour=tour).count() > 0
     grown = _counts(client)
     assert grown == demo
 
