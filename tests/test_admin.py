@@ -1,5 +1,7 @@
 """Every admin page opens for an organiser (staff, not superuser) and is refused to a partner."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -40,6 +42,16 @@ def demo(db):
     call_command("load_demo")
 
 
+# A date and time as Django renders it by itself ("22 March 2027, 09:30"), which names no zone.
+HUMAN_TIME = re.compile(r"\d{1,2} \w+ \d{4}, \d{1,2}:\d{2}")
+READ_ONLY = re.compile(r'<div class="readonly">(.*?)</div>', re.S)
+
+
+def naked_times(html: str) -> list[str]:
+    """Read-only values on a change page that show a time without its zone."""
+    return [v for v in READ_ONLY.findall(html) if HUMAN_TIME.search(v) and "zone" not in v]
+
+
 def test_every_admin_page_opens_for_an_organiser(client, demo):
     from matchmaking.models import User
 
@@ -51,6 +63,8 @@ def test_every_admin_page_opens_for_an_organiser(client, demo):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
+        # every time an organiser reads carries its zone (tests/test_admin_zones.py)
+        assert not naked_times(response.content.decode()), url
 
 
 def test_every_admin_page_is_refused_to_a_partner(client, demo):

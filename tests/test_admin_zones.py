@@ -98,3 +98,25 @@ def test_the_history_shows_times_with_their_zone(client, people, meeting):
         in html
     )
     assert ActivityLog.objects.about(meeting).exists()
+
+
+def test_read_only_times_on_change_pages_carry_both_zones(client, people, meeting):
+    """Times Django would render itself (read-only fields of any admin, whatever it returns from
+    get_readonly_fields, and of inlines) show the organiser's zone with the other beside it."""
+    people.otto.time_zone, people.otto.language = "Asia/Shanghai", "de"
+    people.otto.save()
+    answered = meeting.request
+    answered.acted_at = AT
+    answered.save(update_fields=["acted_at"])
+    entry = log_action(actor=people.otto, obj=meeting, action="change", data={})
+    ActivityLog.objects.filter(pk=entry.pk).update(at=AT)
+    client.force_login(people.otto)
+
+    for name, pk in (
+        ("admin:matchmaking_meetingrequest_change", answered.pk),
+        ("admin:matchmaking_activitylog_change", entry.pk),
+    ):
+        html = _html(client, name, pk)
+        assert '22.03.2027 16:00 <span class="zone">Shanghai</span>' in html, name
+        assert "(09:00 Berlin)" in html, name
+        assert "UTC" not in html.split('id="content-main"')[1], name

@@ -26,6 +26,7 @@ from ..models.languages import localized
 from ..services import DomainError
 from ..services.activity import from_to, log_action
 from .history import describe
+from .zones import zoned_read_only_times
 
 
 def _shown(field: forms.Field, value: Any) -> Any:
@@ -86,6 +87,11 @@ class LoggedAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         for obj in queryset:
             log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        for layout in [context["adminform"], *context.get("inline_admin_formsets", ())]:
+            zoned_read_only_times(layout)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)

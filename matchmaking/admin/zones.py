@@ -8,6 +8,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,58 @@ def zoned(model: type[models.Model], field: str, *, tour: str | None = "tour"):
     return admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)(
         column
     )
+
+
+def tour_of(row) -> Tour | None:
+    """The tour a row belongs to, when it has one, for the other home zone beside its times."""
+    return row.tour if getattr(row, "tour_id", None) else None
+
+
+def zoned_read_only_times(form_layout) -> None:
+    """Read-only dates and times on a change page (the admin form's, or an inline's) shown like
+    every other time: the organiser's zone with the tour's other home zone beside it.
+
+    Django renders a read-only model field itself, in the active zone but without saying which;
+    a same-named column would have to be declared in every admin that builds its own read-only
+    list. Swapping the names in the already built layout (after the form excluded them) keeps
+    one rule for all admins, whatever they return from ``get_readonly_fields``."""
+    model = (
+        form_layout.opts.model if hasattr(form_layout, "formset") else form_layout.form._meta.model
+    )
+    columns = {}
+    for name in form_layout.readonly_fields:
+        if not isinstance(name, str):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.DateTimeField):
+            columns[name] = _read_only_time(model, name)
+    if not columns:
+        return
+    form_layout.readonly_fields = [columns.get(name, name) for name in form_layout.readonly_fields]
+    form_layout.fieldsets = [
+        (title, {**options, "fields": _swapped(options.get("fields", ()), columns)})
+        for title, options in form_layout.fieldsets
+    ]
+
+
+def _read_only_time(model, field: str):
+    def column(row):
+        return zoned_html(getattr(row, field), tour_of(row))
+
+    column.__name__ = field  # keeps Django's CSS class and the test hooks: field-<name>
+    return admin.display(description=model._meta.get_field(field).verbose_name)(column)
+
+
+def _swapped(fields, columns):
+    return [
+        tuple(columns.get(name, name) for name in entry)
+        if isinstance(entry, (list, tuple))
+        else columns.get(entry, entry)
+        for entry in fields
+    ]
 
 
 class ZonedInputs(admin.options.BaseModelAdmin):
