@@ -38,7 +38,7 @@ from .base import (
 )
 from .exchange import ExportAdmin, SessionResource
 from .registrations import SessionRegistrationInline
-from .zones import ZonedInputs, zoned
+from .zones import ZonedInputs
 
 
 class TourDayInline(ZonedInputs, admin.TabularInline):
@@ -179,7 +179,7 @@ class WindowBreakInline(ZonedInputs, admin.TabularInline):
 
 @admin.register(TourDay)
 class TourDayAdmin(ZonedInputs, LoggedAdmin):
-    list_display = ["tour", "date", zoned(TourDay, "window_start"), zoned(TourDay, "window_end")]
+    list_display = ["tour", "date", "window_start", "window_end"]
     list_filter = ["tour"]
     date_hierarchy = "date"
     inlines = [WindowBreakInline]
@@ -279,8 +279,8 @@ class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
     resource_classes = [SessionResource]
     form = SessionForm
     list_display = [
-        zoned(Session, "starts_at"),
-        zoned(Session, "ends_at"),
+        "starts_at",
+        "ends_at",
         "title",
         "kind",
         "host",

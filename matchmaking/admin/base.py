@@ -26,7 +26,7 @@ from ..models.languages import localized
 from ..services import DomainError
 from ..services.activity import from_to, log_action
 from .history import describe
-from .zones import zoned_read_only_times
+from .zones import zoned_columns, zoned_read_only_times
 
 
 def _shown(field: forms.Field, value: Any) -> Any:
@@ -87,6 +87,12 @@ class LoggedAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         for obj in queryset:
             log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def get_list_display(self, request):
+        # A date-and-time column Django would show without its zone (see zoned_read_only_times).
+        names = super().get_list_display(request)
+        columns = zoned_columns(self.model, names)
+        return [columns.get(name, name) for name in names] if columns else names
 
     def render_change_form(self, request, context, *args, **kwargs):
         for layout in [context["adminform"], *context.get("inline_admin_formsets", ())]:

@@ -9,14 +9,13 @@ from ..models import ActivityLog
 from .base import ReadOnlyAdmin
 from .exchange import ActivityLogResource, ExportAdmin
 from .history import admin_url, describe
-from .zones import zoned
 
 
 @admin.register(ActivityLog)
 class ActivityLogAdmin(ExportAdmin, ReadOnlyAdmin):
     resource_classes = [ActivityLogResource]
     list_display = [
-        zoned(ActivityLog, "at", tour=None),
+        "at",
         "object_repr",
         "content_type",
         "action",

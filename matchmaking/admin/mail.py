@@ -17,7 +17,6 @@ from ..services import DomainError
 from ..services import invitations as invitation_services
 from ..services import outbox as outbox_services
 from .base import ActorForm, ActorFormAdmin, ReadOnlyAdmin, service_action
-from .zones import zoned
 
 
 class InvitationForm(ActorForm):
@@ -184,13 +183,13 @@ class InvitationAdmin(ActorFormAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = [
-        zoned(OutboxMessage, "created_at", tour=None),
+        "created_at",
         "kind",
         "email",
         "language",
         "status",
         "attempts",
-        zoned(OutboxMessage, "sent_at", tour=None),
+        "sent_at",
     ]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "dedupe_key", "last_error"]

@@ -25,7 +25,7 @@ from .base import (
 )
 from .exchange import ExportAdmin, MeetingRequestResource, MeetingResource
 from .outcomes import MeetingOutcomeInline, SidesAgreementFilter, answer_text
-from .zones import ZonedInputs, zoned
+from .zones import ZonedInputs
 
 
 class PreferredSlotInline(admin.TabularInline):
@@ -71,8 +71,8 @@ class MeetingRequestAdmin(ExportAdmin, ActorFormAdmin):
         "direction",
         "status",
         "turn",
-        zoned(MeetingRequest, "turn_since"),
-        zoned(MeetingRequest, "created_at"),
+        "turn_since",
+        "created_at",
         "why_unscheduled",
     ]
     list_filter = ["tour", "status", "turn", "direction", "institution__kind", "tandem__topics"]
@@ -205,7 +205,7 @@ class MeetingAdmin(ZonedInputs, ExportAdmin, ActorFormAdmin):
     resource_classes = [MeetingResource]
     form = MeetingForm
     list_display = [
-        zoned(Meeting, "starts_at"),
+        "starts_at",
         "tandem",
         "institution",
         "status",

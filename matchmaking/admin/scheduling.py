@@ -50,7 +50,7 @@ from ..services.planning import (
 from ..services.scheduling import SchedulePlan, schedulable_requests, tour_problems
 from ..timezones import ViewerZones, show_time, zones_for
 from .base import LoggedAdmin, SafeAutocompleteAdmin
-from .zones import ZonedInputs, zoned
+from .zones import ZonedInputs
 
 DEFAULT_TIME_LIMIT = 10
 
@@ -113,7 +113,7 @@ class BlockedSlotForm(forms.ModelForm):
 @admin.register(BlockedSlot)
 class BlockedSlotAdmin(ZonedInputs, SafeAutocompleteAdmin, LoggedAdmin):
     form = BlockedSlotForm
-    list_display = [zoned(BlockedSlot, "starts_at"), "tandem", "institution", "tour"]
+    list_display = ["starts_at", "tandem", "institution", "tour"]
     # Either side may be empty, which Django's automatic select_related leaves out.
     list_select_related = ["tour", "tandem", "institution"]
     list_filter = ["tour"]

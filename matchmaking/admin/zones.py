@@ -5,8 +5,6 @@ on every date-and-time input, and the history's values. The organiser's own zone
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -25,23 +23,25 @@ def zoned_html(moment, tour: Tour | None = None):
     return when_html(moment, zones_beside(timezone.get_current_timezone_name(), tour))
 
 
-def zoned(model: type[models.Model], field: str, *, tour: str | None = "tour"):
-    """A list column showing ``field`` in the organiser's zone with the tour's other home zone
-    (``tour``: the path from the row to its tour; None for rows of no tour)."""
-    tour_of = attrgetter(tour) if tour else lambda row: None
-
-    def column(row):
-        return zoned_html(getattr(row, field), tour_of(row))
-
-    column.__name__ = f"{field}_zoned"
-    return admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)(
-        column
-    )
-
-
 def tour_of(row) -> Tour | None:
     """The tour a row belongs to, when it has one, for the other home zone beside its times."""
     return row.tour if getattr(row, "tour_id", None) else None
+
+
+def zoned_columns(model, names) -> dict[str, object]:
+    """For each of ``names`` that is a date-and-time field of ``model``: a column showing it in the
+    organiser's zone with the row's tour's other home zone beside it."""
+    columns = {}
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.DateTimeField):
+            columns[name] = _zoned_column(field)
+    return columns
 
 
 def zoned_read_only_times(form_layout) -> None:
@@ -55,16 +55,7 @@ def zoned_read_only_times(form_layout) -> None:
     model = (
         form_layout.opts.model if hasattr(form_layout, "formset") else form_layout.form._meta.model
     )
-    columns = {}
-    for name in form_layout.readonly_fields:
-        if not isinstance(name, str):
-            continue
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if isinstance(field, models.DateTimeField):
-            columns[name] = _read_only_time(model, name)
+    columns = zoned_columns(model, form_layout.readonly_fields)
     if not columns:
         return
     form_layout.readonly_fields = [columns.get(name, name) for name in form_layout.readonly_fields]
@@ -74,12 +65,12 @@ def zoned_read_only_times(form_layout) -> None:
     ]
 
 
-def _read_only_time(model, field: str):
+def _zoned_column(field: models.DateTimeField):
     def column(row):
-        return zoned_html(getattr(row, field), tour_of(row))
+        return zoned_html(getattr(row, field.name), tour_of(row))
 
-    column.__name__ = field  # keeps Django's CSS class and the test hooks: field-<name>
-    return admin.display(description=model._meta.get_field(field).verbose_name)(column)
+    column.__name__ = field.name  # keeps Django's CSS class: field-<name>
+    return admin.display(description=field.verbose_name, ordering=field.name)(column)
 
 
 def _swapped(fields, columns):
