@@ -439,6 +439,8 @@ def report(
         )
     if recorder.failures:
         print(f"requests without an answer (599), by the client's error: {dict(recorder.failures)}")
+    if recorder.retried:
+        print(f"GETs sent again on a new connection (as a browser does): {dict(recorder.retried)}")
     pages_only = [ms for page, ms in cpu_ms.items() if "baseline" not in page]
     median_cpu = percentile(pages_only, 0.5) if pages_only else float("nan")
     return median_cpu, p95, errors

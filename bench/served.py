@@ -140,6 +140,8 @@ class Recorder:
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         # Requests that got no answer (recorded as 599), by the client's error.
         self.failures: dict[str, int] = defaultdict(int)
+        # GETs sent again after the server closed their kept-alive connection (as browsers do).
+        self.retried: dict[str, int] = defaultdict(int)
 
     def add(self, page: str, seconds: float, status: int) -> None:
         self.samples[page].append(seconds)
@@ -178,20 +180,31 @@ class Person:
         if method == "POST":
             data = {**(data or {}), "csrfmiddlewaretoken": self.csrf}
         started = time.perf_counter()
-        try:
-            response = await self.client.request(
-                method,
-                path,
-                data=data,
-                headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
-            )
-        except httpx.HTTPError as error:
-            self.recorder.add(page, time.perf_counter() - started, 599)
-            self.recorder.failures[type(error).__name__] += 1
-            return None
+        for attempt in (1, 2):
+            try:
+                response = await self.client.request(
+                    method,
+                    path,
+                    data=data,
+                    headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+                )
+                break
+            except httpx.RemoteProtocolError as error:
+                # The server closed a kept-alive connection as the request went out; a browser
+                # sends a GET again at once on a new connection, so does this person (counted).
+                if method == "GET" and attempt == 1:
+                    self.recorder.retried[type(error).__name__] += 1
+                    continue
+                return self._failed(page, started, error)
+            except httpx.HTTPError as error:
+                return self._failed(page, started, error)
         self.recorder.add(page, time.perf_counter() - started, response.status_code)
         self._remember(response)
         return response
+
+    def _failed(self, page: str, started: float, error: Exception) -> None:
+        self.recorder.add(page, time.perf_counter() - started, 599)
+        self.recorder.failures[type(error).__name__] += 1
 
     async def close(self) -> None:
         await self.client.aclose()
