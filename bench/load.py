@@ -43,20 +43,16 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from matchmaking.enums import Direction, Party, RequestStatus  # noqa: E402
+from matchmaking.enums import Direction, RequestStatus  # noqa: E402
 from matchmaking.models import (  # noqa: E402
-    Institution,
     MeetingRequest,
     Representative,
-    Tandem,
     TandemMember,
     User,
 )
 
 STATIC_FILE = "/static/css/portal.css"
-PENDING_PER_INSTITUTION = 8
 LOGINS = 150
 LOGIN_WINDOW = 10.0
 LOGIN_LIMIT = 30.0
@@ -82,38 +78,11 @@ class Plan:
     login_emails: list[str] = field(default_factory=list)
 
 
-def add_pending_requests(tour, rng: random.Random) -> None:
-    """Give every institution requests to answer, from tandems it has no open request with."""
-    tandems = list(Tandem.objects.filter(tour=tour).prefetch_related("members__user"))
-    open_pairs = set(
-        MeetingRequest.objects.filter(
-            tour=tour, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
-        ).values_list("tandem_id", "institution_id")
-    )
-    rows = []
-    for institution in Institution.objects.filter(tours=tour):
-        candidates = [t for t in tandems if (t.pk, institution.pk) not in open_pairs]
-        for tandem in rng.sample(candidates, min(PENDING_PER_INSTITUTION, len(candidates))):
-            rows.append(
-                MeetingRequest(
-                    tour=tour,
-                    tandem=tandem,
-                    institution=institution,
-                    direction=Direction.TANDEM_TO_INSTITUTION,
-                    message="We would like to present our project to you.",
-                    turn=Party.INSTITUTION,
-                    turn_since=timezone.now(),
-                    created_by=tandem.members.all()[0].user,
-                )
-            )
-    MeetingRequest.objects.bulk_create(rows)
-
-
 def prepare(users: int, factor: int, rng: random.Random) -> Plan:
     served.recreate_database(DATABASE)
     served.flush_redis(REDIS_DB)
     tour = served.grow_demo(factor)
-    add_pending_requests(tour, rng)
+    served.add_pending_requests(tour, rng)
     plan = Plan(
         tour_id=tour.pk,
         institution_ids=list(tour.institutions.values_list("pk", flat=True)),

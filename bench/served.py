@@ -104,6 +104,41 @@ def grow_demo(factor: int):
     return tour
 
 
+PENDING_PER_INSTITUTION = 8
+
+
+def add_pending_requests(tour, rng: random.Random) -> None:
+    """Give every institution requests to answer, from tandems it has no open request with."""
+    from django.utils import timezone
+
+    from matchmaking.enums import Direction, Party, RequestStatus
+    from matchmaking.models import Institution, MeetingRequest, Tandem
+
+    tandems = list(Tandem.objects.filter(tour=tour).prefetch_related("members__user"))
+    open_pairs = set(
+        MeetingRequest.objects.filter(
+            tour=tour, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
+        ).values_list("tandem_id", "institution_id")
+    )
+    rows = []
+    for institution in Institution.objects.filter(tours=tour):
+        candidates = [t for t in tandems if (t.pk, institution.pk) not in open_pairs]
+        for tandem in rng.sample(candidates, min(PENDING_PER_INSTITUTION, len(candidates))):
+            rows.append(
+                MeetingRequest(
+                    tour=tour,
+                    tandem=tandem,
+                    institution=institution,
+                    direction=Direction.TANDEM_TO_INSTITUTION,
+                    message="We would like to present our project to you.",
+                    turn=Party.INSTITUTION,
+                    turn_since=timezone.now(),
+                    created_by=tandem.members.all()[0].user,
+                )
+            )
+    MeetingRequest.objects.bulk_create(rows)
+
+
 def vacuum_analyze() -> None:
     """After the bulk of new rows: statistics for the planner now, and no autovacuum of the bench
     database while its CPU is being counted."""
