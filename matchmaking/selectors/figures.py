@@ -4,7 +4,7 @@
 Every figure is counted by the database, so the number of queries is the same for a tour of
 ten tandems and of a thousand: one query for the requests per day and status, one for the
 median time to answer, one for the meetings, one each for the tandems and institutions
-without a meeting, one for the sessions with the people they keep busy, and one for each list
+without a meeting, one for the sessions and one for the people they keep busy, and one for each list
 of what needs the organiser (its first rows and their total in the same query).
 """
 
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -27,12 +28,13 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from ..enums import MeetingStatus, RegistrationStatus, RequestStatus
+from ..enums import MeetingStatus, RequestStatus
 from ..models import (
     Institution,
     Invitation,
@@ -49,6 +51,7 @@ from ..models import (
 from ..models.languages import localized
 from .registrations import with_places
 from .schedule import SHOWN_MEETING_STATUSES
+from .slots import party_rows
 
 # What the landing page lists of each kind of work; the total is always given.
 ATTENTION_ROWS = 20
@@ -223,52 +226,55 @@ def institutions_without_meeting(tour: Tour) -> tuple[list[Institution], int]:
     return [i for i in rows if not i.met], rows[0].total if rows else 0
 
 
-def people_in_session() -> Subquery:
-    """How many people a session keeps busy: the members of its tandems and the representatives
-    (in its tour) of its participating, host and speakers' institutions, and the people of the
-    parties with a confirmed registration, each person once — the people
-    ``notifications.recipients.session_people`` tells about it."""
-    session = OuterRef("pk")
-    confirmed = RegistrationStatus.CONFIRMED
-    people = Participation.objects.filter(tour=OuterRef("tour_id"), user__is_active=True).filter(
-        Q(tandem__sessions=session)
-        | Q(institution__sessions=session)
-        | Q(institution__hosted_sessions=session)
-        | Q(institution__speakers__sessions=session)
-        | Q(tandem__registrations__session=session, tandem__registrations__status=confirmed)
-        | Q(
-            institution__registrations__session=session,
-            institution__registrations__status=confirmed,
+def people_per_session(tour: Tour) -> dict[int, int]:
+    """Published session id → how many people it keeps busy: the active people in the tour of
+    each party ``party_rows`` names, each person once — the people
+    ``notifications.recipients.session_people`` tells about it. One query: the parties joined
+    with the tour's people by party (a person has one role, so one party, in a tour)."""
+    parties = party_rows(Session.objects.filter(tour=tour, is_published=True).values("pk"))
+    people = (
+        Participation.objects.filter(tour=tour, user__is_active=True)
+        .annotate(
+            side=Case(When(tandem__isnull=False, then=Value(0)), default=Value(1)),
+            party_id=Coalesce("tandem_id", "institution_id"),
         )
+        .values_list("side", "party_id", "user_id")
     )
-    return Coalesce(
-        Subquery(
-            people.order_by()
-            .values("tour_id")
-            .annotate(n=Count("user_id", distinct=True))
-            .values("n")
-        ),
-        0,
-    )
+    parties_sql, parties_params = parties.query.sql_with_params()
+    people_sql, people_params = people.query.sql_with_params()
+    # Django cannot join two queries; each part is the ORM's own SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parties.busy_session_id, COUNT(DISTINCT people.user_id)"  # noqa: S608
+            f" FROM ({parties_sql}) parties JOIN ({people_sql}) people"
+            " ON people.side = parties.side AND people.party_id = parties.party_id"
+            " GROUP BY parties.busy_session_id",
+            [*parties_params, *people_params],
+        )
+        return dict(cursor.fetchall())
 
 
 def session_fill(tour: Tour) -> list[SessionFill]:
     """The tour's published sessions in time order with the people taking part and the places
-    taken. One query."""
+    taken. Two queries."""
     sessions = (
         with_places(Session.objects.filter(tour=tour, is_published=True))
         .defer("description", *localized("description"))
-        .annotate(people=people_in_session())
         .order_by("starts_at", "pk")
     )
+    people = people_per_session(tour)
     return [
-        SessionFill(session, session.people, session.taken if session.takes_registrations else None)
+        SessionFill(
+            session,
+            people.get(session.pk, 0),
+            session.taken if session.takes_registrations else None,
+        )
         for session in sessions
     ]
 
 
 def tour_figures(tour: Tour, zone: ZoneInfo) -> TourFigures:
-    """Everything the landing page shows of the tour, counted by the database (7 queries)."""
+    """Everything the landing page shows of the tour, counted by the database (8 queries)."""
     days = requests_per_day(tour, zone)
     tandems, tandem_count = tandems_without_meeting(tour)
     institutions, institution_count = institutions_without_meeting(tour)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Value
+from django.db.models import F, QuerySet, Value
 
 from ..enums import RegistrationStatus
 from ..models import Registration, Session, Tour, TourDay
@@ -63,30 +63,29 @@ def published_sessions(tour: Tour):
     )
 
 
-def parties_of_sessions(
-    sessions: Iterable[Session],
+def party_rows(
+    session_ids: Collection[int] | QuerySet,
     *,
     registered: bool = True,
     tandem_ids: Collection[int] | None = None,
     institution_ids: Collection[int] | None = None,
-) -> dict[int, tuple[set[int], set[int]]]:
-    """Session id → the tandems and institutions it keeps busy: participants, the host, the
-    institutions of its speakers and (unless ``registered`` is false: only those the organisers
-    named) the parties with a confirmed registration, not those waiting. One UNION query of ids
-    for any number of sessions. With ``tandem_ids`` or ``institution_ids`` only those parties
-    are read (and the hosts)."""
-    parties = {s.pk: (set(), {s.host_id} if s.host_id else set()) for s in sessions}
-    if not parties:
-        return parties
-    ids = list(parties)
-    tandems = Session.tandems.through.objects.filter(session_id__in=ids)
-    institutions = Session.institutions.through.objects.filter(session_id__in=ids)
+) -> QuerySet:
+    """(``busy_session_id``, ``side``, ``party_id``) of every party the sessions keep busy, side 0 a tandem and
+    1 an institution: participants, the host, the institutions of its speakers and (unless
+    ``registered`` is false: only those the organisers named) the parties with a confirmed
+    registration, not those waiting. One UNION ALL of ids (a party may come more than once);
+    ``session_ids`` may be a query of ids. With ``tandem_ids`` or ``institution_ids`` only those
+    parties are read (and the hosts)."""
+    tandems = Session.tandems.through.objects.filter(session_id__in=session_ids)
+    institutions = Session.institutions.through.objects.filter(session_id__in=session_ids)
     speakers = Session.speakers.through.objects.filter(
-        session_id__in=ids, speaker__institution__isnull=False
+        session_id__in=session_ids, speaker__institution__isnull=False
     )
-    # No ordering in the parts of a UNION (SQLite refuses it; the registrations have one).
+    # No ordering in the parts of a UNION (SQLite refuses it; sessions and registrations have one).
+    # A plain QuerySet: modeltranslation's reorders the columns of ``values_list``.
+    hosts = QuerySet(Session).filter(pk__in=session_ids, host__isnull=False).order_by()
     confirmed = Registration.objects.filter(
-        session_id__in=ids, status=RegistrationStatus.CONFIRMED
+        session_id__in=session_ids, status=RegistrationStatus.CONFIRMED
     ).order_by()
     registered_tandems = confirmed.filter(tandem_id__isnull=False)
     registered_institutions = confirmed.filter(institution_id__isnull=False)
@@ -100,15 +99,43 @@ def parties_of_sessions(
             institution_id__in=wanted_institutions
         )
     parts = [
-        institutions.values_list("session_id", Value(1), "institution_id"),
-        speakers.values_list("session_id", Value(1), "speaker__institution_id"),
+        _rows(institutions, "session_id", 1, "institution_id"),
+        _rows(hosts, "id", 1, "host_id"),
+        _rows(speakers, "session_id", 1, "speaker__institution_id"),
     ]
     if registered:
         parts += [
-            registered_tandems.values_list("session_id", Value(0), "tandem_id"),
-            registered_institutions.values_list("session_id", Value(1), "institution_id"),
+            _rows(registered_tandems, "session_id", 0, "tandem_id"),
+            _rows(registered_institutions, "session_id", 1, "institution_id"),
         ]
-    rows = tandems.values_list("session_id", Value(0), "tandem_id").union(*parts, all=True)
+    return _rows(tandems, "session_id", 0, "tandem_id").union(*parts, all=True)
+
+
+def _rows(queryset: QuerySet, session: str, side: int, party: str) -> QuerySet:
+    # Named columns, so that a query built on the UNION can refer to them.
+    return queryset.annotate(
+        busy_session_id=F(session), side=Value(side), party_id=F(party)
+    ).values_list("busy_session_id", "side", "party_id")
+
+
+def parties_of_sessions(
+    sessions: Iterable[Session],
+    *,
+    registered: bool = True,
+    tandem_ids: Collection[int] | None = None,
+    institution_ids: Collection[int] | None = None,
+) -> dict[int, tuple[set[int], set[int]]]:
+    """Session id → the tandems and institutions it keeps busy (``party_rows``, whose keywords
+    these are), for any number of sessions in one query."""
+    parties = {s.pk: (set(), set()) for s in sessions}
+    if not parties:
+        return parties
+    rows = party_rows(
+        list(parties),
+        registered=registered,
+        tandem_ids=tandem_ids,
+        institution_ids=institution_ids,
+    )
     for session_id, side, party_id in rows:
         parties[session_id][side].add(party_id)
     return parties
