@@ -1,0 +1,117 @@
+"""Pages measured in one process, as bench/organiser.py and bench/pages.py do: production
+settings (``served.configure`` before this import: DJANGO_DEBUG=0, cached templates, persistent
+connection) on the bench's own database, the demo grown ten times with pending requests to
+answer as bench/load.py builds its one, each page asked through ``django.test.Client`` by the
+right logged-in person. CPU per request is this process's ``time.process_time`` plus the
+utime + stime of its PostgreSQL backend from /proc, as bench/load.py counts a server.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+import served
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from matchmaking.models import Tour, User
+
+HEADERS = {"HTTP_X_FORWARDED_PROTO": "https", "SERVER_NAME": "127.0.0.1"}
+
+
+def collect_static() -> None:
+    """Production settings serve the static files' hashed names from the manifest."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=served.ROOT,
+        check=True,
+    )
+
+
+def database_exists() -> bool:
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres") as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+def prepare(redis_db: int, reuse: bool) -> Tour:
+    """The bench database as bench/load.py builds its one, or the one of an earlier run."""
+    if reuse and database_exists():
+        return Tour.objects.get(slug="innohealth-china")
+    served.recreate_database(connection.settings_dict["NAME"])
+    served.flush_redis(redis_db)
+    tour = served.grow_demo(10)
+    served.add_pending_requests(tour, random.Random(13))
+    served.vacuum_analyze()
+    return tour
+
+
+def backend_ticks() -> int:
+    """utime + stime of this connection's PostgreSQL backend, in clock ticks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def client_for(user: User | None) -> Client:
+    client = Client(**HEADERS)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def call(next_call) -> int:
+    """One request; ``next_call()`` gives (client, method, path[, data])."""
+    client, method, path, *data = next_call()
+    response = getattr(client, method)(path, *data, **HEADERS)
+    if response.status_code not in (200, 302):
+        raise SystemExit(f"{path}: {response.status_code}")
+    return response.status_code
+
+
+def measure(next_call, count: int) -> tuple[float, float, float, int]:
+    """(mean CPU ms per request of process + backend, median ms of the process alone, mean ms
+    of the backend, queries of one more call), after two unmeasured calls. The backend's time
+    comes in clock ticks (10 ms), too coarse for one request: it is only summed over the run."""
+    for _ in range(2):
+        call(next_call)
+    own = []
+    ticks_before, started = backend_ticks(), time.process_time()
+    for _ in range(count):
+        before = time.process_time()
+        call(next_call)
+        own.append(time.process_time() - before)
+    total = time.process_time() - started
+    backend = (backend_ticks() - ticks_before) / served.CLOCK_TICKS
+    with CaptureQueriesContext(connection) as queries:
+        call(next_call)
+    return (
+        1000 * (total + backend) / count,
+        1000 * statistics.median(own),
+        1000 * backend / count,
+        len(queries),
+    )
+
+
+def profile(next_call, count: int, sort: str, rows: int) -> None:
+    """A cProfile of ``count`` calls after two unmeasured ones."""
+    for _ in range(2):
+        call(next_call)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        call(next_call)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(sort).print_stats(rows)
