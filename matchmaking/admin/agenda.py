@@ -207,6 +207,11 @@ class SessionSpeakerInline(admin.TabularInline):
     verbose_name = _("speaker")
     verbose_name_plural = _("speakers")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The joining rows' columns are named by Django, untranslated.
+        kwargs.setdefault("labels", {"speaker": _("speaker")})
+        return super().get_formset(request, obj, **kwargs)
+
 
 class SessionDayFilter(admin.SimpleListFilter):
     title = _("day")

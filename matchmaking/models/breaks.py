@@ -12,7 +12,9 @@ from .tours import TourDay
 class WindowBreak(models.Model):
     """A pause inside a day's meeting window (lunch, a plenary): no meeting slot overlaps it."""
 
-    day = models.ForeignKey(TourDay, on_delete=models.CASCADE, related_name="breaks")
+    day = models.ForeignKey(
+        TourDay, on_delete=models.CASCADE, related_name="breaks", verbose_name=_("day")
+    )
     starts_at = models.DateTimeField(_("break starts"))
     ends_at = models.DateTimeField(_("break ends"))
 

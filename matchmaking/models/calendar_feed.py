@@ -7,7 +7,10 @@ class CalendarFeed(models.Model):
     """A person's secret calendar address. Revoking deletes the row, so the old address dies."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
     )
     token = models.CharField(_("secret token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -42,7 +42,10 @@ class FollowUp(models.Model):
     passed (services/followups.py)."""
 
     tour = models.ForeignKey(
-        "matchmaking.Tour", on_delete=models.CASCADE, related_name="follow_ups"
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("tour"),
     )
     tandem = models.ForeignKey(
         "matchmaking.Tandem",
@@ -68,7 +71,11 @@ class FollowUp(models.Model):
         _("stage"), max_length=16, choices=FollowUpStage.choices, default=FollowUpStage.TO_DO
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -86,9 +93,15 @@ class FollowUp(models.Model):
 class FollowUpNote(models.Model):
     """A remark on a follow-up by a supporting office, an organiser or one of the two sides."""
 
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notes")
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="notes", verbose_name=_("follow up")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     text = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)

@@ -40,7 +40,9 @@ class Institution(models.Model):
     )
 
     # Derived from the names, places, description and topics in every language (models/search.py).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(
+        editable=False, blank=True, default="", verbose_name=_("search text")
+    )
 
     class Meta:
         ordering = ["name_en"]

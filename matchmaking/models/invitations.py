@@ -88,7 +88,7 @@ class Invitation(models.Model):
         default=InvitationStatus.OPEN,
         editable=False,
     )
-    nonce = models.CharField(max_length=32, editable=False)
+    nonce = models.CharField(max_length=32, editable=False, verbose_name=_("nonce"))
     expires_at = models.DateTimeField(_("expires"))
     message = models.ForeignKey(
         "matchmaking.OutboxMessage",
@@ -106,6 +106,7 @@ class Invitation(models.Model):
         blank=True,
         related_name="invitations",
         editable=False,
+        verbose_name=_("user"),
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,6 +114,7 @@ class Invitation(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)

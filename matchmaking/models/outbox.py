@@ -90,7 +90,10 @@ class NotificationPreference(models.Model):
     always sent)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
     )
     muted = models.JSONField(_("switched off"), default=list, blank=True)
 

@@ -13,7 +13,10 @@ class PlanningRun(models.Model):
     """One run of the optimiser for a tour. Change its status only via services/planning.py."""
 
     tour = models.ForeignKey(
-        "matchmaking.Tour", on_delete=models.CASCADE, related_name="planning_runs"
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="planning_runs",
+        verbose_name=_("tour"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,16 +36,24 @@ class PlanningRun(models.Model):
         editable=False,
     )
     # Set by the organiser's "stop"; the worker ends the run with the best plan found so far.
-    stop_requested = models.BooleanField(default=False, editable=False)
+    stop_requested = models.BooleanField(
+        default=False, editable=False, verbose_name=_("stop requested")
+    )
     # The optimiser's last report: stage, meetings placed, upper bound, seconds elapsed.
-    progress = models.JSONField(default=dict, blank=True, editable=False)
+    progress = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("progress")
+    )
     # The plan (services.scheduling.SchedulePlan.to_dict()) once done.
-    report = models.JSONField(null=True, blank=True, editable=False)
+    report = models.JSONField(null=True, blank=True, editable=False, verbose_name=_("report"))
     error = models.TextField(_("why it failed"), blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("started at")
+    )
     # Written by the running worker every second; a run silent for long lost its worker.
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("heartbeat at")
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True, editable=False)
     saved_at = models.DateTimeField(_("saved"), null=True, blank=True, editable=False)
     saved_by = models.ForeignKey(

@@ -18,13 +18,22 @@ class MeetingRequest(models.Model):
     """One side asks the other for a bilateral meeting. Change its status only via services."""
 
     tour = models.ForeignKey(
-        "matchmaking.Tour", on_delete=models.CASCADE, related_name="meeting_requests"
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="meeting_requests",
+        verbose_name=_("tour"),
     )
     tandem = models.ForeignKey(
-        "matchmaking.Tandem", on_delete=models.CASCADE, related_name="meeting_requests"
+        "matchmaking.Tandem",
+        on_delete=models.CASCADE,
+        related_name="meeting_requests",
+        verbose_name=_("tandem"),
     )
     institution = models.ForeignKey(
-        "matchmaking.Institution", on_delete=models.CASCADE, related_name="meeting_requests"
+        "matchmaking.Institution",
+        on_delete=models.CASCADE,
+        related_name="meeting_requests",
+        verbose_name=_("institution"),
     )
     direction = models.CharField(_("direction"), max_length=24, choices=Direction.choices)
     message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
@@ -36,7 +45,11 @@ class MeetingRequest(models.Model):
         editable=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     acted_by = models.ForeignKey(
@@ -46,6 +59,7 @@ class MeetingRequest(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("acted by"),
     )
     acted_at = models.DateTimeField(_("last status change"), null=True, blank=True, editable=False)
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -91,13 +105,18 @@ class PreferredSlot(models.Model):
     """A slot the requester would like, in order of preference (at most three)."""
 
     request = models.ForeignKey(
-        MeetingRequest, on_delete=models.CASCADE, related_name="preferred_slots"
+        MeetingRequest,
+        on_delete=models.CASCADE,
+        related_name="preferred_slots",
+        verbose_name=_("request"),
     )
     starts_at = models.DateTimeField(_("slot start"))
     rank = models.PositiveSmallIntegerField(_("preference"))
 
     class Meta:
         ordering = ["request", "rank"]
+        verbose_name = _("preferred time")
+        verbose_name_plural = _("preferred times")
         constraints = [
             models.UniqueConstraint(fields=["request", "starts_at"], name="preferred_slot_once"),
             models.UniqueConstraint(fields=["request", "rank"], name="preferred_slot_rank_once"),
@@ -113,11 +132,20 @@ class PreferredSlot(models.Model):
 class Proposal(models.Model):
     """A time one side proposed instead of the other's wishes; the conversation's history."""
 
-    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="proposals")
+    request = models.ForeignKey(
+        MeetingRequest,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("request"),
+    )
     starts_at = models.DateTimeField(_("proposed time"))
     side = models.CharField(_("proposed by side"), max_length=16, choices=Party.choices)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
 
@@ -133,14 +161,27 @@ class Proposal(models.Model):
 class Meeting(models.Model):
     """An accepted request placed in a slot. Change its status only via services."""
 
-    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
-    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="meetings")
+    request = models.OneToOneField(
+        MeetingRequest, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("request")
+    )
+    tour = models.ForeignKey(
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("tour"),
+    )
     # Copied from the request so the database itself can refuse a double booking.
     tandem = models.ForeignKey(
-        "matchmaking.Tandem", on_delete=models.CASCADE, related_name="meetings"
+        "matchmaking.Tandem",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("tandem"),
     )
     institution = models.ForeignKey(
-        "matchmaking.Institution", on_delete=models.CASCADE, related_name="meetings"
+        "matchmaking.Institution",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("institution"),
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -162,9 +203,9 @@ class Meeting(models.Model):
         editable=False,
     )
     # Raised on every change so calendar applications replace their copy.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("sequence"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["starts_at"]

@@ -11,7 +11,12 @@ TAKES_REGISTRATIONS = Q(registration=True) | Q(
 
 
 class Speaker(models.Model):
-    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="speakers")
+    tour = models.ForeignKey(
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="speakers",
+        verbose_name=_("tour"),
+    )
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("title"), max_length=40, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -22,6 +27,7 @@ class Speaker(models.Model):
         null=True,
         blank=True,
         related_name="speakers",
+        verbose_name=_("institution"),
     )
     bio = models.TextField(_("short bio"), blank=True, max_length=2000)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -37,7 +43,10 @@ class Speaker(models.Model):
 
 class Supporter(models.Model):
     tour = models.ForeignKey(
-        "matchmaking.Tour", on_delete=models.CASCADE, related_name="supporters"
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="supporters",
+        verbose_name=_("tour"),
     )
     name = models.CharField(_("name"), max_length=200)
     url = models.URLField(_("link"), blank=True)
@@ -55,7 +64,12 @@ class Supporter(models.Model):
 class Session(models.Model):
     """An item of the tour's agenda."""
 
-    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="sessions")
+    tour = models.ForeignKey(
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("tour"),
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=SessionKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=4000)
@@ -107,7 +121,7 @@ class Session(models.Model):
     video_url = models.URLField(_("video link"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     # Raised on every change participants are told about, so calendars replace their copy.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("sequence"))
 
     class Meta:
         ordering = ["starts_at"]
@@ -128,3 +142,8 @@ class Session(models.Model):
         if self.registration is not None:
             return self.registration
         return self.kind in REGISTRATION_KINDS
+
+
+# Django creates the rows joining a session to its speakers; the admin's speaker list names each
+# row, and it should say whom it adds, not "Session_speakers object (1)".
+Session.speakers.through.__str__ = lambda row: str(row.speaker)

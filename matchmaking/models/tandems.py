@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class Tandem(models.Model):
     """A German researcher and entrepreneur who take part in a tour as one party."""
 
-    tour = models.ForeignKey("matchmaking.Tour", on_delete=models.CASCADE, related_name="tandems")
+    tour = models.ForeignKey(
+        "matchmaking.Tour", on_delete=models.CASCADE, related_name="tandems", verbose_name=_("tour")
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     project_title = models.CharField(_("project title"), max_length=200)

@@ -64,7 +64,9 @@ class Tour(models.Model):
 class TourDay(models.Model):
     """A day of the tour and its meeting window (stored in UTC)."""
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="days")
+    tour = models.ForeignKey(
+        Tour, on_delete=models.CASCADE, related_name="days", verbose_name=_("tour")
+    )
     date = models.DateField(_("date"))
     window_start = models.DateTimeField(_("meeting window starts"))
     window_end = models.DateTimeField(_("meeting window ends"))
@@ -101,9 +103,16 @@ class TourDay(models.Model):
 class BlockedSlot(models.Model):
     """A slot in which a tandem or an institution cannot meet."""
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="blocked_slots")
+    tour = models.ForeignKey(
+        Tour, on_delete=models.CASCADE, related_name="blocked_slots", verbose_name=_("tour")
+    )
     tandem = models.ForeignKey(
-        "matchmaking.Tandem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "matchmaking.Tandem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tandem"),
     )
     institution = models.ForeignKey(
         "matchmaking.Institution",
@@ -111,6 +120,7 @@ class BlockedSlot(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("institution"),
     )
     starts_at = models.DateTimeField(_("slot start"))
 

@@ -11,7 +11,10 @@ class VideoProvider(models.Model):
     (VooV), Zoom… Not every service works well from China, so organisers choose per tour."""
 
     tour = models.ForeignKey(
-        "matchmaking.Tour", on_delete=models.CASCADE, related_name="video_providers"
+        "matchmaking.Tour",
+        on_delete=models.CASCADE,
+        related_name="video_providers",
+        verbose_name=_("tour"),
     )
     name = models.CharField(_("name"), max_length=80)
     domains = models.CharField(

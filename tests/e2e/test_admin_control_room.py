@@ -1,4 +1,4 @@
-"""In real Chromium, in English and in German, under the Content-Security-Policy: an organiser
+"""In real Chromium, in English, German and Chinese, under the Content-Security-Policy: an organiser
 withdraws a session with a reason and publishes it again, is refused deleting a published one,
 moves the tour along its statuses, exports the tandems as CSV and Excel, and imports institutions:
 a file with bad rows is previewed with each line's reason and changes nothing, a good one is
@@ -34,7 +34,6 @@ WORDS = {
         "import": "Import",
         "submit": "Submit",
         "confirm": "Confirm import",
-        "nothing": "Nothing was imported",
     },
     "de": {
         "withdraw": "Aus dem Programm nehmen",
@@ -47,7 +46,18 @@ WORDS = {
         "import": "Importieren",
         "submit": "Absenden",
         "confirm": "Import bestätigen",
-        "nothing": "Nichts wurde importiert",
+    },
+    "zh-hans": {
+        "withdraw": "从日程中撤下",
+        "publish": "发布",
+        "withdrawn": "已从日程中撤下",
+        "first": "请先将其从日程中撤下",
+        "running": "改为“进行中”",
+        "changed": "的状态已更改",
+        "export": "导出",
+        "import": "导入",
+        "submit": "提交",
+        "confirm": "确认导入",
     },
 }
 
@@ -62,7 +72,7 @@ def choose_format(page, label: str) -> None:
     select.select_option(value)
 
 
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
 def test_an_organiser_runs_the_agenda_and_exchanges_files(
     live_server, browser, screenshots, language, tmp_path
 ):
