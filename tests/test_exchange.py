@@ -418,3 +418,35 @@ def test_the_member_roles_stay_out_of_the_tandem_import(people):
 
     readonly = {f.column_name for f in TandemResource().fields.values() if f.readonly}
     assert readonly == {MemberRole.RESEARCHER.value, MemberRole.ENTREPRENEUR.value}
+
+
+def test_an_upload_never_confirmed_leaves_no_file_and_a_stale_confirmation_is_answered(
+    organiser, people
+):
+    """Between preview and confirmation the file is kept in the cache (Redis) for an hour, for
+    every web process alike: none is left in a temporary folder when nobody confirms, and a
+    confirmation that comes too late (or is forged) gets a message, not an error page."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    content = csv_bytes(
+        INSTITUTION_HEADER,
+        ["tsinghua", "Tsinghua University", "清华大学", "university", "Beijing", people.tour.slug],
+    )
+    response = upload(organiser, "institution", "institutions.csv", content)
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    assert not (Path(tempfile.gettempdir()) / data["import_file_name"]).exists()
+
+    for name in (data["import_file_name"], "no-such-upload", "../../etc/hostname"):
+        cache.clear()  # the hour has passed, or the name was never an upload
+        stale = organiser.post(
+            reverse("admin:matchmaking_institution_process_import"),
+            {**data, "import_file_name": name},
+            follow=True,
+        )
+        assert stale.status_code == 200
+        assert "upload the file again" in stale.content.decode()
+        assert not Institution.objects.filter(slug="tsinghua").exists()

@@ -24,8 +24,10 @@ from datetime import UTC, datetime
 
 import tablib
 from diff_match_patch import diff_match_patch
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils.encoding import force_str
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
@@ -36,6 +38,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.results import Error, RowResult
+from import_export.tmp_storages import CacheStorage
 
 from ..csvfile import neutralise
 from ..enums import LogAction, Seeking
@@ -580,6 +583,14 @@ ActivityLogResource = export_resource(
 # --- the admin side -------------------------------------------------------------------------
 
 
+class UploadKeptAnHour(CacheStorage):
+    """An import file between its preview and its confirmation: kept in the cache (Redis), which
+    every web process shares, and forgotten after an hour, so an upload nobody confirms leaves
+    no file behind in a temporary folder."""
+
+    CACHE_LIFETIME = 3600
+
+
 class ExchangeAdminMixin:
     """What every exporting or importing admin shares: CSV and Excel, bounded reading, the
     import page that names each bad row by its line in the file."""
@@ -590,6 +601,20 @@ class ExchangeAdminMixin:
     # Content-Security-Policy blocks.
     export_form_class = ExportForm
     import_template_name = "admin/matchmaking/import.html"
+    tmp_storage_class = UploadKeptAnHour
+
+    def process_import(self, request, **kwargs):
+        name = request.POST.get("import_file_name", "")
+        if not name or self.get_tmp_storage_class()(name=name).read() is None:
+            self.message_user(
+                request,
+                _(
+                    "This import is no longer waiting for confirmation: please upload the file again."
+                ),
+                messages.ERROR,
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_import(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, DomainError):
