@@ -161,8 +161,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("zh-hans", _("Simplified Chinese"))]
 # locale_allauth/ holds allauth's German strings in the formal "Sie" (allauth's own say "du");
 # apart from locale/, which makemessages rewrites, and ahead of allauth's catalogue.
-# locale_admin/ holds the admin scripts' strings that Django's own German and Chinese catalogues
-# lack (the selection boxes of many-to-many fields).
+# locale_admin/ holds the admin's strings that Django 5.2's own German and Chinese catalogues lack
+# (the selection boxes of many-to-many fields, the hidden headings of the model lists).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth", BASE_DIR / "locale_admin"]
 # Content (tour texts, sessions, profiles) is written in each language; English is required and
 # stands in wherever a German or Chinese text is missing.

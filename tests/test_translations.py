@@ -101,8 +101,9 @@ def test_every_field_and_model_an_organiser_reads_has_a_translated_name():
 
 
 def test_the_admin_scripts_speak_the_organisers_language(client, people):
-    """The selection boxes of many-to-many fields (Django's SelectFilter2.js) use strings that
-    Django's own German and Chinese catalogues lack; locale_admin/ fills them."""
+    """The selection boxes of many-to-many fields (Django's SelectFilter2.js) and the model
+    lists' headings use strings that Django's own German and Chinese catalogues lack;
+    locale_admin/ fills them."""
     client.force_login(people.otto)
     for language, expected in (("de", "Alle %s auswählen"), ("zh-hans", "全选%s")):
         people.otto.language = language
@@ -111,3 +112,6 @@ def test_the_admin_scripts_speak_the_organisers_language(client, people):
         assert catalog.status_code == 200
         entry = json.dumps({"Choose all %s": expected})[1:-1]  # as the catalog writes it
         assert entry in catalog.content.decode(), language
+    # The model list's headings for screen readers (Django's Chinese catalogue lacks them).
+    index = client.get("/admin/matchmaking/").content.decode()
+    assert "模型名称" in index and "Model name" not in index
