@@ -76,10 +76,13 @@ def remember_roles(users: Iterable[User]) -> None:
     if not waiting:
         return
     rows = Participation.objects.filter(user__in={user.pk for user in waiting}).select_related(
-        "tour", "tandem__tour", "institution"
+        "tour", "tandem", "institution"
     )
     roles: dict[int, dict[int, Participation]] = defaultdict(dict)
     for p in rows:
+        if p.tandem is not None:
+            # A member's tour is their tandem's (a database constraint): not joined twice.
+            p.tandem.tour = p.tour
         if p.tandem_id is not None or p.tour.status != TourStatus.DRAFT:
             roles[p.user_id][p.tour_id] = p
     for user in waiting:
