@@ -39,9 +39,10 @@ def slot_choices(slots: list[SlotTime], zones: ViewerZones) -> list[tuple[str, s
     return [(s.starts_at.isoformat(), slot_label(s, zones)) for s in slots]
 
 
-class SlotSelect(forms.Select):
-    """A select of slots written out directly. Django renders every option through a template,
-    and three lists of a whole tour's slots cost more than the rest of a request page."""
+class PlainSelect(forms.Select):
+    """A select of plain choices (no groups) written out directly. Django renders every option
+    through a template: three lists of a whole tour's slots cost more than the rest of a request
+    page, and the directory's filters more than its list."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
@@ -60,7 +61,7 @@ class SlotSelect(forms.Select):
 class SlotField(forms.TypedChoiceField):
     """One of the offered slots; anything else is refused as an invalid choice."""
 
-    widget = SlotSelect
+    widget = PlainSelect
 
     def __init__(self, *, choices, required, empty_label, **kwargs):
         super().__init__(
@@ -183,9 +184,9 @@ class VideoLinkForm(forms.Form):
 
 class DirectoryForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=SEARCH_MAX_LENGTH, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=PlainSelect)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=PlainSelect)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, cities: list[tuple[str, str]], topics: list[Topic], **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from ..permissions import (
     requests_visible_to,
     tandem_of,
 )
+from ..selectors.directory import institution_cards
 from .access import login_required
 from .requests import request_form
 
@@ -40,6 +41,7 @@ def institution_list(request):
         topic=filters.get("topic", ""),
     )
     page = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = institution_cards(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

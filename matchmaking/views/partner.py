@@ -13,6 +13,7 @@ from ..permissions import (
     requests_visible_to,
     tandems_visible_to,
 )
+from ..selectors.directory import tandem_cards
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
 from .forms_page import form_page
@@ -41,13 +42,11 @@ def dashboard(request, institution):
 @representative_required
 def tandem_list(request, institution):
     tour = current_tour(request.user)
-    tandems = (
-        tandems_visible_to(request.user, tour).select_related("tour").prefetch_related("topics")
-    )
+    tandems = tandem_cards(tandems_visible_to(request.user, tour).order_by("name"))
     return render(
         request,
         "matchmaking/tandem_list.html",
-        {"institution": institution, "tandems": tandems.order_by("name")},
+        {"institution": institution, "tandems": tandems},
     )
 
 
