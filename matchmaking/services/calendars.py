@@ -48,9 +48,10 @@ def lock_request(request: MeetingRequest) -> MeetingRequest:
     lock_calendars(
         request.tour_id, tandem_ids=[request.tandem_id], institution_ids=[request.institution_id]
     )
+    # Its parties come along: its history entry, meeting and e-mails name them.
     return (
         MeetingRequest.objects.select_for_update(of=("self",))
-        .select_related("tour")
+        .select_related("tour", "tandem", "institution")
         .get(pk=request.pk)
     )
 
