@@ -59,7 +59,7 @@ def enqueue(**fields) -> OutboxMessage | None:
             message.save(force_insert=True)
     except IntegrityError:
         return None
-    transaction.on_commit(partial(publish, message.pk))
+    transaction.on_commit(partial(publish_many, [message.pk]))
     return message
 
 
@@ -74,8 +74,7 @@ def enqueue_many(rows: list[dict]) -> int:
             messages = OutboxMessage.objects.bulk_create([_row(**fields) for fields in rows])
     except IntegrityError:
         return sum(enqueue(**fields) is not None for fields in rows)
-    for message in messages:
-        transaction.on_commit(partial(publish, message.pk))
+    transaction.on_commit(partial(publish_many, [message.pk for message in messages]))
     return len(messages)
 
 
@@ -83,22 +82,33 @@ _broker_outage = Outage("outbox")
 
 
 def publish(message_id: int, countdown: float | None = None) -> bool:
-    """Hand the row to the broker. A broker that is down must not break the change that wrote
-    the row: the row stays pending and the sweeper queues it again. After one failure the
+    """One row (a retry after ``countdown`` seconds, an organiser's "send again")."""
+    return publish_many([message_id], countdown) == 1
+
+
+def publish_many(message_ids: list[int], countdown: float | None = None) -> int:
+    """Hand each row to the broker as its own task, and note when, for all of them in one
+    statement; how many were queued. A broker that is down must not break the change that wrote
+    the rows: they stay pending and the sweeper queues them again. After one failure the
     process stops trying for a while, so a change writing many e-mails waits at most one
     timeout."""
-    if _broker_outage.ongoing():
-        return False
-    try:
-        # A signature by name runs in-process when tasks are eager (no Redis) like the task would.
-        celery_app.signature(SEND_TASK, args=(message_id,)).apply_async(
-            countdown=countdown, retry=False
-        )
-    except (BrokerError, OSError) as exc:
-        _broker_outage.failed(exc)
-        logger.warning("outbox #%s not queued, the sweeper will retry: %s", message_id, exc)
-        return False
-    _broker_outage.answered()
-    queued_at = timezone.now() + timedelta(seconds=countdown or 0)
-    OutboxMessage.objects.filter(pk=message_id).update(queued_at=queued_at)
-    return True
+    queued = []
+    for message_id in message_ids:
+        if _broker_outage.ongoing():
+            break
+        try:
+            # A signature by name runs in-process when tasks are eager (no Redis) like the task
+            # would.
+            celery_app.signature(SEND_TASK, args=(message_id,)).apply_async(
+                countdown=countdown, retry=False
+            )
+        except (BrokerError, OSError) as exc:
+            _broker_outage.failed(exc)
+            logger.warning("outbox #%s not queued, the sweeper will retry: %s", message_id, exc)
+            break
+        _broker_outage.answered()
+        queued.append(message_id)
+    if queued:
+        queued_at = timezone.now() + timedelta(seconds=countdown or 0)
+        OutboxMessage.objects.filter(pk__in=queued).update(queued_at=queued_at)
+    return len(queued)

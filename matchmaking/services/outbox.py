@@ -31,7 +31,7 @@ from ..enums import LogAction
 from ..models import OutboxMessage, OutboxStatus, User
 from ..notifications.kinds import is_obsolete
 from ..notifications.mime import build_email
-from ..notifications.outbox import publish
+from ..notifications.outbox import publish, publish_many
 from ..permissions import is_organiser
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -187,7 +187,7 @@ def sweep(*, now=None, batch: int = 1000) -> dict[str, int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:batch]
     )
-    queued = sum(publish(pk) for pk in due)
+    queued = publish_many(due)
     if released or due:
         logger.info("outbox sweep: %s released, %s of %s queued", released, queued, len(due))
     return {"released": released, "due": len(due), "queued": queued}
