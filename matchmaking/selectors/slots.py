@@ -75,7 +75,7 @@ def party_rows(
     ``registered`` is false: only those the organisers named) the parties with a confirmed
     registration, not those waiting. One UNION ALL of ids (a party may come more than once);
     ``session_ids`` may be a query of ids. With ``tandem_ids`` or ``institution_ids`` only those
-    parties are read (and the hosts)."""
+    parties are read."""
     tandems = Session.tandems.through.objects.filter(session_id__in=session_ids)
     institutions = Session.institutions.through.objects.filter(session_id__in=session_ids)
     speakers = Session.speakers.through.objects.filter(
@@ -94,6 +94,7 @@ def party_rows(
         tandems = tandems.filter(tandem_id__in=wanted_tandems)
         institutions = institutions.filter(institution_id__in=wanted_institutions)
         speakers = speakers.filter(speaker__institution__in=wanted_institutions)
+        hosts = hosts.filter(host__in=wanted_institutions)
         registered_tandems = registered_tandems.filter(tandem_id__in=wanted_tandems)
         registered_institutions = registered_institutions.filter(
             institution_id__in=wanted_institutions
