@@ -1,11 +1,15 @@
-"""Charts drawn on the server: the geometry of bar charts, which the template
-``admin/matchmaking/includes/chart.html`` writes as inline SVG (no script, no style attribute:
-colours come from the bar's class in ``static/css/control-room.css``). Every chart is shown
-with a table of the same numbers beside it; each bar carries its number in ``data-value``."""
+"""Charts drawn on the server: the geometry of bar charts and their bars and texts as SVG
+elements, which the template ``admin/matchmaking/includes/chart.html`` puts in an inline SVG with
+its title (no script, no style attribute: colours come from the bar's class in
+``static/css/control-room.css``). Every chart is shown with a table of the same numbers beside
+it; each bar carries its number in ``data-value``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 LABEL_WIDTH = 230
 BAR_AREA = 330
@@ -36,6 +40,13 @@ class Text:
     anchor: str = "start"
 
 
+BAR = (
+    '<rect class="bar bar-{0}" x="{1}" y="{2}" width="{3}" height="{4}" data-series="{0}"'
+    ' data-label="{5}" data-value="{6}"><title>{5}: {6}</title></rect>\n'
+)
+TEXT = '<text x="{}" y="{}" text-anchor="{}">{}</text>\n'
+
+
 @dataclass(frozen=True)
 class Chart:
     name: str
@@ -43,6 +54,14 @@ class Chart:
     height: float
     bars: list[Bar]
     texts: list[Text]
+
+    @property
+    def marks(self) -> SafeString:
+        """The bars and texts as SVG elements, written at once here: a bar per session of a
+        big tour made the template engine write a thousand attributes one by one."""
+        return format_html_join(
+            "", BAR, ((b.series, b.x, b.y, b.width, b.height, b.label, b.value) for b in self.bars)
+        ) + format_html_join("", TEXT, ((t.x, t.y, t.anchor, t.text) for t in self.texts))
 
 
 def _short(label: str) -> str:
