@@ -142,6 +142,10 @@ def landing_context(request) -> dict:
         "median_answer": _duration(figures.median_answer),
         "charts": _charts(figures),
         "attention": needs_attention(tour, timezone.now()),
+        # The lists of tandems and institutions without a meeting link each row to its change
+        # page (<changelist>/<pk>/change/): one reverse per list, not one per row.
+        "tandem_changelist": reverse("admin:matchmaking_tandem_changelist"),
+        "institution_changelist": reverse("admin:matchmaking_institution_changelist"),
         "nudge_hours": settings.REQUEST_NUDGE_HOURS,
         "is_draft": tour.status == TourStatus.DRAFT,
     }
