@@ -259,7 +259,7 @@ def session_fill(tour: Tour) -> list[SessionFill]:
     taken. Two queries."""
     sessions = (
         with_places(Session.objects.filter(tour=tour, is_published=True))
-        .defer("description", *localized("description"))
+        .only("starts_at", "capacity", "registration", "kind", *localized("title"))
         .order_by("starts_at", "pk")
     )
     people = people_per_session(tour)
