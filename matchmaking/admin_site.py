@@ -19,6 +19,13 @@ class OrganisersSite(admin.AdminSite):
         landing = landing_context(request) if is_organiser(request.user) else {}
         return super().index(request, {**landing, **(extra_context or {})})
 
+    def get_app_list(self, request, app_label=None):
+        # The index and its sidebar each ask for the list: it is built once per request.
+        built = request.__dict__.setdefault("_app_lists", {})
+        if app_label not in built:
+            built[app_label] = super().get_app_list(request, app_label)
+        return built[app_label]
+
     def get_urls(self):
         from .admin.control_room import urls
 
