@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from ..models import (
@@ -19,6 +19,7 @@ from ..models import (
     Meeting,
     MeetingRequest,
     OutboxMessage,
+    Participation,
     Registration,
     Session,
     User,
@@ -123,7 +124,8 @@ def _span(start: datetime, tour) -> list[str]:
 def _request_context(request: MeetingRequest) -> dict:
     """What every request e-mail may say; times as [start, end] pairs that ``mime`` writes in
     both clocks of the reader."""
-    proposal = request.proposals.order_by("-created_at").first()
+    proposals = list(request.proposals.order_by("-created_at", "-pk"))
+    proposal = proposals[0] if proposals else None
     return {
         "request_id": request.pk,
         "tour_id": request.tour_id,
@@ -138,7 +140,7 @@ def _request_context(request: MeetingRequest) -> dict:
         ],
         "proposal": _span(proposal.starts_at, request.tour) if proposal else [],
         "proposed_by": proposal.side if proposal else "",
-        "proposals": request.proposals.count(),
+        "proposals": len(proposals),
         "url": portal_url("request_detail", request.pk, tour=request.tour),
     }
 
@@ -233,9 +235,13 @@ def _meeting_changes(
     """The same e-mail about each of these meetings (with its extra context), to both sides."""
     method = KINDS[kind].calendar_method
     meetings = [meeting for meeting, _extra in changes]
-    # The attendees of the calendar entries, read once for all of them and every zone.
+    # The attendees of the calendar entries, read once for all of them and every zone, each
+    # side's people with their accounts in one query.
+    people = Participation.objects.select_related("user")
     prefetch_related_objects(
-        meetings, "tandem__members__user", "institution__representatives__user"
+        meetings,
+        Prefetch("tandem__members", queryset=people),
+        Prefetch("institution__representatives", queryset=people),
     )
 
     def ics_for(meeting: Meeting) -> Callable[[ViewerZones, list[User]], bytes]:
