@@ -75,11 +75,17 @@ def remember_roles(users: Iterable[User]) -> None:
     waiting = [user for user in users if user.is_authenticated and not hasattr(user, "_roles")]
     if not waiting:
         return
-    rows = Participation.objects.filter(user__in={user.pk for user in waiting}).select_related(
-        "tour", "tandem", "institution"
+    rows = (
+        Participation.objects.filter(user__in={user.pk for user in waiting})
+        .select_related("tour", "tandem", "institution")
+        # Whether the person also works for a supporting office (``sees_pipeline``, which every
+        # page's menu asks): answered here for anyone with a role, not in a query of its own.
+        .annotate(in_office=Exists(_supporting_offices().filter(people=OuterRef("user_id"))))
     )
     roles: dict[int, dict[int, Participation]] = defaultdict(dict)
+    in_office: dict[int, bool] = {}
     for p in rows:
+        in_office[p.user_id] = p.in_office
         if p.tandem is not None:
             # A member's tour is their tandem's (a database constraint): not joined twice.
             p.tandem.tour = p.tour
@@ -87,6 +93,8 @@ def remember_roles(users: Iterable[User]) -> None:
             roles[p.user_id][p.tour_id] = p
     for user in waiting:
         user._roles = roles[user.pk]
+        if user.pk in in_office:
+            user._in_office = in_office[user.pk]
 
 
 def role_in(user: User, tour: Tour | int | None) -> Participation | None:
@@ -367,9 +375,21 @@ def supported_tours(user: User) -> QuerySet[Tour]:
     return Tour.objects.filter(pk__in=SupportingOffice.objects.filter(people=user).values("tours"))
 
 
+def _supporting_offices() -> QuerySet[SupportingOffice]:
+    """The offices that support a tour: working for one shows its tours' pipeline."""
+    return SupportingOffice.objects.filter(tours__isnull=False)
+
+
 def sees_pipeline(user: User) -> bool:
     """Organisers see the whole follow-up pipeline; a supporting office that of its tours."""
-    return is_organiser(user) or supported_tours(user).exists()
+    if is_organiser(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    roles_of(user)
+    if not hasattr(user, "_in_office"):  # nobody's participant: asked on its own
+        user._in_office = _supporting_offices().filter(people=user).exists()
+    return user._in_office
 
 
 def followups_visible_to(user: User, tour: Tour | None) -> QuerySet[FollowUp]:
