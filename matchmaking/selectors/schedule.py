@@ -13,6 +13,7 @@ from ..models import Meeting, Participation, Session, Tour, User
 from ..models.languages import localized
 from ..permissions import meetings_visible_to, sessions_of_party, sessions_visible_to
 from ..timezones import by_day, zones_for
+from .occupancy import LONG_TEXTS
 
 SHOWN_MEETING_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
 
@@ -81,9 +82,9 @@ def _items(meetings: QuerySet[Meeting], sessions: QuerySet[Session]) -> list[Sch
             reverse("meeting_ics", args=[m.pk]),
             m,
         )
-        for m in meetings.filter(status__in=SHOWN_MEETING_STATUSES).select_related(
-            "tandem", "institution", "video_provider"
-        )
+        for m in meetings.filter(status__in=SHOWN_MEETING_STATUSES)
+        .select_related("tandem", "institution", "video_provider")
+        .defer(*(f"{party}__{field}" for party, field in LONG_TEXTS))
     ]
     items += [
         ScheduleItem(
@@ -95,7 +96,7 @@ def _items(meetings: QuerySet[Meeting], sessions: QuerySet[Session]) -> list[Sch
             reverse("session_ics", args=[s.pk]),
             s,
         )
-        for s in sessions
+        for s in sessions.defer("description", *localized("description"))
     ]
     return sorted(items, key=lambda item: (item.starts_at, item.kind, item.title))
 
