@@ -142,13 +142,16 @@ def occupancy(
     tandem_ids: Collection[int] | None = None,
     institution_ids: Collection[int] | None = None,
     exclude_request_ids: Collection[int] = (),
+    named: bool = True,
 ) -> Occupancy:
     """Who is busy when in ``tour``, in a constant number of queries.
 
     Without ``tandem_ids`` and ``institution_ids`` every party of the tour is read; with either,
     only those parties (the two sides of a request, say). With ``slots`` only that stretch of
     time is read (one day of the grid); without, the whole tour and its slots. Meetings of
-    ``exclude_request_ids`` are left out, so a caller can treat them as movable.
+    ``exclude_request_ids`` are left out, so a caller can treat them as movable. Without
+    ``named`` the engagements' meetings and sessions carry only their times and parties: for a
+    caller that asks which slots are busy, not what keeps them busy.
     """
     occupied = Occupancy(tour, slots)
     if slots is not None and not slots:
@@ -169,6 +172,11 @@ def occupancy(
         .defer(*(f"{party}__{field}" for party, field in LONG_TEXTS))
     )
     sessions = published_sessions(tour)
+    if not named:
+        meetings = meetings.select_related(None).only(
+            "starts_at", "ends_at", "tandem_id", "institution_id"
+        )
+        sessions = sessions.only("starts_at", "ends_at")
     marks = BlockedSlot.objects.filter(tour=tour).only("tandem_id", "institution_id", "starts_at")
     if slots is not None:
         start, end = slots[0].starts_at, slots[-1].ends_at
@@ -185,7 +193,9 @@ def occupancy(
             sessions.values("pk"), tandem_ids=wanted_tandems, institution_ids=wanted_institutions
         )
         for session_id, side, party_id in rows:
-            parties.setdefault(session_id, (set(), set()))[side].add(party_id)
+            # Hosts come for every session: only the sessions of the parties asked for are read.
+            if party_id in (wanted_institutions if side else wanted_tandems):
+                parties.setdefault(session_id, (set(), set()))[side].add(party_id)
         sessions = list(sessions.filter(pk__in=list(parties)))
     else:
         sessions = list(sessions)

@@ -42,5 +42,7 @@ def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:
     """The tour's slots in which neither side is busy: what the request forms offer."""
-    occupied = occupancy(tour, tandem_ids=[tandem_id], institution_ids=[institution_id])
+    occupied = occupancy(
+        tour, tandem_ids=[tandem_id], institution_ids=[institution_id], named=False
+    )
     return occupied.free(tandem_id=tandem_id, institution_id=institution_id)
