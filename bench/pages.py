@@ -64,15 +64,11 @@ def pages(tour: Tour) -> dict:
         if r.institution_id in answering
     ]
     representatives = rng.sample(representatives, PEOPLE)
-    tandem_clients = [(inprocess.client_for(m.user), m.tandem_id) for m in members]
-    partner_clients = [(inprocess.client_for(r.user), r.institution_id) for r in representatives]
+    tandem_clients = itertools.cycle([(inprocess.client_for(m.user), m.tandem_id) for m in members])
+    partner_clients = itertools.cycle(
+        [(inprocess.client_for(r.user), r.institution_id) for r in representatives]
+    )
     anonymous = inprocess.client_for(None)
-    # A client loads the middleware (WhiteNoise reads the static files) at its first request:
-    # not to be counted in the first page that person asks for.
-    for client, _party in [(anonymous, None), *tandem_clients, *partner_clients]:
-        client.get("/healthz", **inprocess.HEADERS)
-    tandem_clients = itertools.cycle(tandem_clients)
-    partner_clients = itertools.cycle(partner_clients)
     institution_ids = list(tour.institutions.values_list("pk", flat=True))
     tandem_ids = list(tour.tandems.values_list("pk", flat=True))
     to_answer = {
