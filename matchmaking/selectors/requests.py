@@ -18,6 +18,12 @@ def with_details(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]
     ).prefetch_related("preferred_slots", "tandem__topics", "institution__topics")
 
 
+def waiting_cards(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
+    """The partner dashboard's cards of requests waiting for an answer: the asking tandem with
+    its topics and summary, and the wished times; not the rest ``with_details`` reads."""
+    return requests.select_related("tandem").prefetch_related("preferred_slots", "tandem__topics")
+
+
 @dataclass
 class RequestGroup:
     status: str

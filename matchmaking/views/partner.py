@@ -14,6 +14,7 @@ from ..permissions import (
     tandems_visible_to,
 )
 from ..selectors.directory import tandem_cards
+from ..selectors.requests import waiting_cards
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
 from .forms_page import form_page
@@ -28,7 +29,7 @@ def dashboard(request, institution):
     incoming = requests.filter(status=RequestStatus.PENDING, turn=Party.INSTITUTION)
     context = {
         "institution": institution,
-        "incoming": list(selectors.with_details(incoming).order_by("created_at")),
+        "incoming": list(waiting_cards(incoming).order_by("created_at")),
         "request_groups": selectors.requests_by_status(
             requests.exclude(pk__in=incoming.values("pk"))
         ),
