@@ -1,5 +1,6 @@
 """The partner's journey: incoming requests, asking a tandem, the institution's profile."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from ..selectors.directory import tandem_cards
 from ..selectors.requests import waiting_cards
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
+from .directory import PAGE_SIZE
 from .forms_page import form_page
 from .requests import ask
 
@@ -42,12 +44,13 @@ def dashboard(request, institution):
 
 @representative_required
 def tandem_list(request, institution):
+    """The tour's tandems a page at a time, as the directory shows its institutions."""
     tour = current_tour(request.user)
-    tandems = tandem_cards(tandems_visible_to(request.user, tour).order_by("name"))
+    tandems = tandems_visible_to(request.user, tour).order_by("name", "pk")
+    page = Paginator(tandems, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = tandem_cards(page.object_list)
     return render(
-        request,
-        "matchmaking/tandem_list.html",
-        {"institution": institution, "tandems": tandems},
+        request, "matchmaking/tandem_list.html", {"institution": institution, "tandems": page}
     )
 
 

@@ -124,6 +124,19 @@ def test_a_partner_asks_a_tandem_for_a_meeting(client, people):
     assert request.meeting.starts_at == berlin(22, 8)
 
 
+def test_the_tandem_list_shows_the_tandems_a_page_at_a_time(client, people):
+    for n in range(30):
+        factories.TandemMemberFactory(tandem__tour=people.tour, tandem__name=f"Tandem {n:02}")
+    client.force_login(people.chen)
+    first = client.get(reverse("tandem_list"))
+    assert [t.name for t in first.context["tandems"]] == (
+        ["CardioSense", "LungScan"] + [f"Tandem {n:02}" for n in range(23)]
+    )
+    assert "page=2" in first.content.decode()
+    second = client.get(reverse("tandem_list"), {"page": 2})
+    assert [t.name for t in second.context["tandems"]] == [f"Tandem {n:02}" for n in range(23, 30)]
+
+
 def test_the_partner_sees_the_institutions_schedule(client, people, meeting):
     session = factories.SessionFactory(
         tour=people.tour, title="Company visit", host=people.institution
