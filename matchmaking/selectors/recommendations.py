@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -91,18 +91,17 @@ def recommendations_for(tandem: Tandem, *, limit: int = 5) -> list[Recommendatio
     ).values("institution_id")
     # Only institutions whose people agreed to be shown across the border (permissions).
     candidates = shown_across(tandem.tour.institutions.all(), tandem.tour).exclude(pk__in=open_with)
-    shared: dict[int, int] = {}
-    pairs = Institution.topics.through.objects.filter(
-        institution__in=candidates, topic_id__in=tandem_topics
-    )
-    for institution_id in pairs.values_list("institution_id", flat=True):
-        shared[institution_id] = shared.get(institution_id, 0) + 1
+    # Each candidate with the number of topics it shares with the tandem, in the same query.
+    shared = Count("topics", filter=Q(topics__in=tandem_topics))
     # The name each reader sees: their language's, else the English one (as modeltranslation).
     language = get_language() or "en"
     position = LANGUAGE_CODES.index(language) if language in LANGUAGE_CODES else 0
     ranked = []
-    for pk, kind, *names in candidates.values_list("pk", "kind", *localized("name")):
-        score = _score(shared.get(pk, 0), _fitting(tandem, kind))
+    rows = candidates.annotate(shared=shared).values_list(
+        "pk", "kind", "shared", *localized("name")
+    )
+    for pk, kind, shared_topics, *names in rows:
+        score = _score(shared_topics, _fitting(tandem, kind))
         if score:
             ranked.append((-score, names[position] or names[0], pk))
     best = [pk for _score_, _name, pk in sorted(ranked)[:limit]]
