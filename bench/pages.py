@@ -52,8 +52,12 @@ PEOPLE = 4  # of each role, taking turns, as bench/load.py's four people per pag
 def pages(tour: Tour) -> dict:
     """name (as bench/load.py names it) → a function giving (client, method, path[, data])."""
     rng = random.Random(5)
-    members = list(TandemMember.objects.filter(tandem__tour=tour).select_related("user"))
-    members = rng.sample(members, PEOPLE)
+    everyone = list(TandemMember.objects.filter(tandem__tour=tour).select_related("user"))
+    members = rng.sample(everyone, PEOPLE)
+    # Requests are sent by other tandems, so that a run with --reuse does not grow the lists of
+    # the tandems (and, below, the institutions) whose pages are measured.
+    measured = {m.tandem_id for m in members}
+    senders = rng.sample([m for m in everyone if m.tandem_id not in measured], PEOPLE)
     pending = MeetingRequest.objects.filter(
         tour=tour, status=RequestStatus.PENDING, direction=Direction.TANDEM_TO_INSTITUTION
     )
@@ -67,6 +71,9 @@ def pages(tour: Tour) -> dict:
     tandem_clients = itertools.cycle([(inprocess.client_for(m.user), m.tandem_id) for m in members])
     partner_clients = itertools.cycle(
         [(inprocess.client_for(r.user), r.institution_id) for r in representatives]
+    )
+    sending_clients = itertools.cycle(
+        [(inprocess.client_for(m.user), m.tandem_id) for m in senders]
     )
     anonymous = inprocess.client_for(None)
     institution_ids = list(tour.institutions.values_list("pk", flat=True))
@@ -82,11 +89,22 @@ def pages(tour: Tour) -> dict:
             tour=tour, status__in=(RequestStatus.PENDING, RequestStatus.ACCEPTED)
         ).values_list("tandem_id", "institution_id")
     )
+    # Every institution each sender has no open request with yet, but those whose pages are
+    # measured (a run with --reuse sends about ten per sender; a dozen runs use them up, then
+    # build the database again).
+    answering_measured = {r.institution_id for r in representatives}
     askable = {
         m.tandem_id: iter(
-            rng.sample([i for i in institution_ids if (m.tandem_id, i) not in open_pairs], 40)
+            sorted(
+                (
+                    i
+                    for i in institution_ids
+                    if (m.tandem_id, i) not in open_pairs and i not in answering_measured
+                ),
+                key=lambda _i: rng.random(),
+            )
         )
-        for m in members
+        for m in senders
     }
 
     def tandem_get(path):
@@ -100,7 +118,7 @@ def pages(tour: Tour) -> dict:
         return client, "get", f"/requests/{to_answer[institution_id][0]}/"
 
     def send_request():
-        client, tandem_id = next(tandem_clients)
+        client, tandem_id = next(sending_clients)
         message = {"message": "We would like to meet you during the tour."}
         return client, "post", f"/institutions/{next(askable[tandem_id])}/request/", message
 
