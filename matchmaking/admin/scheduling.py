@@ -35,7 +35,7 @@ from ..models.search import normalise
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..selectors.availability import Party
-from ..selectors.occupancy import Cause, occupancy
+from ..selectors.occupancy import LONG_TEXTS, Cause, occupancy
 from ..selectors.slots import SlotTime, slot_at, tour_slots
 from ..services import DomainError
 from ..services.availability import ensure_no_meeting_in
@@ -318,9 +318,12 @@ class GridChangeForm(forms.Form):
         field = self.fields["request"]
         # Without the preferred slots the planner reads: the labels do not need them, and a
         # page with no request would otherwise skip their query (a count that changes by page).
+        # Nor the parties' long texts (summaries and descriptions in every language): each
+        # label only names them.
         requests = (
             schedulable_requests(tour)
             .prefetch_related(None)
+            .defer("message", *(f"{party}__{field}" for party, field in LONG_TEXTS))
             .order_by("tandem__name", "institution__name")
         )
         # The list offers the requests of the participants on the page; a post may name any
@@ -494,8 +497,7 @@ def grid_view(model_admin, request, pk: int):
     ]
     waiting = [
         (r, unscheduled_reason_text(r.unscheduled_reason))
-        for r in form.shown_requests
-        if not hasattr(r, "meeting")
+        for r in form.shown_requests.filter(meeting__isnull=True)
     ]
     days = [
         (number, show_time(next(s for s in slots if s.day == number).starts_at, zones).date)
