@@ -8,8 +8,8 @@ bench/load.py builds its one (``--reuse`` keeps the database of an earlier run; 
 requests nobody answered yet). Every page is asked through ``django.test.Client`` by the right
 logged-in person, ``--count`` times after two unmeasured calls. Printed per page: CPU ms per
 request (this process's ``time.process_time`` plus the utime + stime of its PostgreSQL backend
-from /proc, summed over the run and divided by the count, as bench/load.py counts a server) and
-the queries of one more call. ``--profile PAGE`` prints a cProfile of that page instead.
+from /proc, summed over the run and divided by the count, as bench/load.py counts a server), the
+median of the process alone, the backend's mean, and the queries of one more call. ``--profile PAGE`` prints a cProfile of that page instead.
 """
 
 from __future__ import annotations
@@ -102,10 +102,12 @@ def main() -> None:
         name = next(n for n in calls if n.startswith(args.profile))
         inprocess.profile(calls[name], args.count, args.sort, args.rows)
         return
-    print(f"{'page':<36} {'CPU ms/request':>15} {'process median':>15} {'queries':>8}")
+    print(
+        f"{'page':<36} {'CPU ms/request':>15} {'process median':>15} {'backend':>8} {'queries':>8}"
+    )
     for name, next_call in calls.items():
-        cpu, own, _backend, queries = inprocess.measure(next_call, args.count)
-        print(f"{name:<36} {cpu:>15.1f} {own:>15.1f} {queries:>8}")
+        cpu, own, backend, queries = inprocess.measure(next_call, args.count)
+        print(f"{name:<36} {cpu:>15.1f} {own:>15.1f} {backend:>8.1f} {queries:>8}")
     unanswered = MeetingRequest.objects.filter(
         pk__in=answers.answered, status=RequestStatus.PENDING
     ).count()
