@@ -68,6 +68,7 @@ bench: $(VENV)/.dev-installed services
 	$(PY) bench/notifications.py --pool prefork --concurrency 2
 	$(PY) bench/load.py
 	$(PY) bench/pages.py
+	$(PY) bench/organiser.py
 	$(PY) bench/answers.py
 	$(PY) bench/health.py
 
