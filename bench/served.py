@@ -104,7 +104,7 @@ def grow_demo(factor: int):
     return tour
 
 
-PENDING_PER_INSTITUTION = 8
+PENDING_PER_INSTITUTION = 16
 
 
 def add_pending_requests(tour, rng: random.Random) -> None:
