@@ -190,6 +190,7 @@ def test_withdrawing_with_a_reason_reaches_everyone_who_had_the_session(
     # Each in its reader's language, with the reason as given.
     sent = [m for m in deliver() if "The speaker is ill." in m.body]
     assert {m.to[0] for m in sent} == TANDEM | PARTNER
+    assert all("The speaker is ill." in description(m) for m in cancels_of("session_cancelled"))
 
 
 def test_a_published_session_is_not_deleted_by_either_path(organiser, people, session):
@@ -335,6 +336,21 @@ def test_the_reason_for_cancelling_a_meeting_reaches_the_e_mail(people, meeting,
     assert entry.data["note"] == "Flight cancelled."
     sent = [m for m in deliver() if "Flight cancelled." in m.body]
     assert {m.to[0] for m in sent} == TANDEM | PARTNER
+    # The calendar shows the cancelled entry without the e-mail: it says why too, in each
+    # reader's language (the partner's in Chinese).
+    label = {"en": "Reason: ", "de": "Grund: ", "zh-hans": "原因： "}
+    described = {(m.language, description(m)) for m in cancels_of("meeting_cancelled")}
+    assert {language for language, _ in described} == {"en", "zh-hans"}
+    assert all(f"{label[lang]}Flight cancelled." in text for lang, text in described)
+
+
+def cancels_of(kind: str) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(kind=kind, ics_method="CANCEL"))
+
+
+def description(message: OutboxMessage) -> str:
+    (event,) = icalendar.Calendar.from_ical(message.ics).walk("VEVENT")
+    return str(event["DESCRIPTION"])
 
 
 # --- from outside ---------------------------------------------------------------------------

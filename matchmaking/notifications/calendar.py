@@ -44,13 +44,18 @@ def _add_people(event: icalendar.Event, people: Iterable) -> None:
         event.add("attendee", attendee, encode=0)
 
 
-def _description(start: datetime, end: datetime, zones: ViewerZones, *parts: str) -> str:
-    """Both clocks first (calendar applications show only the reader's), then the details."""
-    return "\n\n".join([two_clocks(start, end, zones), *filter(None, parts)])
+def _description(
+    start: datetime, end: datetime, zones: ViewerZones, *parts: str, reason: str = ""
+) -> str:
+    """Both clocks first (calendar applications show only the reader's), then why it changed
+    (a calendar shows a cancelled or moved entry without the e-mail that came with it), then
+    the details."""
+    why = f"{_('Reason:')} {reason}" if reason else ""
+    return "\n\n".join([two_clocks(start, end, zones), *filter(None, (why, *parts))])
 
 
 def meeting_event(
-    meeting: Meeting, *, zones: ViewerZones, cancelled: bool = False
+    meeting: Meeting, *, zones: ViewerZones, cancelled: bool = False, reason: str = ""
 ) -> icalendar.Event:
     """The event of a bilateral meeting, in the reader's zone and the active language; the
     attendees are the tandem members and the partner's representatives, the organiser is the
@@ -71,7 +76,9 @@ def meeting_event(
         }
     event.add(
         "description",
-        _description(meeting.starts_at, meeting.ends_at, zones, video, meeting.request.message),
+        _description(
+            meeting.starts_at, meeting.ends_at, zones, video, meeting.request.message, reason=reason
+        ),
     )
     if meeting.video_url:
         event.add("location", meeting.video_url)
@@ -88,7 +95,12 @@ def meeting_event(
 
 
 def session_event(
-    session: Session, *, zones: ViewerZones, people: Iterable = (), cancelled: bool = False
+    session: Session,
+    *,
+    zones: ViewerZones,
+    people: Iterable = (),
+    cancelled: bool = False,
+    reason: str = "",
 ) -> icalendar.Event:
     """The event of an agenda item; ``people`` (those taking part) become its attendees.
     ``cancelled``: the entry is withdrawn for these people only (a registration cancelled)."""
@@ -103,7 +115,9 @@ def session_event(
     host = f"{_('Host')}: {session.host.name}" if session.host else ""
     event.add(
         "description",
-        _description(session.starts_at, session.ends_at, zones, session.description, host),
+        _description(
+            session.starts_at, session.ends_at, zones, session.description, host, reason=reason
+        ),
     )
     if session.video_url:
         event.add("location", session.video_url)

@@ -244,9 +244,9 @@ def _meeting_changes(
         Prefetch("institution__representatives", queryset=people),
     )
 
-    def ics_for(meeting: Meeting) -> Callable[[ViewerZones, list[User]], bytes]:
+    def ics_for(meeting: Meeting, reason: str) -> Callable[[ViewerZones, list[User]], bytes]:
         return lambda zones, _people: calendar.build_calendar(
-            [calendar.meeting_event(meeting, zones=zones)], method=method
+            [calendar.meeting_event(meeting, zones=zones, reason=reason)], method=method
         )
 
     return _notify_each(
@@ -256,7 +256,7 @@ def _meeting_changes(
                 meeting,
                 f"meeting:{meeting.pk}:{kind}:{meeting.sequence}",
                 _meeting_context(meeting, **extra),
-                ics_for(meeting),
+                ics_for(meeting, extra.get("reason", "")),
             )
             for meeting, extra in changes
         ],
@@ -346,7 +346,8 @@ def _session_change(kind: str, session: Session, reason: str) -> int:
         key=f"session:{session.pk}:{kind}:{session.sequence}",
         context=_session_context(session, reason=reason),
         ics_for=lambda zones, people: calendar.build_calendar(
-            [calendar.session_event(session, zones=zones, people=people)], method=method
+            [calendar.session_event(session, zones=zones, people=people, reason=reason)],
+            method=method,
         ),
     )
 
