@@ -49,6 +49,13 @@ _PLACE_EVERY = 0.25
 _NEXT_TO_MEETING = 0.5
 # Moves tried without finding a better schedule, per possible move, before giving up.
 _PATIENCE = 5
+# Meetings a request left out may shift in a chain to find room, and the most ejections
+# tried per request: enough for the dense bench instance, a few milliseconds each.
+_CHAIN_DEPTH = 2
+_CHAIN_NODES = 300
+# Seconds each look during the search may spend on exchanges (see _exchange): they
+# cost more than a batch of moves, and the look comes back every _PLACE_EVERY.
+_EXCHANGE_SECONDS = 0.1
 
 
 class Compactor:
@@ -95,6 +102,9 @@ class Compactor:
         self._memo: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         # Participants the next moves are drawn around (see _refresh_targets).
         self._idle_people: list[int] = []
+        # Ejections a chain may still try, and the moves it made (see _chain_for).
+        self._budget = 0
+        self._journal: list[tuple[int, int]] = []
         self.reset(placements)
 
     def reset(self, placements: Mapping[str, str]) -> None:
@@ -115,6 +125,8 @@ class Compactor:
         self.total = sum(self._cost)
         # Participants whose meetings changed since place_left_out looked (None: everyone).
         self._touched: set[int] | None = None
+        # Requests left out whose exchange a look had no time for.
+        self._exchange_waiting: set[int] = set()
 
     # -- state ------------------------------------------------------------------------
 
@@ -327,7 +339,8 @@ class Compactor:
             elapsed = time.monotonic() - started
             if elapsed >= next_placing:
                 next_placing = elapsed + _PLACE_EVERY
-                if self.place_left_out() | self.meet_everyone():
+                exchanges = deadline.within(_EXCHANGE_SECONDS)
+                if self.place_left_out(exchanges) | self.meet_everyone():
                     # More meetings or more people met: this is the best from now on.
                     best_total, best, at_best, stale = self.total, None, True, 0
                 if on_tick is not None:
@@ -389,31 +402,41 @@ class Compactor:
                 self._commit(moves, costs)
                 for request, slot in moves:
                     if slot == _NOWHERE:
-                        self._left_out.add(request)
-                        for party in self._parties[request]:
-                            if request in self._movable_of[party]:
-                                self._movable_of[party].remove(request)
+                        self._leave_out(request)
                     else:
                         self._left_out.discard(request)
                         self._may_move(request)
                 changed = True
         return changed
 
-    def place_left_out(self) -> bool:
-        """Place each request left out that fits, directly or by ejecting one meeting.
+    def place_left_out(self, exchanges: Deadline) -> bool:
+        """Place each request left out that fits, directly, by ejecting one meeting or
+        a short chain of them, or, until `exchanges` passes, by an exchange.
 
         After the first look only requests of participants whose meetings changed since
-        are looked at again: the others cannot have found room (near enough).
+        are looked at again (the others cannot have found room, near enough), and those
+        whose exchange the last look had no time for.
         """
         placed = False
         touched, self._touched = self._touched, set()
         for request in sorted(self._left_out):
-            if touched is not None and touched.isdisjoint(self._parties[request]):
+            # An exchange may have placed it since the loop began.
+            if request not in self._left_out:
+                continue
+            waiting = request in self._exchange_waiting
+            if not waiting and touched is not None and touched.isdisjoint(self._parties[request]):
                 continue
             # A side with no free slot at all cannot make room: a meeting moved aside
-            # would need a slot where that side is free.
+            # would need a slot where that side is free. Only an exchange can help.
             if not all(map(self._has_free_slot, self._parties[request])):
+                if exchanges.remaining() > 0:
+                    self._exchange_waiting.discard(request)
+                    placed |= self._exchange(request)
+                else:
+                    self._exchange_waiting.add(request)
                 continue
+            if waiting:
+                self._exchange_waiting.discard(request)
             best = None
             for target in self._choices[request]:
                 blockers = self._blockers(request, target)
@@ -432,6 +455,10 @@ class Compactor:
                 scored = self._scored(moves)
                 if best is None or scored[0] < best[0]:
                     best = scored
+            if best is None:
+                moves = self._chain_for(request)
+                if moves:
+                    best = self._scored(moves)
             if best is not None:
                 _, moves, costs = best
                 self._commit(moves, costs)
@@ -439,6 +466,116 @@ class Compactor:
                 self._may_move(request)
                 placed = True
         return placed
+
+    def _leave_out(self, request: int) -> None:
+        self._left_out.add(request)
+        for party in self._parties[request]:
+            if request in self._movable_of[party]:
+                self._movable_of[party].remove(request)
+
+    def _exchange(self, request: int) -> bool:
+        """Place `request`, a side of which has no free slot, in the slot of a meeting
+        that is dropped for it, when a request left out of that meeting's other side
+        then finds room: one meeting more, and everybody keeps a meeting."""
+        found = self._exchange_for(request)
+        if found is None:
+            return False
+        dropped, instead, moves = found
+        self._commit(moves, self._delta(moves)[1])
+        self._leave_out(dropped)
+        for placed in (request, instead):
+            self._left_out.discard(placed)
+            self._may_move(placed)
+        return True
+
+    def _exchange_for(self, request: int) -> tuple[int, int, list[tuple[int, int]]] | None:
+        """The meeting dropped, the request placed instead and the moves (see
+        `_exchange`); None when no such exchange is found within `_CHAIN_NODES`."""
+        self._journal = []
+        self._budget = _CHAIN_NODES
+        targets = list(self._choices[request])
+        self._rng.shuffle(targets)
+        for target in targets:
+            blockers = self._blockers(request, target)
+            if not blockers or not all(self._choices[b] for b in blockers):
+                continue
+            for dropped in blockers:
+                freed = [p for p in self._parties[dropped] if p not in self._parties[request]]
+                for blocker in blockers:
+                    self._move(blocker, _NOWHERE)
+                self._move(request, target)
+                others = [b for b in blockers if b != dropped]
+                if freed and all(self._shift(b, _CHAIN_DEPTH - 1) for b in others):
+                    for instead in self._requests_of[freed[0]]:
+                        if self._budget <= 0:
+                            break
+                        waiting = instead in self._left_out and instead != request
+                        if waiting and self._shift(instead, _CHAIN_DEPTH - 1):
+                            return dropped, instead, self._journal_moves()
+                self._rollback(0)
+                if self._budget <= 0:
+                    return None
+        return None
+
+    def _journal_moves(self) -> list[tuple[int, int]]:
+        """The moves the journal holds, as (request, slot now); then rolled back."""
+        moved = dict.fromkeys(r for r, _ in self._journal)
+        moves = [(r, self._slot[r]) for r in moved]
+        self._rollback(0)
+        return moves
+
+    def _chain_for(self, request: int) -> list[tuple[int, int]]:
+        """Moves that place `request` by shifting a chain of meetings, each ejected
+        meeting ejecting those in its way in turn, up to `_CHAIN_DEPTH` deep; empty when
+        none is found.
+
+        One meeting ejected (above) is not always enough on dense instances, where
+        every slot a side shares is held. The state is changed tentatively and rolled
+        back; the caller commits the moves.
+        """
+        self._journal = []
+        self._budget = _CHAIN_NODES
+        found = self._shift(request, _CHAIN_DEPTH)
+        moves = self._journal_moves()
+        return moves if found else []
+
+    def _shift(self, request: int, depth: int) -> bool:
+        """Place the unplaced `request`, ejecting the meetings in the way, which shift
+        on in turn. On failure the state is as it was."""
+        self._budget -= 1
+        targets = list(self._choices[request])
+        self._rng.shuffle(targets)
+        for target in targets:
+            if not self._blockers(request, target):
+                self._move(request, target)
+                return True
+        if depth == 0:
+            return False
+        for target in targets:
+            if self._budget <= 0:
+                return False
+            blockers = self._blockers(request, target)
+            if not all(self._choices[b] for b in blockers):
+                continue  # confirmed meetings stay
+            mark = len(self._journal)
+            for blocker in blockers:
+                self._move(blocker, _NOWHERE)
+            self._move(request, target)
+            if all(self._shift(blocker, depth - 1) for blocker in blockers):
+                return True
+            self._rollback(mark)
+        return False
+
+    def _move(self, request: int, slot: int) -> None:
+        self._journal.append((request, self._slot[request]))
+        self._unplace(request)
+        self._place(request, slot)
+
+    def _rollback(self, mark: int) -> None:
+        while len(self._journal) > mark:
+            request, slot = self._journal.pop()
+            self._unplace(request)
+            self._place(request, slot)
 
     def _has_free_slot(self, party: int) -> bool:
         return any(

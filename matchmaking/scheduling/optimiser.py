@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 # Passes as long as the greedy one that compaction needs to be set up and make room.
 _SET_UP_PASSES = 3
+# Share of the time left that making room may spend on exchanges (a meeting dropped for
+# a request left out, when that places another); they continue during compaction.
+_ROOM_SHARE = 0.2
 # Share of the time left that the LP bound may use; without it the capacity bound stands.
 _BOUND_SHARE = 0.4
 # An LP this small takes well under a second; a larger one is solved only while the
@@ -155,7 +158,8 @@ class _Run:
         compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
         # Moving one meeting aside often makes room for a request left out: cheap, and on
         # large instances with over-asked institutions often enough to reach the bound.
-        if compactor.place_left_out() | compactor.meet_everyone():
+        exchanges = deadline.part(_ROOM_SHARE)
+        if compactor.place_left_out(exchanges) | compactor.meet_everyone():
             current = compactor.placements()
             self.report("room", current)
         if _bound_worth_solving(fixed, len(current), self.upper_bound):

@@ -114,3 +114,47 @@ def test_compaction_places_a_request_by_moving_a_meeting_aside():
     assert start == {"ab": "s0"}
     placements = Compactor(instance, start, movable(instance)).run(Deadline(0.2))
     assert placements == {"ab": "s1", "ac": "s0"}
+
+
+def test_a_request_left_out_shifts_a_chain_of_meetings():
+    slots = tuple(Slot(f"s{i}", 0, i) for i in range(3))
+    instance = Instance(
+        slots,
+        (
+            Participant("A", {"s0"}),
+            Participant("B", {"s0", "s1", "s2"}),
+            Participant("C", {"s0", "s1"}),
+            Participant("E", {"s1", "s2"}),
+        ),
+        (Request("bc", ("B", "C")), Request("be", ("B", "E")), Request("ab", ("A", "B"))),
+    )
+    # ab needs s0; bc can only go to s1, where be holds B: one meeting moved aside is not
+    # enough, be has to move on to s2 as well.
+    compactor = Compactor(instance, {"bc": "s0", "be": "s1"}, movable(instance))
+    assert compactor.place_left_out(Deadline(1))
+    assert compactor.placements() == {"ab": "s0", "bc": "s1", "be": "s2"}
+
+
+def exchange_needed():
+    """One slot; ac is placed, ab and cd are left out."""
+    instance = Instance(
+        (Slot("s0", 0, 0),),
+        tuple(Participant(p, {"s0"}) for p in "ABCD"),
+        (Request("ac", ("A", "C")), Request("ab", ("A", "B")), Request("cd", ("C", "D"))),
+    )
+    return Compactor(instance, {"ac": "s0"}, movable(instance))
+
+
+def test_a_meeting_gives_way_when_that_places_two():
+    compactor = exchange_needed()
+    # A has no free slot, so only dropping ac places ab, and C, freed, meets D.
+    assert compactor.place_left_out(Deadline(1))
+    assert compactor.placements() == {"ab": "s0", "cd": "s0"}
+
+
+def test_exchanges_wait_for_time():
+    compactor = exchange_needed()
+    assert not compactor.place_left_out(Deadline(0))
+    # Nothing changed since, yet the exchange left for lack of time is tried next.
+    assert compactor.place_left_out(Deadline(1))
+    assert compactor.placements() == {"ab": "s0", "cd": "s0"}
