@@ -54,8 +54,9 @@ _PATIENCE = 5
 _CHAIN_DEPTH = 2
 _CHAIN_NODES = 300
 # Seconds each look during the search may spend on exchanges (see _exchange): they
-# cost more than a batch of moves, and the look comes back every _PLACE_EVERY.
-_EXCHANGE_SECONDS = 0.1
+# cost more than a batch of moves, and the look comes back every _PLACE_EVERY, so this
+# is a fifth of the search's time at most (and nothing once the bound is reached).
+_EXCHANGE_SECONDS = 0.05
 
 
 class Compactor:
@@ -136,6 +137,9 @@ class Compactor:
             for r, s in zip(self._request_ids, self._slot, strict=True)
             if s != _NOWHERE
         }
+
+    def placed(self) -> int:
+        return len(self._request_ids) - len(self._left_out)
 
     def _insert(self, request: int, slot: int) -> None:
         self._place(request, slot)
@@ -318,7 +322,11 @@ class Compactor:
     # -- search -----------------------------------------------------------------------
 
     def run(
-        self, deadline: Deadline, on_tick: Callable[[dict[str, str]], object] | None = None
+        self,
+        deadline: Deadline,
+        on_tick: Callable[[dict[str, str]], object] | None = None,
+        *,
+        upper_bound: int | None = None,
     ) -> dict[str, str]:
         """Anneal until `deadline`; return the best placements seen.
 
@@ -339,7 +347,9 @@ class Compactor:
             elapsed = time.monotonic() - started
             if elapsed >= next_placing:
                 next_placing = elapsed + _PLACE_EVERY
-                exchanges = deadline.within(_EXCHANGE_SECONDS)
+                # Exchanges can only place more: at the bound they are not worth their time.
+                at_bound = upper_bound is not None and self.placed() >= upper_bound
+                exchanges = deadline.within(0 if at_bound else _EXCHANGE_SECONDS)
                 if self.place_left_out(exchanges) | self.meet_everyone():
                     # More meetings or more people met: this is the best from now on.
                     best_total, best, at_best, stale = self.total, None, True, 0

@@ -157,9 +157,14 @@ class _Run:
         # Confirmed meetings, even movable ones, stay where they are in compaction.
         compactor = Compactor(instance, current, fixed.choices, seed=_SEED)
         # Moving one meeting aside often makes room for a request left out: cheap, and on
-        # large instances with over-asked institutions often enough to reach the bound.
-        exchanges = deadline.part(_ROOM_SHARE)
-        if compactor.place_left_out(exchanges) | compactor.meet_everyone():
+        # large instances with over-asked institutions often enough to get within a
+        # thousandth of the bound. Exchanges cost more; they are tried here only while
+        # further from it (on dense instances), and otherwise during compaction.
+        room = compactor.place_left_out(deadline.within(0))
+        placed = len(compactor.placements())
+        if self.upper_bound - placed > _CLOSE_ENOUGH * self.upper_bound:
+            room |= compactor.place_left_out(deadline.part(_ROOM_SHARE))
+        if room | compactor.meet_everyone():
             current = compactor.placements()
             self.report("room", current)
         if _bound_worth_solving(fixed, len(current), self.upper_bound):
@@ -194,7 +199,9 @@ class _Run:
             if current != compactor.placements():
                 compactor.reset(current)
             current = compactor.run(
-                compaction, on_tick=lambda placed: self.report("compaction", placed)
+                compaction,
+                on_tick=lambda placed: self.report("compaction", placed),
+                upper_bound=self.upper_bound,
             )
         return self.result(current, fixed, allow_moves, proven)
 
