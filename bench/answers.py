@@ -35,9 +35,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connections  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from matchmaking.enums import Direction, MeetingStatus, Party, RequestStatus  # noqa: E402
+from matchmaking.enums import MeetingStatus, RequestStatus  # noqa: E402
 from matchmaking.models import (  # noqa: E402
     Institution,
     Meeting,
@@ -75,16 +74,8 @@ def prepare(parallel: int, rounds: int, factor: int, rng: random.Random):
                 if (t.pk, institution.pk) not in asked
             )
             asked.add((tandem.pk, institution.pk))
-            request = MeetingRequest.objects.create(
-                tour=tour,
-                tandem=tandem,
-                institution=institution,
-                direction=Direction.TANDEM_TO_INSTITUTION,
-                message="We would like to present our project to you.",
-                turn=Party.INSTITUTION,
-                turn_since=timezone.now(),
-                created_by=tandem.members.all()[0].user,
-            )
+            request = served.pending_request(tour, tandem, institution)
+            request.save()
             pairs.append((sessions[institution.pk], request.pk))
         plan.append(pairs)
     served.vacuum_analyze()

@@ -8,6 +8,7 @@ utime + stime of its PostgreSQL backend from /proc, as bench/load.py counts a se
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import pstats
 import random
@@ -24,6 +25,17 @@ from django.test.utils import CaptureQueriesContext
 from matchmaking.models import Tour, User
 
 HEADERS = {"HTTP_X_FORWARDED_PROTO": "https", "SERVER_NAME": "127.0.0.1"}
+
+
+def arguments(description: str, *, count: int, rows: int) -> argparse.ArgumentParser:
+    """The options both in-process benches take; each may add its own."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--count", type=int, default=count)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of a former run")
+    parser.add_argument("--profile", metavar="PAGE", help="a page name (or the start of one)")
+    parser.add_argument("--sort", default="cumulative", help="of the profile (pstats' keys)")
+    parser.add_argument("--rows", type=int, default=rows, help="of the profile")
+    return parser
 
 
 def collect_static() -> None:

@@ -14,7 +14,6 @@ median of the process alone, the backend's mean, and the queries of one more cal
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -87,13 +86,7 @@ def pages(tour: Tour) -> tuple[dict, Answers]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=20)
-    parser.add_argument("--reuse", action="store_true", help="keep the database of a former run")
-    parser.add_argument("--profile", metavar="PAGE", help="a page name (or the start of one)")
-    parser.add_argument("--sort", default="cumulative", help="of the profile (pstats' keys)")
-    parser.add_argument("--rows", type=int, default=30, help="of the profile")
-    args = parser.parse_args()
+    args = inprocess.arguments(__doc__.split("\n\n")[0], count=20, rows=30).parse_args()
     inprocess.collect_static()
     tour = inprocess.prepare(REDIS_DB, args.reuse)
     calls, answers = pages(tour)

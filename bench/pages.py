@@ -16,7 +16,6 @@ prints a cProfile of that page (the top 25 by cumulative time) instead.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import os
 import random
@@ -140,13 +139,8 @@ def pages(tour: Tour) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=30)
-    parser.add_argument("--reuse", action="store_true", help="keep the database of a former run")
+    parser = inprocess.arguments(__doc__.split("\n\n")[0], count=30, rows=25)
     parser.add_argument("--only", metavar="NAME", help="pages whose name starts so")
-    parser.add_argument("--profile", metavar="NAME", help="a page name (or the start of one)")
-    parser.add_argument("--sort", default="cumulative", help="of the profile (pstats' keys)")
-    parser.add_argument("--rows", type=int, default=25, help="of the profile")
     args = parser.parse_args()
     inprocess.collect_static()
     tour = inprocess.prepare(REDIS_DB, args.reuse)

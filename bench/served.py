@@ -107,11 +107,29 @@ def grow_demo(factor: int):
 PENDING_PER_INSTITUTION = 16
 
 
-def add_pending_requests(tour, rng: random.Random) -> None:
-    """Give every institution requests to answer, from tandems it has no open request with."""
+def pending_request(tour, tandem, institution):
+    """A request of ``tandem`` waiting for ``institution``'s answer (not saved yet)."""
     from django.utils import timezone
 
-    from matchmaking.enums import Direction, Party, RequestStatus
+    from matchmaking.enums import Direction, Party
+    from matchmaking.models import MeetingRequest
+
+    return MeetingRequest(
+        tour=tour,
+        tandem=tandem,
+        institution=institution,
+        direction=Direction.TANDEM_TO_INSTITUTION,
+        message="We would like to present our project to you.",
+        turn=Party.INSTITUTION,
+        turn_since=timezone.now(),
+        created_by=tandem.members.all()[0].user,
+    )
+
+
+def add_pending_requests(tour, rng: random.Random) -> None:
+    """Give every institution requests to answer, from tandems it has no open request with."""
+
+    from matchmaking.enums import RequestStatus
     from matchmaking.models import Institution, MeetingRequest, Tandem
 
     tandems = list(Tandem.objects.filter(tour=tour).prefetch_related("members__user"))
@@ -124,18 +142,7 @@ def add_pending_requests(tour, rng: random.Random) -> None:
     for institution in Institution.objects.filter(tours=tour):
         candidates = [t for t in tandems if (t.pk, institution.pk) not in open_pairs]
         for tandem in rng.sample(candidates, min(PENDING_PER_INSTITUTION, len(candidates))):
-            rows.append(
-                MeetingRequest(
-                    tour=tour,
-                    tandem=tandem,
-                    institution=institution,
-                    direction=Direction.TANDEM_TO_INSTITUTION,
-                    message="We would like to present our project to you.",
-                    turn=Party.INSTITUTION,
-                    turn_since=timezone.now(),
-                    created_by=tandem.members.all()[0].user,
-                )
-            )
+            rows.append(pending_request(tour, tandem, institution))
     MeetingRequest.objects.bulk_create(rows)
 
 
