@@ -192,10 +192,8 @@ def occupancy(
         rows = party_rows(
             sessions.values("pk"), tandem_ids=wanted_tandems, institution_ids=wanted_institutions
         )
-        for session_id, side, party_id in rows:
-            # Hosts come for every session: only the sessions of the parties asked for are read.
-            if party_id in (wanted_institutions if side else wanted_tandems):
-                parties.setdefault(session_id, (set(), set()))[side].add(party_id)
+        for session_id, side, party_id in rows:  # only the parties asked for (party_rows)
+            parties.setdefault(session_id, (set(), set()))[side].add(party_id)
         sessions = list(sessions.filter(pk__in=list(parties)))
     else:
         sessions = list(sessions)
