@@ -7,6 +7,7 @@ saved only when confirmed. The e-mails the buttons write are read from the outbo
 import csv
 import io
 
+import icalendar
 import openpyxl
 import pytest
 from django.core.management import call_command
@@ -106,6 +107,10 @@ def test_an_organiser_runs_the_agenda_and_exchanges_files(
     cancels = OutboxMessage.objects.filter(kind="session_cancelled", context__session_id=session.pk)
     assert cancels.exists() and {m.ics_method for m in cancels} == {"CANCEL"}
     assert all(m.context["reason"] == "Der Referent ist erkrankt." for m in cancels)
+    # The calendar entry says why too, as a calendar shows it without the e-mail.
+    for message in cancels:
+        (event,) = icalendar.Calendar.from_ical(message.ics).walk("VEVENT")
+        assert "Der Referent ist erkrankt." in str(event["DESCRIPTION"]), message.language
     page.click(f"input[value='{words['publish']}']")
     session.refresh_from_db()
     assert session.is_published
