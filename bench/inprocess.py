@@ -35,6 +35,7 @@ def arguments(description: str, *, count: int, rows: int) -> argparse.ArgumentPa
     parser.add_argument("--profile", metavar="PAGE", help="a page name (or the start of one)")
     parser.add_argument("--sort", default="cumulative", help="of the profile (pstats' keys)")
     parser.add_argument("--rows", type=int, default=rows, help="of the profile")
+    parser.add_argument("--dump", metavar="FILE", help="the profile's stats, for pstats")
     return parser
 
 
@@ -133,7 +134,7 @@ def measure(next_call, count: int) -> tuple[float, float, float, int]:
     )
 
 
-def profile(next_call, count: int, sort: str, rows: int) -> None:
+def profile(next_call, count: int, sort: str, rows: int, dump: str | None = None) -> None:
     """A cProfile of ``count`` calls after two unmeasured ones."""
     ready = _ready(next_call, count + 2)
     for _ in range(2):
@@ -143,4 +144,6 @@ def profile(next_call, count: int, sort: str, rows: int) -> None:
     for _ in range(count):
         call(*ready.pop())
     profiler.disable()
+    if dump:
+        profiler.dump_stats(dump)
     pstats.Stats(profiler).sort_stats(sort).print_stats(rows)

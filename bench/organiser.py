@@ -93,7 +93,7 @@ def main() -> None:
     print(served.machine(), "|", served.uptime())
     if args.profile:
         name = next(n for n in calls if n.startswith(args.profile))
-        inprocess.profile(calls[name], args.count, args.sort, args.rows)
+        inprocess.profile(calls[name], args.count, args.sort, args.rows, args.dump)
         return
     print(
         f"{'page':<36} {'CPU ms/request':>15} {'process median':>15} {'backend':>8} {'queries':>8}"

@@ -148,7 +148,7 @@ def main() -> None:
     print(served.machine(), "|", served.uptime())
     if args.profile:
         name = next(n for n in calls if n.startswith(args.profile))
-        inprocess.profile(calls[name], args.count, args.sort, args.rows)
+        inprocess.profile(calls[name], args.count, args.sort, args.rows, args.dump)
         return
     print(f"{'page':<36} {'median CPU ms':>14} {'mean CPU ms':>12} {'of it DB':>9} {'queries':>8}")
     medians = []
