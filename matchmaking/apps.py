@@ -13,7 +13,10 @@ class MatchmakingConfig(AppConfig):
         from .models import Institution, Session, Speaker, Supporter, Topic, Tour
         from .models.institutions import topic_saved, topics_changed
         from .selectors.tours import forget_public_page
-        from .services import account_log  # noqa: F401 — connects the signals that log accounts
+        from .services import (
+            account_log,  # noqa: F401 — connects the signals that log accounts
+            role_versions,
+        )
 
         # ``tasks`` registers the Celery tasks in every process: the outbox queues its task by
         # name, which runs in-process when tasks are eager (no Redis) only if it is registered.
@@ -21,6 +24,8 @@ class MatchmakingConfig(AppConfig):
         # The migration names the group's permissions; this keeps it so after a flush and as
         # models are added.
         post_migrate.connect(roles.on_post_migrate, sender=self)
+        # A person's cached roles are read afresh after any change to the rows behind them.
+        role_versions.connect()
         # The searched words of an institution follow its topics.
         m2m_changed.connect(topics_changed, sender=Institution.topics.through)
         post_save.connect(topic_saved, sender=Topic)

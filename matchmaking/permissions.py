@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from enum import StrEnum
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -70,11 +72,75 @@ def roles_of(user: User) -> dict[int, Participation]:
 
 
 def remember_roles(users: Iterable[User]) -> None:
-    """``roles_of`` for many people in one query, kept on each user object (the recipients of a
-    batch of e-mails, whose zones each depend on their role)."""
+    """``roles_of`` for many people at once, kept on each user object (the recipients of a
+    batch of e-mails, whose zones each depend on their role): from the cache where it holds the
+    person's current ``roles_version``, the others in one query."""
     waiting = [user for user in users if user.is_authenticated and not hasattr(user, "_roles")]
     if not waiting:
         return
+    keys = {user.pk: _roles_key(user) for user in waiting}
+    cached = cache.get_many([key for key in keys.values() if key])
+    for user in waiting:
+        if keys[user.pk] in cached:
+            user._roles, in_office = cached[keys[user.pk]]
+            if in_office is not None:
+                user._in_office = in_office
+    reading = [user for user in waiting if not hasattr(user, "_roles")]
+    if reading:
+        _read_roles(reading)
+        cache.set_many(
+            {
+                keys[user.pk]: (user._roles, getattr(user, "_in_office", None))
+                for user in reading
+                if keys[user.pk]
+            },
+            ROLES_SECONDS,
+        )
+
+
+# How long a person's roles stay in the cache since they were read: every change to them comes
+# with a new ``roles_version`` (services/role_versions.py), so this only frees the memory of
+# people who left.
+ROLES_SECONDS = 3600
+
+
+ROLES_KEY = "roles"
+
+
+def forget_kept_roles() -> int:
+    """Drop everyone's roles kept in Redis (after `make restore`, whose database counts the
+    roles versions from lower numbers again); how many were dropped. A cache in process memory
+    (the embedded mode) ends with its process anyway."""
+    if not hasattr(getattr(cache, "_cache", None), "get_client"):
+        return 0
+    redis = cache._cache.get_client(write=True)
+    keys = list(redis.scan_iter(match=f"*:{ROLES_KEY}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        redis.delete(*keys[start : start + 1000])
+    return len(keys)
+
+
+def _roles_key(user: User) -> str | None:
+    """Names the person's roles as the database holds them now: the row's ``roles_version``
+    and the shape of the rows kept (a new field after a deployment reads them afresh); the
+    moment the account was made tells it from an account with the same id in another database.
+    None for a user object read without those fields (then nothing is cached)."""
+    if {"roles_version", "date_joined"} & user.get_deferred_fields():
+        return None
+    return f"{ROLES_KEY}:{_ROLE_ROWS_SHAPE}:{user.pk}:{user.date_joined.timestamp()}:{user.roles_version}"
+
+
+_ROLE_ROWS_SHAPE = hashlib.sha256(
+    repr(
+        [
+            (m.__name__, [f.attname for f in m._meta.concrete_fields])
+            for m in (Participation, Tour, Tandem, Institution)
+        ]
+    ).encode()
+).hexdigest()[:12]
+
+
+def _read_roles(waiting: list[User]) -> None:
     rows = (
         Participation.objects.filter(user__in={user.pk for user in waiting})
         .select_related("tour", "tandem", "institution")

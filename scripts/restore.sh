@@ -17,3 +17,10 @@ fi
 echo "Restoring $BACKUP_FILE into ${DATABASE_URL##*@}; its tables are replaced."
 pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error \
   --dbname="$DATABASE_URL" "$BACKUP_FILE"
+# Roles kept in Redis are named by version numbers the restored rows count from again.
+if [ -n "${REDIS_URL:-}" ]; then
+  cd "$(dirname "$0")/.."
+  forgotten=$(.venv/bin/python manage.py shell -v 0 -c \
+    "from matchmaking.permissions import forget_kept_roles; print(forget_kept_roles())")
+  echo "People's roles kept in the cache at ${REDIS_URL##*@}, forgotten: $forgotten"
+fi

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
+
+from matchmaking import permissions
+from matchmaking.models import User
 
 from .notifications.conftest import CLOSED_REDIS, database_url, redis_at
 
@@ -71,8 +75,18 @@ def test_a_backup_restores_into_a_fresh_database_table_for_table(fresh_database,
     assert backed_up.stdout.strip().endswith(str(dump))
     assert dump.name.startswith(connection.settings_dict["NAME"] + "-")
 
+    # A person's roles kept in Redis: the restored rows count their versions from lower again.
+    researcher = User.objects.get(email="researcher1@tandem.example")
+    assert permissions.roles_of(researcher)
+    kept = permissions._roles_key(researcher)
+    assert cache.get(kept) is not None
+
     restored = make("restore", DATABASE_URL=fresh_database, BACKUP_FILE=str(dump))
     assert restored.returncode == 0, restored.stderr
+    assert "roles kept in the cache" in restored.stdout and restored.stdout.rstrip().endswith(
+        "forgotten: 1"
+    )
+    assert cache.get(kept) is None
 
     original, copy = fingerprint(source), fingerprint(fresh_database)
     assert original["matchmaking_meeting"][0] > 0 and original["matchmaking_tandem"][0] > 0

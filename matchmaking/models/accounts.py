@@ -30,6 +30,15 @@ class UserManager(DjangoUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def renew_roles(self, people) -> None:
+        """Raise ``roles_version`` of these people (ids, or a queryset of ids) in one UPDATE:
+        their cached roles are read afresh (services/role_versions.py)."""
+        if not isinstance(people, models.QuerySet):
+            people = [pk for pk in set(people) if pk is not None]
+            if not people:
+                return
+        self.filter(pk__in=people).update(roles_version=models.F("roles_version") + 1)
+
 
 class User(AbstractUser):
     """A person on the portal, with the profile that decides their language and time zone."""
@@ -58,6 +67,13 @@ class User(AbstractUser):
     # anything that names them, so the tours' figures stay right.
     erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
+    )
+    # Counts the changes to what ``permissions.roles_of`` reads for the person (their roles and
+    # the tours, tandems, institutions and offices behind them): raised in the same transaction
+    # as such a change (services/role_versions.py), so a cached copy of the roles, kept under
+    # this number, can never outlive the rows it was read from.
+    roles_version = models.PositiveIntegerField(
+        _("version of the roles"), default=0, editable=False
     )
 
     USERNAME_FIELD = "email"

@@ -4,7 +4,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import InstitutionKind
+from .accounts import User
 from .languages import localized
+from .participation import Participation
 from .search import search_text_of
 
 
@@ -69,6 +71,10 @@ def refresh_search_text(institution_ids) -> None:
     for institution in institutions:
         institution.search_text = search_text_of(institution, institution.topics.all())
     Institution.objects.bulk_update(institutions, ["search_text"])
+    # The representatives' cached roles hold their institution, searched words included.
+    User.objects.renew_roles(
+        Participation.objects.filter(institution__in=institutions).values("user_id")
+    )
 
 
 def topics_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:

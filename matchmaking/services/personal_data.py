@@ -279,6 +279,7 @@ def _blank_texts(user: User) -> set[str]:
     texts |= set(steps.values_list("next_step", flat=True))
     steps.update(next_step=ERASED)
     Participation.objects.filter(user=user).update(position="")
+    User.objects.renew_roles([user.pk])
     return texts
 
 
@@ -384,6 +385,7 @@ def anonymise_tour(*, actor: User, tour: Tour) -> dict[str, int]:
         OutboxMessage.objects.filter(context__tour_id=tour.pk).delete()
         Invitation.objects.filter(tour=tour).update(email=_erased_address(), name="")
         Tour.objects.filter(pk=tour.pk).update(anonymised_at=timezone.now())
+        User.objects.renew_roles(Participation.objects.filter(tour=tour).values("user_id"))
         done = {"people_erased": erased, "people_kept": staying.distinct().count()}
         log_action(actor=actor, obj=tour, action=LogAction.ANONYMISE, data=done)
     return done
