@@ -7,11 +7,15 @@ import os
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 forwarded_allow_ips = "127.0.0.1"
 
-# Threads let a worker wait on PostgreSQL, Redis or SMTP without holding the others up; each
-# thread keeps its own database connection (CONN_MAX_AGE), so workers × threads connections.
+# A page is Python work, not waiting (e-mails leave through the outbox, PostgreSQL and Redis
+# answer in a millisecond), so one thread per process by default: on the 2-core machine 5 × 4
+# threads fighting over each process's interpreter lock carried 53 requests/s of the load bench
+# at 33 ms of CPU each, 5 × 1 carried 68/s at 26 ms (docs/performance.md). gthread still keeps
+# idle keep-alive connections aside. Each thread keeps its own database connection
+# (CONN_MAX_AGE): workers × threads connections.
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # Planning runs in the worker, not in a request: 30 s is already far beyond a normal page.
 timeout = 30
 graceful_timeout = 30
