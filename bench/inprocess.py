@@ -9,6 +9,7 @@ utime + stime of its PostgreSQL backend from /proc, as bench/load.py counts a se
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import pstats
 import random
@@ -18,7 +19,10 @@ import sys
 import time
 
 import served
+from django.contrib.auth import middleware as auth_middleware
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.template.base import Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -36,6 +40,9 @@ def arguments(description: str, *, count: int, rows: int) -> argparse.ArgumentPa
     parser.add_argument("--sort", default="cumulative", help="of the profile (pstats' keys)")
     parser.add_argument("--rows", type=int, default=rows, help="of the profile")
     parser.add_argument("--dump", metavar="FILE", help="the profile's stats, for pstats")
+    parser.add_argument(
+        "--phases", action="store_true", help="split each page's CPU into its parts (PHASES)"
+    )
     return parser
 
 
@@ -147,3 +154,90 @@ def profile(next_call, count: int, sort: str, rows: int, dump: str | None = None
     if dump:
         profiler.dump_stats(dump)
     pstats.Stats(profiler).sort_stats(sort).print_stats(rows)
+
+
+# The parts of a page that --phases tells apart, each counted without the parts inside it (a
+# query a template runs counts as a query, the rest of the template as rendering).
+PHASES = {
+    "session+user": "reading the session and the user (django.contrib.auth's get_user)",
+    "SQL built": "the ORM writing the SQL of each query (SQLCompiler.as_sql)",
+    "SQL sent": "psycopg sending each query and taking its rows (client side only)",
+    "templates": "rendering templates, forms included",
+}
+
+
+class _Phases:
+    """Exclusive CPU time (``time.process_time``) per phase: entering a phase pauses the one it
+    is inside."""
+
+    def __init__(self):
+        self.spent = dict.fromkeys(PHASES, 0.0)
+        self.stack: list[list] = []
+
+    @contextlib.contextmanager
+    def inside(self, phase: str):
+        now = time.process_time()
+        if self.stack:
+            outer = self.stack[-1]
+            self.spent[outer[0]] += now - outer[1]
+        self.stack.append([phase, now])
+        try:
+            yield
+        finally:
+            now = time.process_time()
+            self.spent[phase] += now - self.stack.pop()[1]
+            if self.stack:
+                self.stack[-1][1] = now
+
+    def wrap(self, phase: str, function):
+        def timed(*args, **kwargs):
+            with self.inside(phase):
+                return function(*args, **kwargs)
+
+        return timed
+
+
+def phases(next_call, count: int) -> tuple[float, dict[str, float]]:
+    """(CPU ms per request of this process, ms per request of each of PHASES), over ``count``
+    calls after two unmeasured ones, the calls made ready first."""
+    ready = _ready(next_call, count + 2)
+    for _ in range(2):
+        call(*ready.pop())
+    timer = _Phases()
+    patched = [
+        (auth_middleware, "get_user", "session+user"),
+        (SQLCompiler, "as_sql", "SQL built"),
+        (Template, "render", "templates"),
+    ]
+    kept = [(owner, name, getattr(owner, name)) for owner, name, _phase in patched]
+    for owner, name, phase in patched:
+        setattr(owner, name, timer.wrap(phase, getattr(owner, name)))
+
+    def sent(execute, sql, params, many, context):
+        with timer.inside("SQL sent"):
+            return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(sent):
+            started = time.process_time()
+            for _ in range(count):
+                call(*ready.pop())
+            total = time.process_time() - started
+    finally:
+        for owner, name, original in kept:
+            setattr(owner, name, original)
+    return 1000 * total / count, {k: 1000 * v / count for k, v in timer.spent.items()}
+
+
+def print_phases(calls: dict, count: int, only: str | None = None) -> None:
+    """A table of ``phases`` for each page (whose name starts with ``only``)."""
+    print("CPU ms per request of this process (not its database), by part:")
+    for phase, meaning in PHASES.items():
+        print(f"  {phase}: {meaning}")
+    print(f"{'page':<36} {'total':>6} " + " ".join(f"{p:>12}" for p in PHASES) + f" {'rest':>6}")
+    for name, next_call in calls.items():
+        if only and not name.startswith(only):
+            continue
+        total, spent = phases(next_call, count)
+        parts = " ".join(f"{spent[p]:>12.1f}" for p in PHASES)
+        print(f"{name:<36} {total:>6.1f} {parts} {total - sum(spent.values()):>6.1f}")

@@ -95,6 +95,10 @@ def main() -> None:
         name = next(n for n in calls if n.startswith(args.profile))
         inprocess.profile(calls[name], args.count, args.sort, args.rows, args.dump)
         return
+    if args.phases:
+        inprocess.print_phases(calls, args.count)
+        print(served.uptime(), f"(pid {os.getpid()})")
+        return
     print(
         f"{'page':<36} {'CPU ms/request':>15} {'process median':>15} {'backend':>8} {'queries':>8}"
     )

@@ -1,6 +1,7 @@
 """The participants' pages and sending a request, measured in one process.
 
     .venv/bin/python bench/pages.py [--count 30] [--reuse] [--only NAME] [--profile NAME]
+                                    [--phases]
 
 What bench/load.py's per-page part measures over HTTP, without gunicorn and the client, so a
 page can be profiled: production settings (DJANGO_DEBUG=0, cached template loader, persistent
@@ -11,7 +12,8 @@ person (tandem member or representative, several of them in turn, as the HTTP be
 two unmeasured calls. Printed per page: the median CPU ms of this process per request plus the
 mean CPU ms of its PostgreSQL backend (utime + stime from /proc, in 10 ms ticks so only summed
 over the run), the mean of both together, and the queries of one more call. ``--profile NAME``
-prints a cProfile of that page (the top 25 by cumulative time) instead.
+prints a cProfile of that page (the top 25 by cumulative time) instead; ``--phases`` splits each
+page's CPU into the session and user, building the SQL, sending it, templates and the rest.
 """
 
 from __future__ import annotations
@@ -149,6 +151,10 @@ def main() -> None:
     if args.profile:
         name = next(n for n in calls if n.startswith(args.profile))
         inprocess.profile(calls[name], args.count, args.sort, args.rows, args.dump)
+        return
+    if args.phases:
+        inprocess.print_phases(calls, args.count, args.only)
+        print(served.uptime(), f"(pid {os.getpid()})")
         return
     print(f"{'page':<36} {'median CPU ms':>14} {'mean CPU ms':>12} {'of it DB':>9} {'queries':>8}")
     medians = []
