@@ -102,8 +102,6 @@ def remember_roles(users: Iterable[User]) -> None:
 # with a new ``roles_version`` (services/role_versions.py), so this only frees the memory of
 # people who left.
 ROLES_SECONDS = 3600
-
-
 ROLES_KEY = "roles"
 
 
@@ -127,7 +125,8 @@ def _roles_key(user: User) -> str | None:
     None for a user object read without those fields (then nothing is cached)."""
     if {"roles_version", "date_joined"} & user.get_deferred_fields():
         return None
-    return f"{ROLES_KEY}:{_ROLE_ROWS_SHAPE}:{user.pk}:{user.date_joined.timestamp()}:{user.roles_version}"
+    made = user.date_joined.timestamp()
+    return f"{ROLES_KEY}:{_ROLE_ROWS_SHAPE}:{user.pk}:{made}:{user.roles_version}"
 
 
 _ROLE_ROWS_SHAPE = hashlib.sha256(

@@ -73,9 +73,9 @@ def party_rows(
     """(``busy_session_id``, ``side``, ``party_id``) of every party the sessions keep busy, side
     0 a tandem and 1 an institution: participants, the host, the institutions of its speakers
     and (unless ``registered`` is false: only those the organisers named) the parties with a
-    confirmed registration, not those waiting. One UNION ALL of ids (a party may come more than once);
-    ``session_ids`` may be a query of ids. With ``tandem_ids`` or ``institution_ids`` only those
-    parties are read."""
+    confirmed registration, not those waiting. One UNION ALL of ids (a party may come more than
+    once); ``session_ids`` may be a query of ids. With ``tandem_ids`` or ``institution_ids`` only
+    those parties are read."""
     tandems = Session.tandems.through.objects.filter(session_id__in=session_ids)
     institutions = Session.institutions.through.objects.filter(session_id__in=session_ids)
     speakers = Session.speakers.through.objects.filter(
