@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Language
+from .choices import ChoiceLabels
 from .validators import validate_time_zone
 
 
@@ -40,7 +41,7 @@ class UserManager(DjangoUserManager):
         self.filter(pk__in=people).update(roles_version=models.F("roles_version") + 1)
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A person on the portal, with the profile that decides their language and time zone."""
 
     username = None

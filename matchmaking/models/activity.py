@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import LogAction
+from .choices import ChoiceLabels
 
 
 class ActivityLogQuerySet(models.QuerySet):
@@ -18,7 +19,7 @@ class ActivityLogQuerySet(models.QuerySet):
         )
 
 
-class ActivityLog(models.Model):
+class ActivityLog(ChoiceLabels, models.Model):
     """One thing somebody (or the system) did to one object. The actor's name is kept as text,
     and the object is referenced by type and id, so an entry outlives both."""
 

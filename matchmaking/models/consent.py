@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Language
+from .choices import ChoiceLabels
 
 CONSENT_TEXTS = {
     "2027-1": (
@@ -45,7 +46,7 @@ def consent_text(version: str, language: str) -> str:
         return "\n\n".join(str(paragraph) for paragraph in CONSENT_TEXTS[version])
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """A person agreed to the consent text of one version, as shown in one language."""
 
     user = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import FollowUpStage
+from .choices import ChoiceLabels
 
 NEXT_STEP_MAX_LENGTH = 500
 NOTE_MAX_LENGTH = 2000
@@ -36,7 +37,7 @@ class SupportingOffice(models.Model):
         return self.name
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """One next step of a contact (a tandem and an institution of one tour): who does it, by
     when, and where it stands. Reminders go to its owner before the due date and once it has
     passed (services/followups.py)."""

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import InstitutionKind
 from .accounts import User
+from .choices import ChoiceLabels
 from .languages import localized
 from .participation import Participation
 from .search import search_text_of
@@ -24,7 +25,7 @@ def _name_unique_in_each_language() -> list[models.UniqueConstraint]:
     ]
 
 
-class Institution(models.Model):
+class Institution(ChoiceLabels, models.Model):
     """A partner: a Chinese university, institute, company, hospital, investor, … ."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..enums import Language
+from .choices import ChoiceLabels
 from .validators import validate_time_zone
 
 
@@ -44,7 +45,7 @@ class InvitationState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabels, models.Model):
     email = models.EmailField(_("e-mail address"))
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=16, choices=InvitationRole.choices)

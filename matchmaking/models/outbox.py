@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Language
+from .choices import ChoiceLabels
 
 
 class OutboxStatus(models.TextChoices):
@@ -25,7 +26,7 @@ class OutboxStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(ChoiceLabels, models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

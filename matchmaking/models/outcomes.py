@@ -14,11 +14,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Attendance, OutcomeResult, Party
+from .choices import ChoiceLabels
 
 NOTE_MAX_LENGTH = 1000
 
 
-class MeetingOutcome(models.Model):
+class MeetingOutcome(ChoiceLabels, models.Model):
     meeting = models.ForeignKey(
         "matchmaking.Meeting",
         on_delete=models.CASCADE,

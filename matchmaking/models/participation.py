@@ -27,9 +27,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import MemberRole, TourRole
+from .choices import ChoiceLabels
 
 
-class Participation(models.Model):
+class Participation(ChoiceLabels, models.Model):
     """A person's one role in one tour: a member of one of its tandems, or a representative of
     one of its institutions."""
 

@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import ACTIVE_PLANNING_STATUSES, PlanningStatus
+from .choices import ChoiceLabels
 
 
-class PlanningRun(models.Model):
+class PlanningRun(ChoiceLabels, models.Model):
     """One run of the optimiser for a tour. Change its status only via services/planning.py."""
 
     tour = models.ForeignKey(

@@ -15,9 +15,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import ACTIVE_REGISTRATION_STATUSES, RegistrationStatus
+from .choices import ChoiceLabels
 
 
-class Registration(models.Model):
+class Registration(ChoiceLabels, models.Model):
     session = models.ForeignKey(
         "matchmaking.Session",
         on_delete=models.CASCADE,

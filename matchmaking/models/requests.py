@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import OPEN_REQUEST_STATUSES, Direction, MeetingStatus, Party, RequestStatus
 from ..places import at_local
+from .choices import ChoiceLabels
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -14,7 +15,7 @@ def _at(moment, tour) -> str:
     return at_local(moment, tour.tandem_time_zone, tour.partner_time_zone)
 
 
-class MeetingRequest(models.Model):
+class MeetingRequest(ChoiceLabels, models.Model):
     """One side asks the other for a bilateral meeting. Change its status only via services."""
 
     tour = models.ForeignKey(
@@ -100,6 +101,16 @@ class MeetingRequest(models.Model):
     def from_tandem(self) -> bool:
         return self.direction == Direction.TANDEM_TO_INSTITUTION
 
+    @property
+    def scheduled_meeting(self) -> "Meeting | None":
+        """Its meeting while that is scheduled. Templates ask this rather than ``meeting``,
+        which raises when there is none, and the template engine then lists every attribute of
+        the request to tell a missing one from a broken property (a dashboard did that 46 times)."""
+        meeting = getattr(self, "meeting", None)
+        return (
+            meeting if meeting is not None and meeting.status == MeetingStatus.SCHEDULED else None
+        )
+
 
 class PreferredSlot(models.Model):
     """A slot the requester would like, in order of preference (at most three)."""
@@ -129,7 +140,7 @@ class PreferredSlot(models.Model):
         return f"{self.rank}. {_at(self.starts_at, self.request.tour)}"
 
 
-class Proposal(models.Model):
+class Proposal(ChoiceLabels, models.Model):
     """A time one side proposed instead of the other's wishes; the conversation's history."""
 
     request = models.ForeignKey(
@@ -158,7 +169,7 @@ class Proposal(models.Model):
         return f"{self.get_side_display()}: {_at(self.starts_at, self.request.tour)}"
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """An accepted request placed in a slot. Change its status only via services."""
 
     request = models.OneToOneField(

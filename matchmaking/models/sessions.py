@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import REGISTRATION_KINDS, SessionKind
+from .choices import ChoiceLabels
 
 # The query form of ``Session.takes_registrations``.
 TAKES_REGISTRATIONS = Q(registration=True) | Q(
@@ -61,7 +62,7 @@ class Supporter(models.Model):
         return self.name
 
 
-class Session(models.Model):
+class Session(ChoiceLabels, models.Model):
     """An item of the tour's agenda."""
 
     tour = models.ForeignKey(

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import TourStatus
 from ..places import at_local
 from ..windows import window_problem
+from .choices import ChoiceLabels
 from .validators import validate_time_zone
 
 
-class Tour(models.Model):
+class Tour(ChoiceLabels, models.Model):
     """One edition of a matchmaking campaign."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from matchmaking.enums import InstitutionKind, RequestStatus, Seeking
 from matchmaking.models import ActivityLog, MeetingRequest
 from matchmaking.selectors.recommendations import recommend
+from matchmaking.services.meetings import cancel_meeting
 from matchmaking.services.requests import decline_request
 from tests import factories
 
@@ -40,6 +41,25 @@ def test_the_dashboard_shows_requests_by_state_meetings_and_sessions(client, peo
     assert "CardioSense ↔ BGI Group" in page
     assert "Tandem pitches" in page
     assert "Somebody else&#x27;s session" not in page
+
+
+def _request_row(page: str, request_id: int) -> str:
+    start = page.index(f'data-request="{request_id}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_a_request_row_gives_its_meetings_time_only_while_it_is_scheduled(
+    client, people, ask, meeting
+):
+    pending = ask(people, institution=people.other_institution)
+    client.force_login(people.alice)
+    page = client.get(reverse("tandem_dashboard")).content.decode()
+    scheduled_row = _request_row(page, meeting.request_id)
+    assert "Meeting:" in scheduled_row and "09:00" in scheduled_row
+    assert "Meeting:" not in _request_row(page, pending.pk)
+    cancel_meeting(actor=people.otto, meeting=meeting, reason="The room is gone.")
+    page = client.get(reverse("tandem_dashboard")).content.decode()
+    assert "Meeting:" not in _request_row(page, meeting.request_id)
 
 
 @pytest.mark.parametrize("query", ["BGI", "华大", "sequencing", "测序", "Shenzhen"])
