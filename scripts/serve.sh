@@ -14,4 +14,8 @@ esac
 export PORT="${PORT:-8000}"
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
+# A log-in hashes with Argon2 in 19 MiB (matchmaking/passwords.py). glibc raises its mmap
+# threshold to the largest block freed, so every worker would keep those 19 MiB after its first
+# log-in; blocks over 1 MiB are mapped and given back instead. An operator's own tunables win.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=1048576}"
 exec .venv/bin/gunicorn --config innohealth/gunicorn.conf.py innohealth.wsgi

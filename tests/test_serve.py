@@ -84,7 +84,8 @@ def fetch(url: str, data: bytes | None = None, headers: dict | None = None):
 
 
 @pytest.fixture(scope="module")
-def server(clone, database_url):
+def serving(clone, database_url):
+    """(the portal's address, the `make serve` process)."""
     port = free_port()
     process = subprocess.Popen(
         ["make", "serve"],
@@ -106,9 +107,33 @@ def server(clone, database_url):
             time.sleep(0.5)
     else:
         pytest.fail("make serve did not answer within 240 s")
-    yield base
+    yield base, process
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(serving):
+    return serving[0]
+
+
+def log_in(base: str, email: str, password: str) -> tuple[int, str]:
+    """The login form fetched and sent as a browser behind the proxy would: (status, page)."""
+    status, headers, page = fetch(f"{base}/accounts/login/")
+    assert status == 200
+    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("__Host-csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"login": email, "password": password, "csrfmiddlewaretoken": token}
+    status, _, page = fetch(
+        f"{base}/accounts/login/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={
+            "Cookie": cookie.split(";")[0],
+            "Origin": base.replace("http://", "https://"),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    return status, page
 
 
 def test_make_serve_serves_pages_and_static_files_under_a_strict_policy(server):
@@ -140,22 +165,45 @@ def test_make_serve_never_loads_the_demo(server, database_url):
             "SELECT (SELECT count(*) FROM matchmaking_user), (SELECT count(*) FROM matchmaking_tour)"
         ).fetchone()
     assert (users, tours) == (0, 0)
-    status, headers, page = fetch(f"{server}/accounts/login/")
-    assert status == 200
-    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("__Host-csrftoken="))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"login": "admin@innohealth.example", "password": "innohealth-demo-2027"}
-    status, _, page = fetch(
-        f"{server}/accounts/login/",
-        data=urllib.parse.urlencode(form | {"csrfmiddlewaretoken": token}).encode(),
-        headers={
-            "Cookie": cookie.split(";")[0],
-            "Origin": server.replace("http://", "https://"),
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
+    status, page = log_in(server, "admin@innohealth.example", "innohealth-demo-2027")
     assert status == 200  # the form again, with its error: no such account
     assert "not correct" in page
+
+
+def _memory_of_workers(server_process) -> dict[int, tuple[int, int]]:
+    """pid → (resident, peak resident) in KiB of every process under ``server_process``."""
+    status = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            text = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        status[int(pid)] = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    ours, grown = {server_process.pid}, True
+    while grown:
+        grown = False
+        for pid, fields in status.items():
+            if int(fields["PPid"]) in ours and pid not in ours:
+                ours.add(pid)
+                grown = True
+    return {
+        pid: (int(status[pid]["VmRSS"].split()[0]), int(status[pid]["VmHWM"].split()[0]))
+        for pid in ours
+        if pid in status and status[pid]["Name"].strip() == "gunicorn"
+    }
+
+
+def test_a_workers_password_hashing_memory_is_given_back(serving):
+    """Each log-in attempt hashes with Argon2 in 19 MiB (for an unknown address too, so that
+    it takes as long); a worker gives that memory back (scripts/serve.sh) instead of keeping it."""
+    base, process = serving
+    for attempt in range(6):
+        status, _page = log_in(base, f"nobody-{attempt}@innohealth.example", "not a password")
+        assert status == 200
+    memory = _memory_of_workers(process)
+    assert memory and all(resident < 150 * 1024 for resident, _peak in memory.values()), memory
+    given_back = [peak - resident for resident, peak in memory.values()]
+    assert max(given_back) >= 15 * 1024, memory
 
 
 @pytest.mark.parametrize(
