@@ -4,8 +4,9 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
+
+from tests import demo_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def admin_urls():
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo")
+    demo_copy.load()
 
 
 # A date and time as Django renders it by itself ("22 March 2027, 09:30"), which names no zone.

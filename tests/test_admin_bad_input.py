@@ -6,11 +6,11 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
 from matchmaking.models import Tour, User
+from tests import demo_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ HOSTILE = [
 
 @pytest.fixture
 def organiser(client, db):
-    call_command("load_demo")
+    demo_copy.load()
     client.force_login(User.objects.get(email="organiser@innohealth.example"))
     client.raise_request_exception = False
     return client

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -35,7 +34,7 @@ from matchmaking.selectors.figures import needs_attention, tour_figures
 from matchmaking.selectors.schedule import SHOWN_MEETING_STATUSES
 from matchmaking.services.invitations import create_invitation
 from matchmaking.services.registrations import register_for_session
-from tests import factories
+from tests import demo_copy, factories
 from tests.demo_growth import multiply_demo
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +131,7 @@ def _vary(tour: Tour) -> None:
 
 
 def test_figures_match_the_rows_on_the_demo_and_ten_times_it_with_the_same_queries(client):
-    call_command("load_demo")
+    demo_copy.load()
     tour = Tour.objects.get(slug="innohealth-china")
     _vary(tour)
     found, queries, sent = _from_selector(tour)
@@ -169,7 +168,7 @@ def _table(html: str, chart: str) -> dict[str, int]:
 
 
 def test_each_svg_chart_draws_the_numbers_of_its_table(client):
-    call_command("load_demo")
+    demo_copy.load()
     tour = Tour.objects.get(slug="innohealth-china")
     _vary(tour)
     client.force_login(User.objects.get(email=ORGANISER))
@@ -202,7 +201,7 @@ def test_each_svg_chart_draws_the_numbers_of_its_table(client):
 
 
 def test_the_page_is_in_the_organisers_language_and_zone(client):
-    call_command("load_demo")
+    demo_copy.load()
     organiser = User.objects.get(email=ORGANISER)
     organiser.language, organiser.time_zone = "de", "Asia/Shanghai"
     organiser.save()

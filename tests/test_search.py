@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matchmaking import selectors
 from matchmaking.models import Institution, Participation, Topic, Tour, User
-from tests import factories
+from tests import demo_copy, factories
 from tests.demo_growth import multiply_demo
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo")
+    demo_copy.load()
     return Tour.objects.get(slug="innohealth-china")
 
 

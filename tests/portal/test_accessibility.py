@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from matchmaking.models import MeetingRequest, User
+from tests import demo_copy
 
 pytestmark = pytest.mark.django_db
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css"
@@ -48,7 +48,7 @@ def _unlabelled(html: str) -> list[str]:
 
 
 def test_every_field_of_the_main_pages_has_a_label(client):
-    call_command("load_demo")
+    demo_copy.load()
     request = MeetingRequest.objects.get(tandem__slug="lungscan")
     pages = {
         None: [reverse("home"), reverse("account_login")],

@@ -5,11 +5,11 @@ institution's page, in English, German and Chinese (falling back to English)."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from matchmaking.models import Institution, Session, User
+from tests import demo_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ LATIN = re.compile(r"[A-Za-z]")
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo")
+    demo_copy.load()
 
 
 def visible_text(page: str) -> str:

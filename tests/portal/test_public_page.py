@@ -5,18 +5,17 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from matchmaking.models import Tour
-from tests import factories
+from tests import demo_copy, factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo():
-    call_command("load_demo")
+    demo_copy.load()
     return Tour.objects.get(slug="innohealth-china")
 
 
