@@ -323,7 +323,8 @@ def institutions_visible_to(user: User, tour: Tour | None) -> QuerySet[Instituti
         return Institution.objects.none()
     shown = shown_across(Institution.objects.filter(tours=tour), tour)
     if role.institution_id is not None:
-        shown = shown | Institution.objects.filter(pk=role.institution_id)
+        # OR-ing the tour join would repeat an institution once per tour it takes part in.
+        shown = Institution.objects.filter(Q(pk__in=shown.values("pk")) | Q(pk=role.institution_id))
     return shown
 
 

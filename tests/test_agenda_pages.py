@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.enums import SessionKind
-from matchmaking.models import Meeting
+from matchmaking.models import Meeting, SupportingOffice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,18 @@ def test_outsiders_cannot_open_the_agendas(client, people, day):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(reverse("schedule_print")).status_code == 302
+
+
+def test_my_schedule_offers_no_printable_agenda_to_someone_without_a_tour(client, people):
+    """A supporting office's person has a menu entry "My schedule" but no tour of their own: the
+    page must not link to a printable agenda that answers 404."""
+    office_person = factories.UserFactory()
+    ahk = SupportingOffice.objects.create(name="AHK Greater China")
+    ahk.tours.add(people.tour)
+    ahk.people.add(office_person)
+    client.force_login(office_person)
+
+    schedule = client.get(reverse("schedule"))
+
+    assert schedule.status_code == 200
+    assert reverse("schedule_print") not in schedule.content.decode()

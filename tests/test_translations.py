@@ -115,3 +115,17 @@ def test_the_admin_scripts_speak_the_organisers_language(client, people):
     # The model list's headings for screen readers (Django's Chinese catalogue lacks them).
     index = client.get("/admin/matchmaking/").content.decode()
     assert "模型名称" in index and "Model name" not in index
+
+
+def test_the_admin_account_pages_speak_german(client, people):
+    """Django 5.2's German catalogue leaves the password switch of the account form (Django
+    5.1's "password-based authentication") in English; locale_admin/ fills it."""
+    people.otto.language = "de"
+    people.otto.save(update_fields=["language"])
+    client.force_login(people.otto)
+
+    add_page = client.get("/admin/matchmaking/user/add/").content.decode()
+
+    for english in ("Password-based authentication", "Enabled", "Disabled", "other backends"):
+        assert english not in add_page
+    assert "Anmeldung mit Passwort" in add_page

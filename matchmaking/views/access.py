@@ -4,9 +4,11 @@ matchmaking.permissions."""
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..permissions import (
@@ -33,6 +35,15 @@ def page_with_the_form(request) -> str:
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.get_full_path()
+
+
+def language_of_link(request, language: str) -> str:
+    """The language of a page opened from an e-mail link without logging in: the e-mail's, so
+    a reader of a Chinese e-mail is not met in the language of a borrowed browser. A choice the
+    visitor made with the switcher (its cookie) or a logged-in person's profile comes first."""
+    if request.user.is_authenticated or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return translation.get_language()
+    return language
 
 
 def login_required(view):

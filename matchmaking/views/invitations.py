@@ -7,11 +7,13 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 
 from ..adapters import landing_url
 from ..models import User
 from ..services import DomainError
 from ..services import invitations as invitation_services
+from .access import language_of_link
 
 
 def accept(request, token):
@@ -21,6 +23,11 @@ def accept(request, token):
         raise Http404 from exc
     except DomainError as exc:
         return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
+    with translation.override(language_of_link(request, invitation.language)):
+        return _accept(request, token, invitation)
+
+
+def _accept(request, token, invitation):
     existing = User.objects.filter(email__iexact=invitation.email).first()
     needs_password = existing is None or not existing.has_usable_password()
     form = None

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -11,7 +12,7 @@ from ..models import User
 from ..notifications.preferences import PREFERENCES, muted_preferences
 from ..services import preferences as preference_services
 from ..tokens import BadToken, read_unsubscribe_token
-from .access import login_required
+from .access import language_of_link, login_required
 
 
 class PreferencesForm(forms.Form):
@@ -48,8 +49,9 @@ def unsubscribe(request, token):
     done = request.method == "POST"
     if done:
         preference_services.mute(user=user, preference=preference)
-    return render(
-        request,
-        "notifications/unsubscribe.html",
-        {"label": PREFERENCES[preference], "done": done},
-    )
+    with translation.override(language_of_link(request, user.language)):
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"label": PREFERENCES[preference], "done": done},
+        )

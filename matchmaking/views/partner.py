@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..enums import Direction, Party, RequestStatus
+from ..enums import OPEN_REQUEST_STATUSES, Direction, Party, RequestStatus
 from ..forms import InstitutionProfileForm
 from ..permissions import (
     current_tour,
@@ -57,14 +57,20 @@ def tandem_list(request, institution):
 @representative_required
 def tandem_detail(request, institution, pk: int):
     """A tandem's profile; the partner can ask it for a meeting from here."""
-    tandem = get_tandem_for_user(request.user, pk, current_tour(request.user))
+    tour = current_tour(request.user)
+    tandem = get_tandem_for_user(request.user, pk, tour)
+    open_request = (
+        requests_visible_to(request.user, tour)
+        .filter(tandem=tandem, status__in=OPEN_REQUEST_STATUSES)
+        .first()
+    )
     return ask(
         request,
         tandem=tandem,
         institution=institution,
         direction=Direction.INSTITUTION_TO_TANDEM,
         template="matchmaking/tandem_detail.html",
-        context={"tandem": tandem, "institution": institution},
+        context={"tandem": tandem, "institution": institution, "open_request": open_request},
     )
 
 

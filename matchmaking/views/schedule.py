@@ -35,7 +35,8 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=200):
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    items = selectors.schedule_for(request.user, current_tour(request.user))
+    tour = current_tour(request.user)
+    items = selectors.schedule_for(request.user, tour)
     editable = [
         item.detail
         for item in items
@@ -45,7 +46,8 @@ def _schedule_page(request, *, video_form=None, video_meeting_id=None, status=20
     for meeting in editable:
         meeting.video_choices = [p for p in providers if p.tour_id == meeting.tour_id]
     context = {
-        "days": by_day(items, zones_for(request.user, current_tour(request.user))),
+        "tour": tour,
+        "days": by_day(items, zones_for(request.user, tour)),
         "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
         if feed
         else "",

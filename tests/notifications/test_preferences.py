@@ -69,6 +69,20 @@ def test_each_optional_e_mail_carries_a_working_unsubscribe_link(client, people)
     assert client.get(path[:-3] + "xx/").status_code == 404
 
 
+def test_the_unsubscribe_link_opens_in_the_language_of_its_e_mail(client, people):
+    """Chen reads the Chinese e-mail; the browser that opens the link asks for English."""
+    people.chen.language = "zh-hans"
+    people.chen.save(update_fields=["language"])
+    ask(people)
+    outbox.send_message(OutboxMessage.objects.get().pk)
+    [sent] = mail.outbox
+    path = sent.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
+
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="zh-hans">' in html and "Unsubscribe" not in html
+
+
 def test_e_mails_switched_off_after_they_were_queued_are_not_sent(people):
     ask(people)
     row = OutboxMessage.objects.get()

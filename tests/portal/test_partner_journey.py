@@ -171,3 +171,19 @@ def test_a_partner_edits_the_institutions_profile(client, people):
     assert bad.status_code == 400
     people.institution.refresh_from_db()
     assert people.institution.website == "https://www.example.org"
+
+
+def test_a_tandem_already_in_contact_shows_the_request_instead_of_a_second_form(
+    client, people, meeting
+):
+    """CardioSense already meets BGI: Chen's page of the tandem leads to that request, as the
+    tandem's page of BGI does, instead of a form whose message only a refusal would answer."""
+    people.chen.language = "en"
+    people.chen.save(update_fields=["language"])
+    client.force_login(people.chen)
+
+    page = client.get(reverse("tandem_detail", args=[people.tandem.pk])).content.decode()
+
+    assert "You already have an open request with this tandem." in page
+    assert reverse("request_detail", args=[meeting.request_id]) in page
+    assert reverse("tandem_detail", args=[people.tandem.pk]) + '"' not in page.split("<main")[1]

@@ -158,3 +158,15 @@ def test_a_person_without_a_role_sees_no_directory_and_no_feed_for_a_bad_token(c
     client.logout()
     # Not a possible token (tokens are URL-safe): no match, never a database error.
     assert client.get("/calendar/abc%00def.ics").status_code == 404
+
+
+def test_a_representative_opens_their_own_institution_that_takes_part_in_two_tours(client, people):
+    """BGI comes back for the next edition: Chen's own institution is found once in Chen's tour,
+    not once per tour it takes part in (which was a 500)."""
+    people.institution.tours.add(factories.TourFactory(name="Next edition"))
+    client.force_login(people.chen)
+
+    response = client.get(reverse("institution_detail", args=[people.institution.pk]))
+
+    assert response.status_code == 200
+    assert response.context["institution"] == people.institution

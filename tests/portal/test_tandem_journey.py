@@ -4,7 +4,7 @@ withdrawing, and its own profile."""
 import pytest
 from django.urls import reverse
 
-from matchmaking.enums import InstitutionKind, RequestStatus, Seeking
+from matchmaking.enums import InstitutionKind, RequestStatus, Seeking, TourStatus
 from matchmaking.models import ActivityLog, MeetingRequest
 from matchmaking.selectors.recommendations import recommend
 from matchmaking.services.meetings import cancel_meeting
@@ -105,6 +105,24 @@ def test_the_institution_page_shows_the_profile_and_the_request_form(client, peo
     assert "华大集团" in page and "Genomics and life sciences." in page
     assert 'name="message"' in page and 'name="preferred_1"' in page
     assert '<label for="id_message">' in page
+
+
+@pytest.mark.parametrize("status", [TourStatus.DRAFT, TourStatus.FINISHED])
+def test_a_tour_without_requests_says_so_instead_of_offering_the_form(client, people, status):
+    """A tandem of a tour in preparation (the demo's 2028 edition) or one that is over is told
+    on the page, not after writing a message that the service must refuse; so is a partner."""
+    people.tour.status = status
+    people.tour.save(update_fields=["status"])
+    people.chen.language = "en"
+    people.chen.save(update_fields=["language"])
+    closed = "This tour does not take meeting requests at the moment."
+    pages = [(people.alice, reverse("institution_detail", args=[people.institution.pk]))]
+    if status == TourStatus.FINISHED:  # partners see a tour only once it has opened
+        pages.append((people.chen, reverse("tandem_detail", args=[people.tandem.pk])))
+    for person, url in pages:
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        assert closed in page and 'name="message"' not in page, url
 
 
 def test_recommendations_rank_by_shared_topics_and_what_the_tandem_seeks(people, topics):
