@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from ..enums import RequestStatus
+from ..enums import OPEN_REQUEST_STATUSES, RequestStatus
 from ..models import MeetingRequest, Tour
 from .occupancy import LONG_TEXTS, occupancy
 from .slots import SlotTime
@@ -44,6 +44,14 @@ def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]
         for status, label in RequestStatus.choices
         if any(r.status == status for r in rows)
     ]
+
+
+def open_request_between(*, tandem_id: int, institution_id: int) -> MeetingRequest | None:
+    """The pair's request still under way, if any: its pages lead to it instead of offering a
+    second one, which the database would refuse (one open request per pair)."""
+    return MeetingRequest.objects.filter(
+        tandem_id=tandem_id, institution_id=institution_id, status__in=OPEN_REQUEST_STATUSES
+    ).first()
 
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:

@@ -5,16 +5,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .. import selectors
-from ..enums import OPEN_REQUEST_STATUSES
 from ..forms import DirectoryForm
 from ..models import Topic
 from ..permissions import (
     current_tour,
     get_institution_for_user,
-    requests_visible_to,
     tandem_of,
 )
 from ..selectors.directory import institution_cards
+from ..selectors.requests import open_request_between
 from .access import login_required
 from .requests import request_form
 
@@ -59,10 +58,8 @@ def institution_detail(request, pk: int):
     tandem = tandem_of(request.user, tour)
     context = {"institution": institution, "tandem": tandem}
     if tandem is not None:
-        context["open_request"] = (
-            requests_visible_to(request.user, tour)
-            .filter(institution=institution, status__in=OPEN_REQUEST_STATUSES)
-            .first()
+        context["open_request"] = open_request_between(
+            tandem_id=tandem.pk, institution_id=institution.pk
         )
         context["form"] = request_form(request, tandem, institution)
     return render(request, "matchmaking/institution_detail.html", context)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..enums import OPEN_REQUEST_STATUSES, Direction, Party, RequestStatus
+from ..enums import Direction, Party, RequestStatus
 from ..forms import InstitutionProfileForm
 from ..permissions import (
     current_tour,
@@ -15,7 +15,7 @@ from ..permissions import (
     tandems_visible_to,
 )
 from ..selectors.directory import tandem_cards
-from ..selectors.requests import waiting_cards
+from ..selectors.requests import open_request_between, waiting_cards
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
 from .directory import PAGE_SIZE
@@ -59,11 +59,7 @@ def tandem_detail(request, institution, pk: int):
     """A tandem's profile; the partner can ask it for a meeting from here."""
     tour = current_tour(request.user)
     tandem = get_tandem_for_user(request.user, pk, tour)
-    open_request = (
-        requests_visible_to(request.user, tour)
-        .filter(tandem=tandem, status__in=OPEN_REQUEST_STATUSES)
-        .first()
-    )
+    open_request = open_request_between(tandem_id=tandem.pk, institution_id=institution.pk)
     return ask(
         request,
         tandem=tandem,
