@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import capfirst
 
-from matchmaking.enums import LogAction, MeetingStatus, TourStatus
+from matchmaking.enums import LogAction, MeetingStatus, OutcomeResult, TourStatus
 from matchmaking.models import ActivityLog, Meeting, MeetingOutcome, OutboxMessage
 from matchmaking.selectors.outcomes import AGREEMENT, with_answers
 from matchmaking.services import DomainError
@@ -244,3 +246,26 @@ def test_the_outcome_page_in_three_languages(client, people, language, heading, 
     client.force_login(people.anton)
     page = client.get(reverse("meeting_outcome", args=[meeting.pk])).content.decode()
     assert heading in page and choice in page
+
+
+def test_the_meetings_history_tells_an_answer_in_the_organisers_words(client, people):
+    """An answer is logged on the meeting, whose own fields are not the answer's: the history
+    names the answer's fields and choices, in the organiser's language, not their codes."""
+    meeting = a_meeting(people)
+    record_outcome(actor=people.alice, meeting=meeting, attendance="held", result="follow_up")
+    people.otto.language = "de"
+    people.otto.save(update_fields=["language"])
+    client.force_login(people.otto)
+    page = client.get(reverse("admin:matchmaking_meeting_history", args=[meeting.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    for code in ("follow_up", "Side:", "Attendance:", "Result:", "tandem</"):
+        assert code not in text
+    with translation.override("de"):
+        expected = [
+            f"{capfirst(MeetingOutcome._meta.get_field('side').verbose_name)}: Tandem",
+            f"{capfirst(MeetingOutcome._meta.get_field('result').verbose_name)}: — → "
+            f"{OutcomeResult.FOLLOW_UP.label}",
+        ]
+    for line in expected:
+        assert escape(line) in text

@@ -123,3 +123,77 @@ def test_the_institution_of_a_speaker_hears_about_its_session(people):
         OutboxMessage.objects.filter(kind="session_cancelled").values_list("email", flat=True)
     )
     assert told == {people.olga.email}
+
+
+def new_session_post(client, people, **changes) -> dict:
+    """The add page's form filled in as an organiser would: a roundtable of the tandem."""
+    data = admin_form_data(client.get(reverse("admin:matchmaking_session_add")))
+    day = people.tour.days.order_by("date").last().date
+    return {
+        **data,
+        "tour": people.tour.pk,
+        "kind": "roundtable",
+        "title_en": "Roundtable on data sharing",
+        "starts_at_0": f"{day:%Y-%m-%d}",
+        "starts_at_1": "09:00:00",
+        "ends_at_0": f"{day:%Y-%m-%d}",
+        "ends_at_1": "10:00:00",
+        "tandems": [people.tandem.pk],
+        **changes,
+    }
+
+
+def test_a_session_names_only_tandems_of_its_own_tour(client, people):
+    """A tandem of another edition is told nothing of this tour: naming it as a participant
+    would send its people (who may take part only in that edition) this tour's session."""
+    next_edition = factories.TourFactory(name="Next edition")
+    stranger = factories.TandemFactory(tour=next_edition, name="NeuroBridge")
+    client.force_login(people.otto)
+    response = client.post(
+        reverse("admin:matchmaking_session_add"),
+        new_session_post(client, people, tandems=[people.tandem.pk, stranger.pk]),
+    )
+    assert response.status_code == 200
+    assert "NeuroBridge does not take part in this tour" in response.content.decode()
+    assert not Session.objects.filter(title_en="Roundtable on data sharing").exists()
+
+    session = draft_session(people, people.tour.days.order_by("date").last().window_start)
+    session_services.publish_session(actor=people.otto, session=session)
+    sent = OutboxMessage.objects.count()
+    with pytest.raises(DomainError, match="NeuroBridge does not take part in this tour"):
+        session_services.change_session(
+            actor=people.otto, session=session, changes={"tandems": [people.tandem, stranger]}
+        )
+    assert list(Session.objects.get(pk=session.pk).tandems.all()) == [people.tandem]
+    assert OutboxMessage.objects.count() == sent
+
+
+def test_a_session_lies_on_one_of_the_tours_days(client, people):
+    """The day agenda and the planner know only the tour's days: a session typed a week late
+    would be on the public programme and e-mailed, yet missing from the organisers' agenda."""
+    client.force_login(people.otto)
+    late = people.tour.days.order_by("date").last().date + timedelta(days=7)
+    response = client.post(
+        reverse("admin:matchmaking_session_add"),
+        new_session_post(
+            client, people, starts_at_0=f"{late:%Y-%m-%d}", ends_at_0=f"{late:%Y-%m-%d}"
+        ),
+    )
+    assert response.status_code == 200
+    assert "is not one of the tour&#x27;s days" in response.content.decode()
+    assert not Session.objects.filter(title_en="Roundtable on data sharing").exists()
+
+    # The same form on a tour day adds the draft.
+    response = client.post(
+        reverse("admin:matchmaking_session_add"), new_session_post(client, people)
+    )
+    assert response.status_code == 302
+    session = Session.objects.get(title_en="Roundtable on data sharing")
+    with pytest.raises(DomainError, match="is not one of the tour's days"):
+        session_services.move_session(
+            actor=people.otto,
+            session=session,
+            starts_at=session.starts_at + timedelta(days=7),
+            ends_at=session.ends_at + timedelta(days=7),
+        )
+    assert Session.objects.get(pk=session.pk).starts_at == session.starts_at

@@ -11,6 +11,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 LANGUAGES = ["de", "zh_Hans"]
 SOURCES = ["matchmaking", "innohealth", "templates"]
@@ -117,15 +118,17 @@ def test_the_admin_scripts_speak_the_organisers_language(client, people):
     assert "模型名称" in index and "Model name" not in index
 
 
-def test_the_admin_account_pages_speak_german(client, people):
-    """Django 5.2's German catalogue leaves the password switch of the account form (Django
-    5.1's "password-based authentication") in English; locale_admin/ fills it."""
+def test_the_account_pages_speak_german_where_django_does_not(client, people):
+    """Django 5.2's German catalogue lacks the password switch of the add page and the
+    password button of the change page (its Chinese one has them); locale_admin/ fills them."""
     people.otto.language = "de"
     people.otto.save(update_fields=["language"])
     client.force_login(people.otto)
-
-    add_page = client.get("/admin/matchmaking/user/add/").content.decode()
-
-    for english in ("Password-based authentication", "Enabled", "Disabled", "other backends"):
-        assert english not in add_page
-    assert "Anmeldung mit Passwort" in add_page
+    add = client.get(reverse("admin:matchmaking_user_add")).content.decode()
+    change = client.get(
+        reverse("admin:matchmaking_user_change", args=[people.alice.pk])
+    ).content.decode()
+    for english in ("Password-based authentication", "Enabled", "Disabled", "Whether the user"):
+        assert english not in add
+    assert "Anmeldung mit Passwort" in add
+    assert "Reset password" not in change and "Set password" not in change

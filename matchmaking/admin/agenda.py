@@ -257,7 +257,15 @@ class SessionForm(ActorForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors or self.instance.pk is None:
+        if self.errors:
+            return data
+        if self.instance.pk is None:
+            try:
+                session_services.ensure_fits_tour(
+                    tour=data["tour"], starts_at=data["starts_at"], tandems=data["tandems"]
+                )
+            except DomainError as exc:
+                raise ValidationError(str(exc)) from exc
             return data
         changes = {
             name: data[name]

@@ -13,7 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import ActivityLog
+from ..enums import LogAction
+from ..models import ActivityLog, MeetingOutcome
 from ..places import at_local
 
 # Keys of an entry's data that are not fields of its object.
@@ -26,6 +27,10 @@ DATA_LABELS = {
     "unavailable_slots": gettext_lazy("unavailable slots"),
     "usable": gettext_lazy("password usable"),
 }
+
+# Entries logged on one object with the fields of another: a side's answer is logged on its
+# meeting (whose history it belongs to), its data the answer's side, attendance and result.
+DATA_MODELS = {LogAction.OUTCOME: MeetingOutcome}
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
@@ -67,7 +72,7 @@ def admin_url(entry: ActivityLog) -> str | None:
 
 
 def describe(entry: ActivityLog) -> list[str]:
-    model = entry.content_type.model_class()
+    model = DATA_MODELS.get(entry.action) or entry.content_type.model_class()
     lines = []
     for key, value in entry.data.items():
         if key == "fields":

@@ -8,8 +8,10 @@ the older link stops working; accepting closes the invitation, so the link works
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,11 +20,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .. import notifications
-from ..enums import Language, LogAction
+from ..enums import Language, LogAction, MemberRole
 from ..models import (
     Institution,
     Invitation,
@@ -375,6 +378,18 @@ COLUMNS = {
     "language": "language",
     "tour": "tour",
 }
+# The columns as the import page names them in each language: a file written the way its help
+# text says is read whatever language the organiser's admin speaks.
+COLUMN_LABELS = {
+    pgettext_lazy("import column", "name"): "name",
+    pgettext_lazy("import column", "e-mail"): "email",
+    pgettext_lazy("import column", "role"): "role",
+    pgettext_lazy("import column", "institution or tandem"): "organisation",
+    pgettext_lazy("import column", "institution"): "organisation",
+    pgettext_lazy("import column", "tandem"): "organisation",
+    pgettext_lazy("import column", "language"): "language",
+    pgettext_lazy("import column", "tour"): "tour",
+}
 ROLE_WORDS = {
     "researcher": InvitationRole.RESEARCHER,
     "entrepreneur": InvitationRole.ENTREPRENEUR,
@@ -393,8 +408,38 @@ LANGUAGE_WORDS = {
     "zh": Language.CHINESE,
     "zh-hans": Language.CHINESE,
     "chinese": Language.CHINESE,
+    "chinesisch": Language.CHINESE,
     "中文": Language.CHINESE,
 }
+
+
+def _in_every_language(words: Mapping[str, str], labels: Mapping) -> dict[str, str]:
+    """``words`` and the ``labels`` (lazy text → value) as each language writes them, lower-case."""
+    found = dict(words)
+    for code in Language.values:
+        with translation.override(code):
+            found.update({str(label).strip().lower(): value for label, value in labels.items()})
+    return found
+
+
+@cache
+def column_words() -> dict[str, str]:
+    return _in_every_language(COLUMNS, COLUMN_LABELS)
+
+
+@cache
+def role_words() -> dict[str, str]:
+    """Roles as the admin's lists name them (the invitation's and the tandem member's)."""
+    labels = {
+        **{choice.label: choice.value for choice in InvitationRole},
+        **{choice.label: InvitationRole(choice.value) for choice in MemberRole},
+    }
+    return _in_every_language(ROLE_WORDS, labels)
+
+
+@cache
+def language_words() -> dict[str, str]:
+    return _in_every_language(LANGUAGE_WORDS, {choice.label: choice.value for choice in Language})
 
 
 @dataclass
@@ -479,9 +524,9 @@ def _parse_row(line: int, header: list[str], cells: list[str], seen: set[str]) -
         line=line,
         name=values.get("name", ""),
         email=values.get("email", "").lower(),
-        role=ROLE_WORDS.get(values.get("role", "").lower(), values.get("role", "")),
+        role=role_words().get(values.get("role", "").lower(), values.get("role", "")),
         organisation=values.get("organisation", ""),
-        language=LANGUAGE_WORDS.get(values.get("language", "").lower(), "")
+        language=language_words().get(values.get("language", "").lower(), "")
         or values.get("language", ""),
         tour_name=values.get("tour", ""),
     )
@@ -522,7 +567,7 @@ def _parse_row(line: int, header: list[str], cells: list[str], seen: set[str]) -
 
 
 def _read_header(cells: list[str]) -> list[str]:
-    header = [COLUMNS.get(cell.strip().lower(), "") for cell in cells]
+    header = [column_words().get(cell.strip().lower(), "") for cell in cells]
     if {"name", "email", "role", "organisation", "language"} - set(header):
         raise DomainError(
             _(

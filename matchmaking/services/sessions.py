@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction
-from ..models import Meeting, Session, Tour, User
+from ..models import Meeting, Session, Tandem, Tour, User
 from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
@@ -99,6 +101,44 @@ def _ensure_no_clash(session: Session, tandem_ids, institution_ids) -> None:
         raise DomainError(clash_message(clashes))
 
 
+def ensure_fits_tour(
+    *,
+    tour: Tour,
+    starts_at: datetime | None = None,
+    tandems: Collection[Tandem] | None = None,
+) -> None:
+    """A session of the tour starts on one of its days (in either home zone) and names only the
+    tour's own tandems. The day agenda and the planner know no other day, so a session typed a
+    week late would reach the public programme and the participants' calendars unseen by the
+    organisers; and a tandem of another edition would be sent a tour it is not part of."""
+    strangers = [tandem for tandem in tandems or () if tandem.tour_id != tour.pk]
+    if strangers:
+        raise DomainError(
+            _("%(party)s does not take part in this tour.")
+            % {"party": ", ".join(str(tandem) for tandem in strangers)}
+        )
+    if starts_at is None:
+        return
+    days = set(tour.days.values_list("date", flat=True))
+    if not days:
+        raise DomainError(_("The tour has no days yet: add its days on the tour's page first."))
+    local = [
+        starts_at.astimezone(ZoneInfo(zone)).date()
+        for zone in (tour.tandem_time_zone, tour.partner_time_zone)
+    ]
+    if not days.intersection(local):
+        raise DomainError(
+            _(
+                "%(date)s is not one of the tour's days (%(days)s): choose one of them, or add "
+                "the day on the tour's page first."
+            )
+            % {
+                "date": date_format(local[0], "SHORT_DATE_FORMAT"),
+                "days": ", ".join(date_format(day, "SHORT_DATE_FORMAT") for day in sorted(days)),
+            }
+        )
+
+
 def publish_session(*, actor: User, session: Session) -> Session:
     """Put a session on the programme; refused while it overlaps a participant's meeting. A
     session published again after a withdrawal gets a new SEQUENCE, so calendars take it back."""
@@ -178,6 +218,11 @@ def change_session(
                 setattr(session, name, new)
         if session.ends_at <= session.starts_at:
             raise DomainError(_("A session must end after it starts."))
+        ensure_fits_tour(
+            tour=session.tour,
+            starts_at=session.starts_at if TIMES & set(changed) else None,
+            tandems=changed["tandems"][1] if "tandems" in changed else None,
+        )
         session.save()
         for name in PARTICIPANTS:
             if name in changed:

@@ -466,3 +466,40 @@ def test_an_over_long_cell_is_a_bad_row(people):
     content = CSV_HEADER + f"Lena,lena@tandem.example,researcher,{'C' * 5000},de\n"
     [row] = services.parse_invitation_file("people.csv", content.encode())
     assert row.line == 2 and "longer than 1000 characters" in row.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "rows"),
+    [
+        (
+            "de",
+            "Name;E-Mail;Rolle;Institution oder Tandem;Sprache\n",
+            "Lena Roth;lena@tandem.example;Unternehmer:in;LungScan;Deutsch\n"
+            "Wang Fang;wang@partner.example;Vertreter:in eines Partners;{institution};Chinesisch\n",
+        ),
+        (
+            "zh-hans",
+            "姓名,电子邮箱,角色,机构或科研-创业组合,语言\n",
+            "Lena Roth,lena@tandem.example,创业者,LungScan,德语\n"
+            "Wang Fang,wang@partner.example,合作伙伴代表,{institution},简体中文\n",
+        ),
+    ],
+)
+def test_an_import_reads_the_columns_and_words_of_the_organisers_language(
+    client, people, language, header, rows
+):
+    """The import page names the columns in the organiser's language; a file written as it
+    says is read, with roles and languages as the admin's own lists name them."""
+    people.otto.language = language
+    people.otto.save(update_fields=["language"])
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_invitation_import")
+    body = header + rows.format(institution=people.institution.name)
+    upload = SimpleUploadedFile("leute.csv", body.encode(), "text/csv")
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 302, response.context["bad_rows"] or response.content.decode()
+    made = {i.email: (i.role, i.language) for i in Invitation.objects.all()}
+    assert made == {
+        "lena@tandem.example": (InvitationRole.ENTREPRENEUR, "de"),
+        "wang@partner.example": (InvitationRole.REPRESENTATIVE, "zh-hans"),
+    }
