@@ -190,6 +190,14 @@ def test_organisers_enter_unavailable_slots_in_the_admin_by_the_same_rules(clien
     assert "not the start of one of the tour&#x27;s meeting slots" in response.content.decode()
     response = post("08:30", tandem=people.tandem, institution=people.institution)
     assert "Choose either a tandem or an institution" in response.content.decode()
+    # Only the tour's own participants: another edition's tandem, an institution not invited.
+    elsewhere = factories.TourFactory()
+    stranger = factories.TandemFactory(tour=elsewhere, name="NeuroBridge")
+    response = post("08:30", tandem=stranger)
+    assert "NeuroBridge does not take part in this tour" in response.content.decode()
+    outsider = factories.InstitutionFactory(name="Mayo Clinic", tours=[elsewhere])
+    response = post("08:30", institution=outsider)
+    assert "Mayo Clinic does not take part in this tour" in response.content.decode()
     assert not BlockedSlot.objects.exists()
     assert post("08:30", tandem=people.tandem).status_code == 302
     assert blocked_of(tandem=people.tandem) == [tour_slots(people.tour)[1].starts_at]

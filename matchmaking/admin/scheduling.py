@@ -98,6 +98,16 @@ class BlockedSlotForm(forms.ModelForm):
         if bool(tandem) == bool(institution):
             raise forms.ValidationError(_("Choose either a tandem or an institution."))
         tour = data["tour"]
+        party = tandem or institution
+        takes_part = (
+            tandem.tour_id == tour.pk
+            if tandem
+            else tour.institutions.filter(pk=institution.pk).exists()
+        )
+        if not takes_part:
+            raise forms.ValidationError(
+                _("%(party)s does not take part in this tour.") % {"party": party}
+            )
         slot = slot_at(tour_slots(tour), data["starts_at"])
         if slot is None:
             raise forms.ValidationError(
