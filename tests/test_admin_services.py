@@ -85,7 +85,7 @@ def test_the_publish_button_publishes_through_the_service(organiser, people, ses
     assert (session.is_published, session.sequence) == (True, 1)
     (entry,) = history(session, LogAction.PUBLISH)
     assert entry.actor == people.otto
-    assert mails("session_changed") == {email: ("REQUEST", 1) for email in TANDEM}
+    assert mails("session_published") == {email: ("REQUEST", 1) for email in TANDEM}
 
 
 def test_a_publish_refused_is_shown_and_changes_nothing(organiser, people, session, meeting):

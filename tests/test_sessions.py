@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Session
+from matchmaking.notifications.mime import build_email
 from matchmaking.services import DomainError
 from matchmaking.services import sessions as session_services
 from matchmaking.services.requests import accept_request
@@ -46,12 +47,16 @@ def test_publishing_tells_the_participants_and_is_audited(people):
     entry = ActivityLog.objects.about(session).get(action="publish")
     assert entry.data == {"is_published": {"from": False, "to": True}}
     assert entry.actor == people.otto
-    assert set(
-        OutboxMessage.objects.filter(kind="session_changed").values_list("email", flat=True)
-    ) == {
+    # New to them, not a change: the e-mail says the session is now on the programme.
+    published = OutboxMessage.objects.filter(kind="session_published")
+    assert set(published.values_list("email", flat=True)) == {
         people.alice.email,
         people.anton.email,
     }
+    assert not OutboxMessage.objects.filter(kind="session_changed").exists()
+    email = build_email(published.first())
+    assert email.subject.endswith(f"New in your programme: {session.title}")
+    assert "now on the tour's programme" in email.body and "changed" not in email.body
     with pytest.raises(DomainError, match="already published"):
         session_services.publish_session(actor=people.otto, session=session)
 

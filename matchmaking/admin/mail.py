@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ..models import Invitation, InvitationState, OutboxMessage
 from ..services import DomainError
@@ -163,12 +163,13 @@ class InvitationAdmin(ActorFormAdmin):
                 form.add_error(None, str(exc))
             else:
                 skipped = sum(bool(row.problems) for row in rows)
-                self.message_user(
-                    request,
-                    _("%(count)d invitations queued, %(skipped)d rows left out.")
-                    % {"count": len(created), "skipped": skipped},
-                    messages.SUCCESS,
-                )
+                queued = ngettext(
+                    "%(count)d invitation queued.", "%(count)d invitations queued.", len(created)
+                ) % {"count": len(created)}
+                left_out = ngettext(
+                    "%(count)d row left out.", "%(count)d rows left out.", skipped
+                ) % {"count": skipped}
+                self.message_user(request, f"{queued} {left_out}", messages.SUCCESS)
                 return redirect(reverse("admin:matchmaking_invitation_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -34,6 +34,7 @@ from .messages import (
     request_withdrawn,
     session_cancelled,
     session_changed,
+    session_published,
     session_reminder,
     video_link_changed,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "request_withdrawn",
     "session_cancelled",
     "session_changed",
+    "session_published",
     "session_reminder",
     "video_link_changed",
 ]

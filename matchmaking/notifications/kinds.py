@@ -126,6 +126,7 @@ _KINDS = [
     Kind(
         "meeting_reminder", recipients.both_sides, "reminders", out_of_date=_meeting_moved_or_gone
     ),
+    Kind("session_published", recipients.session_people, calendar_method=calendar.REQUEST),
     Kind("session_changed", recipients.session_people, calendar_method=calendar.REQUEST),
     Kind("session_cancelled", recipients.session_holders, calendar_method=calendar.CANCEL),
     Kind(

@@ -352,6 +352,11 @@ def _session_change(kind: str, session: Session, reason: str) -> int:
     )
 
 
+def session_published(session: Session) -> int:
+    """To its people, as a session new to them: a first publication is no change to them."""
+    return _session_change("session_published", session, "")
+
+
 def session_changed(session: Session, reason: str = "") -> int:
     return _session_change("session_changed", session, reason)
 

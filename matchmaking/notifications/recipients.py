@@ -137,7 +137,9 @@ def session_holders(session: Session, actor: User | None = None) -> list[User]:
     """Everyone who has the session in their calendar: the people it keeps busy now and anyone
     it was sent to before (a participant removed since still has the entry)."""
     sent_to = OutboxMessage.objects.filter(
-        kind="session_changed", context__session_id=session.pk, recipient__isnull=False
+        kind__in=["session_published", "session_changed"],
+        context__session_id=session.pk,
+        recipient__isnull=False,
     ).values("recipient_id")
     now = {person.pk: person for person in session_people(session)}
     earlier = User.objects.filter(pk__in=sent_to, is_active=True).exclude(pk__in=list(now))

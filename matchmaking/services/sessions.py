@@ -158,7 +158,7 @@ def publish_session(*, actor: User, session: Session) -> Session:
             action=LogAction.PUBLISH,
             data={"is_published": from_to(False, True)},
         )
-        notifications.session_changed(session)
+        notifications.session_published(session)
     return session
 
 

@@ -265,6 +265,18 @@ def test_import_from_excel(admin_client, people):
     assert OutboxMessage.objects.filter(kind="invitation").count() == 2
 
 
+def test_an_import_counts_in_the_singular_and_the_plural(admin_client, people):
+    url = reverse("admin:matchmaking_invitation_import")
+    one = SimpleUploadedFile(
+        "one.csv",
+        b"Name,E-mail,Role,Institution or tandem,Language\n"
+        b"Zhang Wei,zhang@partner.example,Partner,BGI Group,Chinese\n",
+    )
+    response = admin_client.post(url, {"file": one}, follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert said == "1 invitation queued. 0 rows left out."
+
+
 def test_a_file_that_is_not_a_table_gets_a_clear_message(admin_client, people):
     url = reverse("admin:matchmaking_invitation_import")
     garbage = SimpleUploadedFile("people.xlsx", b"this is no spreadsheet")

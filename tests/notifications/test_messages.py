@@ -128,7 +128,7 @@ def test_accepting_schedules_a_meeting_with_a_calendar_entry_for_everyone(people
     # The e-mail opens the request's page at its meeting, not a list to search through.
     link = portal_url("request_detail", request.pk, tour=request.tour, section="meeting-info")
     assert link.endswith(f"/requests/{request.pk}/?tour={request.tour.slug}#meeting-info")
-    assert link in body
+    assert f"Treffen ansehen: {link}" in body  # named for where it leads
     [to_chen] = [m for m in smtp_sink.to("chen@partner.example") if has_calendar(m)]
     _part, chen_cal = calendar_of(to_chen)
     assert str(chen_cal.walk("VEVENT")[0].decoded("DTSTART").tzinfo) == "Asia/Shanghai"
@@ -299,6 +299,7 @@ def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():
         "meeting_moved",
         "meeting_cancelled",
         "video_link_changed",
+        "session_published",
         "session_changed",
         "session_cancelled",
         "registration_confirmed",
