@@ -278,3 +278,42 @@ TOUR_TRANSITIONS: dict[str, frozenset[str]] = {
     TourStatus.RUNNING: frozenset({TourStatus.FINISHED}),
     TourStatus.FINISHED: frozenset(),
 }
+
+
+class EmailKind(models.TextChoices):
+    """The kinds of e-mail, as organisers read them in the outbox (notifications/kinds.py holds
+    who receives each and how)."""
+
+    REQUEST_RECEIVED = "request_received", pgettext_lazy("e-mail kind", "Request received")
+    PROPOSAL_RECEIVED = "proposal_received", pgettext_lazy("e-mail kind", "Other time proposed")
+    REQUEST_ACCEPTED = "request_accepted", pgettext_lazy("e-mail kind", "Request accepted")
+    REQUEST_DECLINED = "request_declined", pgettext_lazy("e-mail kind", "Request declined")
+    REQUEST_WITHDRAWN = "request_withdrawn", pgettext_lazy("e-mail kind", "Request withdrawn")
+    REQUEST_CANCELLED = "request_cancelled", pgettext_lazy("e-mail kind", "Request cancelled")
+    REQUEST_EXPIRED = "request_expired", pgettext_lazy("e-mail kind", "Request expired")
+    REQUEST_NUDGE = "request_nudge", pgettext_lazy("e-mail kind", "Reminder to answer")
+    MEETING_SCHEDULED = "meeting_scheduled", pgettext_lazy("e-mail kind", "Meeting scheduled")
+    MEETING_MOVED = "meeting_moved", pgettext_lazy("e-mail kind", "Meeting moved")
+    MEETING_CANCELLED = "meeting_cancelled", pgettext_lazy("e-mail kind", "Meeting cancelled")
+    VIDEO_LINK_CHANGED = "video_link_changed", pgettext_lazy("e-mail kind", "Video link changed")
+    MEETING_REMINDER = "meeting_reminder", pgettext_lazy("e-mail kind", "Meeting reminder")
+    SESSION_PUBLISHED = "session_published", pgettext_lazy("e-mail kind", "Session published")
+    SESSION_CHANGED = "session_changed", pgettext_lazy("e-mail kind", "Session changed")
+    SESSION_CANCELLED = "session_cancelled", pgettext_lazy("e-mail kind", "Session withdrawn")
+    SESSION_REMINDER = "session_reminder", pgettext_lazy("e-mail kind", "Session reminder")
+    REGISTRATION_CONFIRMED = (
+        "registration_confirmed",
+        pgettext_lazy("e-mail kind", "Registration confirmed"),
+    )
+    REGISTRATION_CANCELLED = (
+        "registration_cancelled",
+        pgettext_lazy("e-mail kind", "Registration cancelled"),
+    )
+    OUTCOME_QUESTION = (
+        "outcome_question",
+        pgettext_lazy("e-mail kind", "Question about a meeting's outcome"),
+    )
+    FOLLOW_UP_DUE = "follow_up_due", pgettext_lazy("e-mail kind", "Follow-up due")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", pgettext_lazy("e-mail kind", "Follow-up overdue")
+    INVITATION = "invitation", pgettext_lazy("e-mail kind", "Invitation")
+    ACCOUNT_EMAIL = "account_email", pgettext_lazy("e-mail kind", "Account e-mail")

@@ -271,6 +271,7 @@ def test_a_failed_e_mail_is_sent_again(client, people, waiting, deliver):
     client.force_login(people.otto)
     page = client.get(reverse("admin:index"), {"tour": people.tour.pk}).content.decode()
     assert f'data-message="{message.pk}"' in page and "SMTPRecipientsRefused" in page
+    assert f"Reminder to answer → {people.olga.email}" in page  # the kind in words, not its code
 
     response = _post(client, "retry_email", people.tour, message.pk)
     assert _messages(response) == [f"{message}: it will be sent again."]

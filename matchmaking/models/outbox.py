@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import Language
+from ..enums import EmailKind, Language
 from .choices import ChoiceLabels
 
 
@@ -36,7 +36,7 @@ class OutboxMessage(ChoiceLabels, models.Model):
         verbose_name=_("recipient"),
     )
     email = models.EmailField(_("e-mail address"))
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     time_zone = models.CharField(_("time zone"), max_length=64)
     context = models.JSONField(_("context"), default=dict, blank=True)
@@ -76,7 +76,7 @@ class OutboxMessage(ChoiceLabels, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.email} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} → {self.email} ({self.get_status_display()})"
 
     @property
     def message_id(self) -> str:

@@ -2,7 +2,8 @@
 templates (templates/emails/<kind>/subject.txt, body.txt, body.html), the preference that
 switches it off, whether it carries a calendar entry, and when a written row is out of date.
 
-A new kind of e-mail is one entry here, one function in ``messages.py`` and its three templates.
+A new kind of e-mail is one entry here, its name and label in ``enums.EmailKind``, one function in
+``messages.py`` and its three templates.
 """
 
 from __future__ import annotations

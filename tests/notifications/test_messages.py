@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking import notifications
-from matchmaking.enums import Direction
+from matchmaking.enums import Direction, EmailKind
 from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
 from matchmaking.notifications.links import portal_url
 from matchmaking.notifications.mime import build_email
@@ -288,6 +288,10 @@ def test_every_kind_renders_text_and_html_in_each_language(people, language):
             assert "09:00" in built.body and "09:00" in html
         optional = notifications.preference_of(kind) is not None
         assert ("List-Unsubscribe" in built.extra_headers) == optional
+
+
+def test_every_kind_has_a_name_organisers_read_and_nothing_else_does():
+    assert set(notifications.KINDS) == set(EmailKind.values)
 
 
 def test_every_kind_obeys_a_switch_people_can_see_or_is_always_sent():

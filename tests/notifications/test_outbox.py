@@ -124,6 +124,12 @@ def test_organisers_see_the_outbox_and_retry_a_failed_e_mail(client, people, row
     assert outbox.send_message(row.pk) == "sent"
     with pytest.raises(DomainError, match="Only a failed or skipped"):
         outbox.retry_message(actor=people.otto, message=row)
+    # Each kind in the organiser's words, in the list and its filter.
+    people.otto.language = "de"
+    people.otto.save(update_fields=["language"])
+    german = client.get(changelist).content.decode()
+    assert '<td class="field-kind">Anfrage erhalten</td>' in german
+    assert ">Treffen eingeplant</a>" in german and ">meeting_scheduled<" not in german
 
 
 def test_every_beat_job_is_a_registered_task_that_runs(people):
