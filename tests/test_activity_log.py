@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matchmaking.enums import Direction, LogAction, TourStatus
 from matchmaking.models import ActivityLog, Meeting, User
@@ -432,3 +432,31 @@ def test_the_history_page_and_the_log_take_as_many_queries_for_many_entries(clie
     few = queries()
     toggle(40)
     assert queries() == few, (few, queries())
+
+
+@pytest.mark.parametrize(
+    "data, german",
+    [
+        ({"asked_by": "self"}, "Angefragt von: die Person selbst"),
+        ({"asked_by": "organiser"}, "Angefragt von: das Organisationsteam"),
+        ({"people_erased": 3, "people_kept": 1}, "Gelöschte Personen: 3"),
+        ({"new": 12, "moved": 2}, "Verschobene Treffen: 2"),
+        (
+            {"time_limit": 10.0, "allow_moves": False},
+            "Bestätigte Treffen dürfen sich verschieben: nein",
+        ),
+        ({"version": 2}, "Version des Einwilligungstexts: 2"),
+        ({"note_id": 7}, "Nummer der Notiz: 7"),
+    ],
+)
+def test_what_the_services_log_beside_fields_reads_in_words(people, data, german):
+    """Keys the services log that are not fields of the object (an erasure, a saved plan, a
+    consent, a note) are told in the organiser's language, not as the code's names."""
+    from matchmaking.admin.history import describe
+    from matchmaking.services.activity import log_action
+
+    entry = log_action(actor=people.otto, obj=people.tour, action=LogAction.CHANGE, data=data)
+    with translation.override("de"):
+        lines = describe(entry)
+    assert german in lines
+    assert not any(key in line for line in lines for key in data)

@@ -26,6 +26,25 @@ DATA_LABELS = {
     "tour": gettext_lazy("tour"),
     "unavailable_slots": gettext_lazy("unavailable slots"),
     "usable": gettext_lazy("password usable"),
+    "version": gettext_lazy("consent text version"),
+    "note_id": gettext_lazy("note number"),
+    "asked_by": gettext_lazy("asked by"),
+    "people_erased": gettext_lazy("people erased"),
+    "people_kept": gettext_lazy("people kept"),
+    "new": gettext_lazy("new meetings"),
+    "moved": gettext_lazy("meetings moved"),
+    "time_limit": gettext_lazy("time limit (seconds)"),
+    "allow_moves": gettext_lazy("confirmed meetings may move"),
+    "position": gettext_lazy("position"),
+    "session": gettext_lazy("session"),
+    "institution": gettext_lazy("institution"),
+}
+# Values logged as words of the code's own (who asked for an erasure).
+DATA_VALUES = {
+    "asked_by": {
+        "self": gettext_lazy("the person themselves"),
+        "organiser": gettext_lazy("an organiser"),
+    },
 }
 
 # Entries logged on one object with the fields of another: a side's answer is logged on its
@@ -57,6 +76,8 @@ def _value(field: models.Field | None, value: Any) -> str:
 def _line(model, name: str, value: Any) -> str:
     field = _field(model, name)
     label = capfirst(field.verbose_name if field else DATA_LABELS.get(name, name))
+    if name in DATA_VALUES and not isinstance(value, dict):
+        value = str(DATA_VALUES[name].get(value, value))
     if isinstance(value, dict) and value.keys() == {"from", "to"}:
         return f"{label}: {_value(field, value['from'])} → {_value(field, value['to'])}"
     return f"{label}: {_value(field, value)}"
