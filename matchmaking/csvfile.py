@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,13 +25,16 @@ def neutralise(value):
 
 
 def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
-    """The whole file, every cell neutralised, dates and times in ISO format; a byte-order mark
-    first, so spreadsheets read Chinese names as UTF-8."""
+    """The whole file, every cell neutralised, dates and times in ISO format (times in the
+    reader's time zone, to the minute, with its offset); a byte-order mark first, so spreadsheets
+    read Chinese names as UTF-8."""
 
     def cell(value: Any):
         if value is None:
             return ""
-        if isinstance(value, date):  # datetimes too
+        if isinstance(value, datetime):
+            return timezone.localtime(value).isoformat(timespec="minutes")
+        if isinstance(value, date):
             return value.isoformat()
         return neutralise(str(value))
 

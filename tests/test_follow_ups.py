@@ -312,5 +312,8 @@ def test_organiser_filters_counts_per_stage_and_exports(client, people, contact)
     assert by_step["Investor call"]["Stage"] == "Done"
     assert by_step["Investor call"]["Owner"] == str(people.bob)
     assert by_step["Investor call"]["Due date"] == c.due_on.isoformat()
+    # Times in the organiser's zone, to the minute, with the offset that makes them exact.
+    created = timezone.localtime(c.created_at, zoneinfo.ZoneInfo(people.otto.time_zone))
+    assert by_step["Investor call"]["Created"] == created.isoformat(timespec="minutes")
     only_done = client.get(reverse("pipeline_export"), {"stage": "done"})
     assert len(list(csv.DictReader(io.StringIO(only_done.content.decode("utf-8-sig"))))) == 1
