@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests import demo_copy
+from tests import demo_copy, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,22 @@ def test_cancelling_requests_asks_for_a_reason_that_reaches_both_sides(client, d
     told = list(OutboxMessage.objects.order_by("pk")[before:])
     assert told and all(m.context.get("reason") == "The tandem left the tour." for m in told)
     assert all("The tandem left the tour." in build_email(m).body for m in told)
+
+
+def test_the_session_lists_day_filter_offers_the_chosen_tours_days_once(client, demo):
+    from matchmaking.demo import TOUR_SLUG
+    from matchmaking.models import Tour, TourDay, User
+
+    client.force_login(User.objects.get(email="organiser@innohealth.example"))
+    tour = Tour.objects.get(slug=TOUR_SLUG)
+    factories.TourFactory()  # two days of its own, on dates the demo tour has too
+    url = reverse("admin:matchmaking_session_changelist")
+
+    def days(**query):
+        page = client.get(url, query)
+        (day_filter,) = [f for f in page.context["cl"].filter_specs if f.title == "day"]
+        return [value for value, _label in day_filter.lookup_choices]
+
+    assert days(tour__id__exact=tour.pk) == [d.date.isoformat() for d in tour.days.all()]
+    every = days()
+    assert len(every) == len(set(every)) == TourDay.objects.values("date").distinct().count()

@@ -9,6 +9,7 @@ from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -218,7 +219,13 @@ class SessionDayFilter(admin.SimpleListFilter):
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
-        return [(d.date.isoformat(), d.date.isoformat()) for d in TourDay.objects.order_by("date")]
+        """The chosen tour's days (the tour filter's), else every tour's, each date once."""
+        days = TourDay.objects.all()
+        tour = request.GET.get("tour__id__exact", "")
+        if tour.isdigit():
+            days = days.filter(tour_id=tour)
+        dates = days.order_by("date").values_list("date", flat=True).distinct()
+        return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in dates]
 
     def queryset(self, request, queryset):
         if self.value():
