@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import notifications
 from ..enums import Language, LogAction, MemberRole
@@ -52,6 +52,15 @@ TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
 
 class InvalidInvitationToken(Exception):
     """The token was not made by us: answered with 404."""
+
+
+class UnusableInvitation(DomainError):
+    """A real invitation whose link no longer works. Its message stays lazy, so the page can
+    tell it in the invitation's language rather than the browser's."""
+
+    def __init__(self, message, invitation: Invitation):
+        super().__init__(message)
+        self.invitation = invitation
 
 
 def _log(invitation: Invitation, actor: User | None, action: LogAction, from_status: str | None):
@@ -280,19 +289,22 @@ def invitation_from_token(token: str) -> Invitation:
 
 def ensure_usable(invitation: Invitation, nonce: str) -> None:
     if invitation.status == InvitationStatus.ACCEPTED:
-        raise DomainError(
-            _("This invitation has already been used. Please log in with your e-mail address.")
+        message = gettext_lazy(
+            "This invitation has already been used. Please log in with your e-mail address."
         )
-    if invitation.status == InvitationStatus.REVOKED:
-        raise DomainError(_("This invitation has been withdrawn by the organisers."))
-    if invitation.nonce != nonce:
-        raise DomainError(
-            _("A newer invitation was sent to you; please use the link in the latest e-mail.")
+    elif invitation.status == InvitationStatus.REVOKED:
+        message = gettext_lazy("This invitation has been withdrawn by the organisers.")
+    elif invitation.nonce != nonce:
+        message = gettext_lazy(
+            "A newer invitation was sent to you; please use the link in the latest e-mail."
         )
-    if invitation.expires_at <= timezone.now():
-        raise DomainError(
-            _("This invitation has expired. Please ask the organisers to send a new one.")
+    elif invitation.expires_at <= timezone.now():
+        message = gettext_lazy(
+            "This invitation has expired. Please ask the organisers to send a new one."
         )
+    else:
+        return
+    raise UnusableInvitation(message, invitation)
 
 
 def _give_role(user: User, invitation: Invitation) -> None:

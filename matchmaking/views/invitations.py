@@ -21,8 +21,9 @@ def accept(request, token):
         invitation = invitation_services.invitation_from_token(token)
     except invitation_services.InvalidInvitationToken as exc:
         raise Http404 from exc
-    except DomainError as exc:
-        return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
+    except invitation_services.UnusableInvitation as exc:
+        with translation.override(language_of_link(request, exc.invitation.language)):
+            return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
     with translation.override(language_of_link(request, invitation.language)):
         return _accept(request, token, invitation)
 

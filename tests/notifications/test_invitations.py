@@ -120,8 +120,20 @@ def test_the_link_opens_in_the_invitations_language_unless_the_visitor_chose_one
     assert '<html lang="de">' in html
 
 
+def test_a_used_link_says_so_in_the_invitations_language(client, people):
+    invitation = invite(people)  # in Chinese
+    path = link_path(invitation)
+    client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+
+    again = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert again.status_code == 410
+    assert "此邀请已被使用。请使用您的电子邮箱地址登录。" in again.content.decode()
+
+
 def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(client, people):
-    invitation = invite(people)
+    invitation = invite(people, language="en")
     path = link_path(invitation)
     client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.logout()
@@ -130,7 +142,7 @@ def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(cli
     assert "already been used" in again.content.decode()
     assert client.post(path, {"password1": "x", "password2": "x"}).status_code == 410
 
-    late = invite(people, email="late@partner.example")
+    late = invite(people, email="late@partner.example", language="en")
     Invitation.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     expired = client.get(link_path(late))
     assert expired.status_code == 410 and "expired" in expired.content.decode()
@@ -143,7 +155,7 @@ def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(cli
 
 
 def test_resend_replaces_the_link_and_revoke_closes_it(client, people):
-    invitation = invite(people)
+    invitation = invite(people, language="en")
     old_path = link_path(invitation)
     services.resend_invitation(actor=people.otto, invitation=invitation)
     invitation.refresh_from_db()
