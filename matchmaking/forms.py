@@ -150,6 +150,18 @@ def propose_form(data, *, slots: list[SlotTime], zones: ViewerZones) -> SlotForm
     )
 
 
+class ConfirmForm(forms.Form):
+    """The proposed time the person saw: another proposal made since then is not confirmed
+    unseen (a colleague of the same side may have answered meanwhile)."""
+
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+def confirm_form(data, *, proposed_start: datetime) -> ConfirmForm:
+    # ISO in UTC, as the slot lists write times: the reader's zone cannot change its meaning.
+    return ConfirmForm(data, auto_id="confirm-%s", initial={"start": proposed_start.isoformat()})
+
+
 class DeclineForm(forms.Form):
     reason = TextField(
         label=_("Reason (optional)"),

@@ -301,3 +301,18 @@ def test_a_bad_proposal_changes_nothing_and_sends_nothing(people, setup):
         Proposal.objects.count(),
     )
     assert after == before
+
+
+def test_a_colleague_of_the_side_that_changed_the_video_link_gets_the_new_calendar_entry(people):
+    """Both representatives of the institution have the meeting in their calendars; when one of
+    them gives it another room, the other's entry must not keep pointing at the old one."""
+    from tests import factories
+
+    factories.RepresentativeFactory(
+        institution=people.institution, tour=people.tour, user__email="li@partner.example"
+    )
+    meeting = _meeting(people)
+    change = lambda: replace_video_link(  # noqa: E731
+        actor=people.chen, meeting=meeting, url="https://meeting.example.cn/1"
+    )
+    assert written(change) == sent(TANDEM | {"li@partner.example"}, "video_link_changed")

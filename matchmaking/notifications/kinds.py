@@ -123,7 +123,7 @@ _KINDS = [
         recipients_of_each=recipients.both_sides_of_each,
     ),
     Kind("meeting_cancelled", recipients.both_sides, calendar_method=calendar.CANCEL),
-    Kind("video_link_changed", recipients.other_side, calendar_method=calendar.REQUEST),
+    Kind("video_link_changed", recipients.all_but_actor, calendar_method=calendar.REQUEST),
     Kind(
         "meeting_reminder", recipients.both_sides, "reminders", out_of_date=_meeting_moved_or_gone
     ),

@@ -295,7 +295,8 @@ def meeting_cancelled(meeting: Meeting, reason: str = "") -> int:
 
 
 def video_link_changed(meeting: Meeting, actor: User) -> int:
-    """To the side that did not change it, with the calendar entry of the raised sequence."""
+    """To everyone of both sides but the person who changed it, with the calendar entry of the
+    raised sequence."""
     return _meeting_changes("video_link_changed", [(meeting, {})], actor=actor)
 
 

@@ -94,6 +94,12 @@ def other_side(request: MeetingRequest | Meeting, actor: User | None = None) -> 
     return both_sides(request)
 
 
+def all_but_actor(request: MeetingRequest | Meeting, actor: User | None = None) -> list[User]:
+    """Both sides except the person who acted: their colleagues hold the same calendar entry
+    and would otherwise keep its old version."""
+    return [person for person in both_sides(request) if actor is None or person.pk != actor.pk]
+
+
 def session_people(session: Session, actor: User | None = None) -> list[User]:
     """Everyone the session keeps busy: its tandems, participating and host institutions, and
     the institutions of its speakers."""

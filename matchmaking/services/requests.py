@@ -170,15 +170,26 @@ def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> Me
     return request
 
 
-def confirm_proposed_time(*, actor: User, request: MeetingRequest) -> MeetingRequest:
+def confirm_proposed_time(
+    *, actor: User, request: MeetingRequest, start: datetime | None = None
+) -> MeetingRequest:
     """The side whose turn it is agrees to the time the other side proposed: the request is
     accepted and the meeting placed there; both sides get one "meeting scheduled" e-mail. If
-    the slot is no longer free nothing changes and the side may propose another time."""
+    the slot is no longer free nothing changes and the side may propose another time.
+    ``start`` is the proposal the person saw (the portal's page always names it): when the
+    other side has proposed another time since, nothing changes."""
     with transaction.atomic():
         request = lock_request(request)
         _ensure_turn(actor, request, Side.TANDEM, Side.INSTITUTION)
         if request.proposed_start is None:
             raise DomainError(_("The other side has not proposed another time."))
+        if start is not None and start != request.proposed_start:
+            raise DomainError(
+                _(
+                    "Another time has been proposed in the meantime; please look at it before "
+                    "you confirm."
+                )
+            )
         change_request_status(
             request, actor=actor, to=RequestStatus.ACCEPTED, action=LogAction.CONFIRM_TIME
         )

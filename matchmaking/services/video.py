@@ -55,7 +55,7 @@ def replace_video_link(
 ) -> Meeting:
     """The partner side (or an organiser) gives the meeting another video link of one of the
     tour's providers. The meeting's sequence rises so calendar applications replace their copy,
-    and the other side is told with the updated calendar entry."""
+    and everyone else of both sides gets the updated calendar entry."""
     url = _clean_url(url)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..enums import RequestStatus
-from ..forms import DeclineForm, MeetingRequestForm, accept_form, propose_form
+from ..forms import DeclineForm, MeetingRequestForm, accept_form, confirm_form, propose_form
 from ..models import Institution, MeetingRequest, Tandem
 from ..permissions import (
     Side,
@@ -109,6 +109,10 @@ def _answer_forms(
                 data if bound == "propose" else None, slots=slots, zones=zones
             ),
         )
+        if meeting_request.proposed_start is not None:
+            context["confirm_form"] = confirm_form(
+                data if bound == "confirm" else None, proposed_start=meeting_request.proposed_start
+            )
     if my_turn or receiving:
         context["decline_form"] = DeclineForm(data if bound == "decline" else None)
     context["can_withdraw"] = requesting
@@ -206,7 +210,9 @@ def withdraw(request, pk: int):
 @form_of("request_detail")
 def confirm(request, pk: int):
     def run(meeting_request, data):
-        request_services.confirm_proposed_time(actor=request.user, request=meeting_request)
+        request_services.confirm_proposed_time(
+            actor=request.user, request=meeting_request, start=data.get("start")
+        )
         return _("The proposed time is confirmed and the meeting is in your schedule.")
 
     return _act(request, pk, "confirm", run)

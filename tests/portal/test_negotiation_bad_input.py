@@ -95,3 +95,55 @@ def test_counter_proposing_the_slot_already_proposed_is_refused(client, people, 
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
     assert _state() == before
+
+
+def test_confirming_from_a_stale_page_never_confirms_a_time_the_person_did_not_see(
+    client, people, ask
+):
+    """Two representatives of one institution: while Chen looks at the tandem's proposal, his
+    colleague counter-proposes and the tandem answers with a third time. Chen's click on
+    "Confirm this time" must not put the meeting at that third time."""
+    from tests import factories
+
+    colleague = factories.RepresentativeFactory(
+        institution=people.institution, tour=people.tour, user__email="li@partner.example"
+    ).user
+    request = ask(people)
+
+    def propose(person, moment):
+        _speaking(client, person, "en")
+        response = client.post(
+            reverse("request_propose", args=[request.pk]), {"start": slot_value(moment)}
+        )
+        assert response.status_code == 302
+
+    propose(colleague, berlin(22, 8))
+    propose(people.anton, berlin(22, 9))
+    _speaking(client, people.chen, "en")
+    seen = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    shown = slot_value(berlin(22, 9))
+    confirm_form = seen[seen.index('id="confirm-form"') :].split("</form>")[0]
+    assert f'value="{shown}"' in confirm_form  # the form names the time it confirms
+    propose(colleague, berlin(22, 10))
+    propose(people.alice, berlin(23, 9))
+    before = _state()
+
+    _speaking(client, people.chen, "de")
+    response = client.post(reverse("request_confirm", args=[request.pk]), {"start": shown})
+
+    assert response.status_code == 400
+    assert "Inzwischen wurde eine andere Zeit vorgeschlagen" in response.content.decode()
+    assert _state() == before
+    assert not hasattr(MeetingRequest.objects.get(pk=request.pk), "meeting")
+
+
+def test_confirming_the_time_on_the_page_places_the_meeting_there(client, people, ask):
+    request = ask(people)
+    _speaking(client, people.chen, "en")
+    client.post(reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(22, 9))})
+    _speaking(client, people.alice, "en")
+    response = client.post(
+        reverse("request_confirm", args=[request.pk]), {"start": slot_value(berlin(22, 9))}
+    )
+    assert response.status_code == 302
+    assert MeetingRequest.objects.get(pk=request.pk).meeting.starts_at == berlin(22, 9)

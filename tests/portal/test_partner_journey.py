@@ -71,7 +71,7 @@ def test_proposing_another_time_which_the_tandem_confirms(client, people, ask):
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
     assert 'id="confirm-form"' in page and 'id="decline-form"' in page
     assert 'id="propose-form"' in page  # the tandem may propose yet another time
-    client.post(reverse("request_confirm", args=[request.pk]))
+    client.post(reverse("request_confirm", args=[request.pk]), {"start": slot_value(berlin(23, 8))})
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
     assert request.meeting.starts_at == berlin(23, 8)
