@@ -103,3 +103,23 @@ def test_the_login_page_offers_no_sign_up_but_a_password_reset(client, db):
     assert reverse("account_signup") not in page
     assert reverse("account_reset_password") in page
     assert 'name="login"' in page and 'name="password"' in page
+
+
+# Longer than the 254 characters an address column holds, yet valid to Django's e-mail field
+# (which allows 320): a reset by a stranger or an added address must not reach the database.
+TOO_LONG_ADDRESS = "x" * 60 + "@" + ".".join(["d" * 60] * 4) + ".example"
+
+
+def test_a_password_reset_for_an_overlong_address_is_refused_with_a_message(client, db):
+    assert 254 < len(TOO_LONG_ADDRESS) <= 320
+    response = client.post(reverse("account_reset_password"), {"email": TOO_LONG_ADDRESS})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+
+
+def test_adding_an_overlong_address_is_refused_with_a_message(client, people):
+    client.force_login(people.alice)
+    response = client.post(reverse("account_email"), {"email": TOO_LONG_ADDRESS, "action_add": "1"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not people.alice.emailaddress_set.filter(email__startswith="xxx").exists()
