@@ -123,3 +123,25 @@ def test_adding_an_overlong_address_is_refused_with_a_message(client, people):
     assert response.status_code == 200
     assert "Ensure this value has at most 254 characters" in response.content.decode()
     assert not people.alice.emailaddress_set.filter(email__startswith="xxx").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Too many attempts"), ("de", "Zu viele Versuche"), ("zh-hans", "尝试次数过多")],
+)
+def test_too_many_password_resets_get_the_portals_page_in_the_visitors_language(
+    client, people, language, heading
+):
+    """allauth answers a rate limit with its 429 template; without one it writes a bare English
+    page outside the portal's design."""
+    reset = reverse("account_reset_password")
+    answers = [
+        client.post(reset, {"email": people.alice.email}, HTTP_ACCEPT_LANGUAGE=language)
+        for _ in range(6)
+    ]
+    assert [a.status_code for a in answers[:5]] == [302] * 5
+    page = answers[5]
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert f'<html lang="{language}">' in html and 'class="site-header"' in html
+    assert heading in html
