@@ -266,15 +266,21 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def invitation_of_link(token: str) -> Invitation:
+    """The invitation a genuine link points to, whether or not it can still be used: its
+    language is the one to answer in. Raises InvalidInvitationToken for a forged token."""
+    try:
+        pk, _nonce = read_invitation_token(token)
+        return Invitation.objects.select_related("tandem", "institution", "tour").get(pk=pk)
+    except (BadToken, Invitation.DoesNotExist) as exc:
+        raise InvalidInvitationToken from exc
+
+
 def invitation_from_token(token: str) -> Invitation:
     """The invitation a link points to. Raises InvalidInvitationToken for a forged token and
     DomainError, with a message for the person, when the link cannot be used any more."""
-    try:
-        pk, nonce = read_invitation_token(token)
-        invitation = Invitation.objects.select_related("tandem", "institution", "tour").get(pk=pk)
-    except (BadToken, Invitation.DoesNotExist) as exc:
-        raise InvalidInvitationToken from exc
-    ensure_usable(invitation, nonce)
+    invitation = invitation_of_link(token)
+    ensure_usable(invitation, read_invitation_token(token)[1])
     return invitation
 
 

@@ -18,12 +18,15 @@ from .access import language_of_link
 
 def accept(request, token):
     try:
-        invitation = invitation_services.invitation_from_token(token)
+        invitation = invitation_services.invitation_of_link(token)
     except invitation_services.InvalidInvitationToken as exc:
         raise Http404 from exc
-    except DomainError as exc:
-        return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
+    # Why a link no longer works is told in the e-mail's language too: the invitee reads it.
     with translation.override(language_of_link(request, invitation.language)):
+        try:
+            invitation = invitation_services.invitation_from_token(token)
+        except DomainError as exc:
+            return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
         return _accept(request, token, invitation)
 
 
