@@ -145,3 +145,19 @@ def test_too_many_password_resets_get_the_portals_page_in_the_visitors_language(
     html = page.content.decode()
     assert f'<html lang="{language}">' in html and 'class="site-header"' in html
     assert heading in html
+
+
+def test_a_reset_for_an_unknown_address_points_to_the_organisers_not_to_a_sign_up(
+    client, db, deliver
+):
+    """allauth tells an unknown address it may sign up, at a page that is closed here."""
+    response = client.post(
+        reverse("account_reset_password"),
+        {"email": "stranger@example.org"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 302
+    [sent] = deliver()
+    assert sent.to == ["stranger@example.org"]
+    assert reverse("account_signup") not in sent.body
+    assert "Konten legen die Veranstalter an" in sent.body
