@@ -161,3 +161,15 @@ def test_a_reset_for_an_unknown_address_points_to_the_organisers_not_to_a_sign_u
     assert sent.to == ["stranger@example.org"]
     assert reverse("account_signup") not in sent.body
     assert "Konten legen die Veranstalter an" in sent.body
+
+
+def test_a_chinese_reader_is_greeted_in_chinese_by_the_password_reset_e_mail(
+    client, people, deliver
+):
+    """allauth's Chinese catalogue leaves the greeting of its e-mails half English."""
+    people.chen.language = "zh-hans"
+    people.chen.save(update_fields=["language"])
+    client.post(reverse("account_reset_password"), {"email": people.chen.email})
+    [sent] = deliver()
+    greeting = sent.body.splitlines()[0]
+    assert "Hello" not in greeting and "您好" in greeting
