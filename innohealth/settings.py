@@ -166,7 +166,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("zh-hans", _("Simplified Chinese"))]
-# locale_allauth/ holds allauth's German strings in the formal "Sie" (allauth's own say "du");
+# locale_allauth/ holds allauth's German strings in the formal "Sie" (allauth's own say "du") and
+# the Chinese greeting of its e-mails (allauth's own is half English);
 # apart from locale/, which makemessages rewrites, and ahead of allauth's catalogue.
 # locale_admin/ holds the admin's strings that Django 5.2's own German and Chinese catalogues lack
 # (the selection boxes of many-to-many fields, the hidden headings of the model lists).

@@ -1,6 +1,8 @@
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,6 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # People join by invitation of the organisers, never by open sign-up.
         return False
+
+    def clean_email(self, email: str) -> str:
+        # Django's e-mail field lets 320 characters through, the address columns (allauth's, the
+        # account's, the outbox's) hold 254: a longer address, typed into the password reset or
+        # added to an account, would otherwise fail in the database instead of on the form.
+        MaxLengthValidator(account_settings.EMAIL_MAX_LENGTH)(email)
+        return super().clean_email(email)
 
     def get_login_redirect_url(self, request) -> str:
         return landing_url(request.user)

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from .permissions import current_tour, is_organiser, role_in, roles_of, sees_pipeline
@@ -5,11 +6,19 @@ from .selectors import current_tour as public_tour
 from .timezones import zones_for
 
 
+def _viewer(request):
+    # Django draws its 400 page for a Host header it does not serve before the authentication
+    # middleware has run: that page is for nobody in particular, not a server error. (Django's
+    # own auth context processor does the same.)
+    return request.user if hasattr(request, "user") else AnonymousUser()
+
+
 def viewer_zones(request):
     """The zones every page shows times in; computed only when a page shows a time."""
+    user = _viewer(request)
     return {
         "viewer_zones": SimpleLazyObject(
-            lambda: zones_for(request.user, current_tour(request.user) or public_tour())
+            lambda: zones_for(user, current_tour(user) or public_tour())
         )
     }
 
@@ -17,7 +26,7 @@ def viewer_zones(request):
 def tour_switcher(request):
     """The tour the person works in, their role there (which decides the menu), and their other
     tours for the switcher in the header."""
-    user = request.user
+    user = _viewer(request)
 
     def my_tours():
         if is_organiser(user):

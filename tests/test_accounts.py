@@ -103,3 +103,73 @@ def test_the_login_page_offers_no_sign_up_but_a_password_reset(client, db):
     assert reverse("account_signup") not in page
     assert reverse("account_reset_password") in page
     assert 'name="login"' in page and 'name="password"' in page
+
+
+# Longer than the 254 characters an address column holds, yet valid to Django's e-mail field
+# (which allows 320): a reset by a stranger or an added address must not reach the database.
+TOO_LONG_ADDRESS = "x" * 60 + "@" + ".".join(["d" * 60] * 4) + ".example"
+
+
+def test_a_password_reset_for_an_overlong_address_is_refused_with_a_message(client, db):
+    assert 254 < len(TOO_LONG_ADDRESS) <= 320
+    response = client.post(reverse("account_reset_password"), {"email": TOO_LONG_ADDRESS})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+
+
+def test_adding_an_overlong_address_is_refused_with_a_message(client, people):
+    client.force_login(people.alice)
+    response = client.post(reverse("account_email"), {"email": TOO_LONG_ADDRESS, "action_add": "1"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not people.alice.emailaddress_set.filter(email__startswith="xxx").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Too many attempts"), ("de", "Zu viele Versuche"), ("zh-hans", "尝试次数过多")],
+)
+def test_too_many_password_resets_get_the_portals_page_in_the_visitors_language(
+    client, people, language, heading
+):
+    """allauth answers a rate limit with its 429 template; without one it writes a bare English
+    page outside the portal's design."""
+    reset = reverse("account_reset_password")
+    answers = [
+        client.post(reset, {"email": people.alice.email}, HTTP_ACCEPT_LANGUAGE=language)
+        for _ in range(6)
+    ]
+    assert [a.status_code for a in answers[:5]] == [302] * 5
+    page = answers[5]
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert f'<html lang="{language}">' in html and 'class="site-header"' in html
+    assert heading in html
+
+
+def test_a_reset_for_an_unknown_address_points_to_the_organisers_not_to_a_sign_up(
+    client, db, deliver
+):
+    """allauth tells an unknown address it may sign up, at a page that is closed here."""
+    response = client.post(
+        reverse("account_reset_password"),
+        {"email": "stranger@example.org"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 302
+    [sent] = deliver()
+    assert sent.to == ["stranger@example.org"]
+    assert reverse("account_signup") not in sent.body
+    assert "Konten legen die Veranstalter an" in sent.body
+
+
+def test_a_chinese_reader_is_greeted_in_chinese_by_the_password_reset_e_mail(
+    client, people, deliver
+):
+    """allauth's Chinese catalogue leaves the greeting of its e-mails half English."""
+    people.chen.language = "zh-hans"
+    people.chen.save(update_fields=["language"])
+    client.post(reverse("account_reset_password"), {"email": people.chen.email})
+    [sent] = deliver()
+    greeting = sent.body.splitlines()[0]
+    assert "Hello" not in greeting and "您好" in greeting

@@ -58,6 +58,17 @@ def test_an_unknown_address_is_the_portals_404(production, language):
     assert_portal_page(response, language, "404")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_host_not_served_is_the_portals_400(settings, language):
+    """Scanners send any Host header through a proxy that passes it on. Django refuses it before
+    the login is read, so the 400 page is drawn for a request that has no user yet."""
+    settings.DEBUG = False
+    client = Client(
+        HTTP_ACCEPT_LANGUAGE=language, HTTP_HOST="evil.example", raise_request_exception=False
+    )
+    assert_portal_page(client.get("/accounts/login/"), language, "400")
+
+
 @pytest.mark.parametrize("language", ["de", "zh-hans"])
 @pytest.mark.parametrize("code", sorted(HEADINGS))
 def test_a_logged_in_person_sees_error_pages_in_their_profile_language(
