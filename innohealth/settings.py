@@ -31,6 +31,8 @@ ALLOWED_HOSTS = env.list(
     default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else environ.Env.NOTSET,
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# What e-mails, calendar entries and authenticator apps call the portal.
+PORTAL_NAME = "InnoHealth Matchmaking"
 # Absolute links in e-mails; by default the address `make run` / `make serve` listen on.
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip(
     "/"
@@ -158,7 +160,7 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=N
 # Second factor: an authenticator app (TOTP) and recovery codes, for everyone who wants it and for
 # every staff account in production before the admin site opens (matchmaking.middleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "InnoHealth Matchmaking"
+MFA_TOTP_ISSUER = PORTAL_NAME
 INNOHEALTH_REQUIRE_STAFF_MFA = env.bool("INNOHEALTH_REQUIRE_STAFF_MFA", default=PRODUCTION)
 LOGIN_URL = "account_login"
 CSRF_FAILURE_VIEW = "matchmaking.views.errors.csrf_failure"

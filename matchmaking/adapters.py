@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import translation
@@ -10,6 +13,20 @@ from . import notifications
 from .models import User
 from .permissions import current_tour, is_organiser, role_in, sees_pipeline
 from .services.account_log import password_saved_by_allauth
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's e-mails name as the site they come from (its ``current_site``)."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    """The portal and its public address, not the host of whichever request caused the e-mail
+    (Django's RequestSite would greet with "Hello from 127.0.0.1:8000!")."""
+    return PortalSite(settings.PORTAL_NAME, urlsplit(settings.SITE_URL).netloc)
 
 
 def landing_url(user) -> str:
@@ -65,7 +82,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 {
                     "request": request,
                     "email": email,
-                    "current_site": get_current_site(request),
+                    "current_site": portal_site(),
                     **context,
                 },
             )

@@ -61,12 +61,16 @@ def test_there_is_no_open_sign_up(client, db):
     assert not User.objects.filter(email="new@example.org").exists()
 
 
-def test_password_reset_sends_a_link(client, people, deliver):
+def test_password_reset_sends_a_link(client, people, deliver, settings):
+    settings.SITE_URL = "https://matchmaking.example.org"
     response = client.post(reverse("account_reset_password"), {"email": people.alice.email})
     assert response.status_code == 302
     sent = deliver()
     assert len(sent) == 1
     assert "/accounts/password/reset/key/" in sent[0].body
+    # Named as the portal at its public address, not as the host the request came to.
+    assert "Hello from InnoHealth Matchmaking!" in sent[0].body
+    assert "Thank you for using InnoHealth Matchmaking!\nmatchmaking.example.org" in sent[0].body
 
 
 def test_the_admin_login_goes_through_allauth(client, db):
