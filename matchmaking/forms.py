@@ -171,6 +171,14 @@ class DeclineForm(forms.Form):
     )
 
 
+class CancelMeetingForm(forms.Form):
+    reason = TextField(
+        label=_("Reason (the other side reads it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class VideoLinkForm(forms.Form):
     """Another video link for a meeting: one of the tour's video services and its link."""
 

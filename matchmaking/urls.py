@@ -35,6 +35,7 @@ urlpatterns = [
     path("requests/<int:pk>/propose/", requests.propose, name="request_propose"),
     path("requests/<int:pk>/decline/", requests.decline, name="request_decline"),
     path("requests/<int:pk>/withdraw/", requests.withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/cancel/", requests.cancel, name="request_cancel"),
     path("requests/<int:pk>/confirm/", requests.confirm, name="request_confirm"),
     path("meetings/<int:pk>/video/", schedule.change_video_link, name="meeting_video"),
     path("meetings/<int:pk>/outcome/", outcomes.meeting_outcome, name="meeting_outcome"),

@@ -39,6 +39,20 @@ def test_either_side_or_an_organiser_cancels(people, meeting, person):
     assert entry.data["status"] == {"from": "scheduled", "to": "cancelled"}
 
 
+def test_a_side_cannot_cancel_a_meeting_that_has_begun_but_an_organiser_can(people, meeting):
+    begun = timezone.now() - timedelta(minutes=5)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=begun, ends_at=begun + timedelta(minutes=30)
+    )
+    with pytest.raises(DomainError, match="has begun"):
+        services.cancel_meeting(actor=people.alice, meeting=meeting, reason="Late")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    services.cancel_meeting(actor=people.otto, meeting=meeting, reason="Nobody came")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+
+
 @pytest.mark.parametrize("person", ["bob", "olga"])
 def test_outsiders_cannot_cancel(people, meeting, person):
     with pytest.raises(DomainError):

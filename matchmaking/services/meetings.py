@@ -172,8 +172,15 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     sides get a calendar CANCEL with the reason given, which the history keeps too."""
     with transaction.atomic():
         meeting = lock_meeting(meeting)
-        if side_of(actor, meeting.request) not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
+        side = side_of(actor, meeting.request)
+        if side not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
             raise DomainError(_("You cannot do this for this meeting."))
+        # Once it has begun, what happened is for the outcome to say (held, no-show), not a
+        # cancellation sent to calendars after the fact; organisers may still correct it.
+        if side != Side.ORGANISER and meeting.starts_at <= timezone.now():
+            raise DomainError(
+                _("A meeting that has begun can no longer be cancelled; tell the organisers.")
+            )
         _set_status(
             meeting, actor=actor, to=MeetingStatus.CANCELLED, action=LogAction.CANCEL, note=reason
         )

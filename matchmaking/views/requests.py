@@ -9,8 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..enums import RequestStatus
-from ..forms import DeclineForm, MeetingRequestForm, accept_form, confirm_form, propose_form
+from ..enums import MeetingStatus, RequestStatus
+from ..forms import (
+    CancelMeetingForm,
+    DeclineForm,
+    MeetingRequestForm,
+    accept_form,
+    confirm_form,
+    propose_form,
+)
 from ..models import Institution, MeetingRequest, Tandem
 from ..permissions import (
     Side,
@@ -83,6 +90,13 @@ def _answer_forms(
         "can_withdraw": False,
         "can_confirm": False,
     }
+    meeting = getattr(meeting_request, "meeting", None)
+    if (
+        meeting is not None
+        and meeting.status == MeetingStatus.SCHEDULED
+        and (meeting.starts_at > timezone.now() or side == Side.ORGANISER)
+    ):
+        context["cancel_form"] = CancelMeetingForm(data if bound == "cancel" else None)
     if meeting_request.status != RequestStatus.PENDING:
         return context
     my_turn = side in (meeting_request.turn, Side.ORGANISER)
@@ -194,6 +208,20 @@ def decline(request, pk: int):
         return _("The request is declined.")
 
     return _act(request, pk, "decline", run)
+
+
+@login_required
+@form_of("request_detail")
+def cancel(request, pk: int):
+    def run(meeting_request, data):
+        if "reason" not in data:  # the page offers no cancelling: no meeting ahead to call off
+            raise DomainError(_("This meeting can no longer be cancelled here."))
+        request_services.cancel_request(
+            actor=request.user, request=meeting_request, reason=data.get("reason", "")
+        )
+        return _("The meeting is cancelled; both sides have been told, with your reason.")
+
+    return _act(request, pk, "cancel", run)
 
 
 @login_required
