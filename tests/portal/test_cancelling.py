@@ -36,6 +36,8 @@ def test_a_side_cancels_its_meeting_and_both_sides_are_told_why(as_user, people,
     }
     assert {m.context["reason"] for m in told} == {"Our CEO is ill."}
     assert all(m.ics_method == "CANCEL" for m in told)
+    page = client.get(reverse("request_detail", args=[meeting.request_id])).content.decode()
+    assert meeting.video_url not in page  # nobody is sent into a call that was called off
 
 
 def test_without_a_reason_nothing_is_cancelled(as_user, people, meeting):
