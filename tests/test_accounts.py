@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from . import factories
@@ -177,3 +180,27 @@ def test_a_chinese_reader_is_greeted_in_chinese_by_the_password_reset_e_mail(
     [sent] = deliver()
     greeting = sent.body.splitlines()[0]
     assert "Hello" not in greeting and "您好" in greeting
+
+
+def test_the_reset_link_opens_in_the_language_of_its_e_mail(client, people, deliver):
+    """Chen reads the e-mail in Chinese on a laptop whose browser asks for English: the page
+    the link opens, and the one it sends on to, speak Chinese; the switcher still wins."""
+    client.post(reverse("account_reset_password"), {"email": people.chen.email})
+    [sent] = deliver()
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", sent.body).group(1)
+
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+
+    html = page.content.decode()
+    assert page.status_code == 200 and '<html lang="zh-hans">' in html
+    assert 'name="password1"' in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    again = client.get(page.redirect_chain[-1][0], HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="de">' in again.content.decode()
+
+
+@pytest.mark.parametrize("uidb36", ["zzzzzzzzzzzzzzzzzzzzzzzzzz", "0", "999999"])
+def test_a_reset_link_for_nobody_gets_the_bad_link_page(client, db, uidb36):
+    response = client.get(f"/accounts/password/reset/key/{uidb36}-abc-def/")
+    assert response.status_code == 200
+    assert "password reset link was invalid" in response.content.decode()

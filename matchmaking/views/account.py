@@ -3,6 +3,8 @@ and their data: download and deletion."""
 
 import json
 
+from allauth.account import views as allauth_views
+from allauth.account.utils import url_str_to_user_pk
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +18,7 @@ from django.views.i18n import set_language
 
 from ..enums import Language
 from ..forms import ConsentForm, DeletionForm, PreferencesForm
+from ..models import User
 from ..models.consent import CURRENT_CONSENT_VERSION, consent_text
 from ..permissions import has_consented, tour_by_slug
 from ..services import DomainError
@@ -23,7 +26,7 @@ from ..services.consent import give_consent, withdraw_consent
 from ..services.personal_data import erase_personal_data, export_personal_data
 from ..services.profiles import choose_tour, update_preferences
 from ..services.profiles import set_language as remember_language
-from .access import login_required
+from .access import language_of_link, login_required
 from .forms_page import form_page
 
 
@@ -166,4 +169,19 @@ def my_data_export(request):
     )
     name = f"innohealth-my-data-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def password_reset_from_key(request, uidb36: str, key: str):
+    """allauth's page behind the link of a password-reset e-mail, in that e-mail's language (the
+    account's), as the invitation links are: not in the language of a borrowed browser."""
+    try:
+        account = User.objects.filter(pk=url_str_to_user_pk(uidb36)).first()
+    except (ValueError, OverflowError):
+        account = None  # a mangled link: allauth answers it with its own "bad token" page
+    language = account.language if account is not None else translation.get_language()
+    with translation.override(language_of_link(request, language)):
+        response = allauth_views.password_reset_from_key(request, uidb36=uidb36, key=key)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
     return response
