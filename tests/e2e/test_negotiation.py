@@ -207,5 +207,27 @@ def test_the_whole_negotiation_in_german_and_chinese(live_server, browser, scree
         assert str(event.decoded("DTSTART").tzinfo) == row.time_zone
         assert clocks in str(event["DESCRIPTION"])
         assert str(event["UID"]) == meeting.uid
+
+    # 5. The tandem calls the meeting off, in German, with a reason both sides read.
+    tandem.goto(f"{base}/requests/{request.pk}/")
+    tandem.locator("#cancel-meeting summary").click()
+    tandem.locator("#cancel-meeting textarea").fill("Unser Geschäftsführer ist erkrankt.")
+    tandem.locator("#cancel-meeting button[type=submit]").click()
+    tandem.wait_for_load_state()
+    assert "Das Treffen ist abgesagt" in tandem.locator(".messages").inner_text()
+    assert "Abgesagt" in tandem.locator("#meeting-info").inner_text()
+    tandem.screenshot(path=screenshots / "06-tandem-cancelled-de.png", full_page=True)
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+    rows = _new_rows(seen)
+    assert sorted((r.email, r.kind) for r in rows) == sorted(
+        (email, "meeting_cancelled") for email in everybody
+    )
+    for row in rows:
+        text, _html = _read(row)
+        assert "Unser Geschäftsführer ist erkrankt." in text
+        assert icalendar.Calendar.from_ical(row.ics)["METHOD"] == "CANCEL"
+    partner.goto(f"{base}/requests/{request.pk}/")
+    assert "已取消" in partner.locator("#meeting-info").inner_text()
     tandem_context.close()
     partner_context.close()
