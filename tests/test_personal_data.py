@@ -324,3 +324,20 @@ def test_anonymising_a_tour_blanks_outcome_notes_and_reasons_of_people_kept(peop
     anonymise_tour(actor=people.otto, tour=people.tour)
     assert holding("Quasimodal") == []
     assert holding("Quixotic") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "deleted account"), ("de", "gelöschtes Konto"), ("zh-hans", "已删除的账户")],
+)
+def test_the_other_side_sees_a_deleted_account_not_a_made_up_address(
+    client, people, quirinus, language, shown
+):
+    erase_personal_data(actor=quirinus, user=quirinus)
+    follow_up = FollowUp.objects.get(owner=quirinus)
+    people.chen.language = language
+    people.chen.save(update_fields=["language"])
+    client.force_login(people.chen)
+    page = client.get(reverse("follow_up_detail", args=[follow_up.pk])).content.decode()
+    assert "erased.invalid" not in page
+    assert page.count(shown) >= 2  # the owner and the author of the note
