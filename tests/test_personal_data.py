@@ -28,12 +28,13 @@ from matchmaking.services import DomainError
 from matchmaking.services.calendar_feed import issue_calendar_token
 from matchmaking.services.followups import add_note, create_follow_up
 from matchmaking.services.invitations import create_invitation
+from matchmaking.services.outcomes import record_outcome
 from matchmaking.services.personal_data import (
     anonymise_tour,
     erase_personal_data,
 )
 from matchmaking.services.profiles import update_preferences
-from matchmaking.services.requests import accept_request, request_meeting
+from matchmaking.services.requests import accept_request, cancel_request, request_meeting
 
 from . import factories
 
@@ -260,3 +261,83 @@ def test_organisers_anonymise_a_finished_tour_once(client, people, quirinus):
     assert entry.data["people_kept"] == 1 and entry.data["people_erased"] >= 5
     with pytest.raises(DomainError, match="already anonymised"):
         anonymise_tour(actor=people.otto, tour=tour)
+
+
+OUTCOME_NOTE = "Quasimodal outcome: they want our dosing data under an NDA"
+CANCEL_REASON = "Quasimodal reason: our lab moves that week"
+
+
+@pytest.fixture
+def answered(people, quirinus, deliver):
+    """Quirinus also said what came of his meeting, and called off a second request with a
+    reason the other side was sent."""
+    meeting = Meeting.objects.get(request__created_by=quirinus)
+    record_outcome(
+        actor=quirinus,
+        meeting=meeting,
+        attendance="held",
+        result="nda",
+        note=OUTCOME_NOTE,
+        now=meeting.ends_at + timedelta(hours=1),
+    )
+    second = request_meeting(
+        actor=quirinus,
+        tandem=quirinus.participations.get().tandem,
+        institution=people.other_institution,
+        direction="tandem_to_institution",
+        message="A second request",
+    )
+    cancel_request(actor=quirinus, request=second, reason=CANCEL_REASON)
+    deliver()
+    return quirinus
+
+
+def test_the_download_holds_what_the_person_answered_about_a_meeting(client, answered):
+    client.force_login(answered)
+    data = json.loads(client.get(reverse("my_data_export")).content)
+    assert "Quasimodal" in json.dumps(data)
+    assert [o["note"] for o in data["meeting_outcomes"]] == [OUTCOME_NOTE]
+
+
+def test_deletion_blanks_outcome_notes_and_reasons_given_for_calling_off(client, answered):
+    assert holding("Quasimodal")
+    client.force_login(answered)
+    client.post(reverse("my_data"), {"confirm": "on"})
+    assert holding("Quasimodal") == []
+
+
+def test_anonymising_a_tour_blanks_outcome_notes_and_reasons_of_people_kept(people, answered):
+    """Alice comes back next year and keeps her account; what she wrote in the finished tour
+    goes all the same."""
+    later = factories.TourFactory(status=TourStatus.OPEN)
+    factories.TandemMemberFactory(tandem=factories.TandemFactory(tour=later), user=people.alice)
+    request = request_meeting(
+        actor=people.alice,
+        tandem=people.tandem,
+        institution=people.other_institution,
+        direction="tandem_to_institution",
+        message="Hello",
+    )
+    cancel_request(actor=people.alice, request=request, reason="Quixotic: not this year")
+    people.tour.status = TourStatus.FINISHED
+    people.tour.save()
+    anonymise_tour(actor=people.otto, tour=people.tour)
+    assert holding("Quasimodal") == []
+    assert holding("Quixotic") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "deleted account"), ("de", "gelöschtes Konto"), ("zh-hans", "已删除的账户")],
+)
+def test_the_other_side_sees_a_deleted_account_not_a_made_up_address(
+    client, people, quirinus, language, shown
+):
+    erase_personal_data(actor=quirinus, user=quirinus)
+    follow_up = FollowUp.objects.get(owner=quirinus)
+    people.chen.language = language
+    people.chen.save(update_fields=["language"])
+    client.force_login(people.chen)
+    page = client.get(reverse("follow_up_detail", args=[follow_up.pk])).content.decode()
+    assert "erased.invalid" not in page
+    assert page.count(shown) >= 2  # the owner and the author of the note

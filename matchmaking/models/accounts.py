@@ -87,6 +87,9 @@ class User(ChoiceLabels, AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        # The row outlives the erasure; its stand-in address is no name to show anyone.
+        if self.erased_at is not None:
+            return str(_("deleted account"))
         return self.display_name or self.get_full_name() or self.email
 
     def save(self, *args, **kwargs):

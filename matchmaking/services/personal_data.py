@@ -7,7 +7,9 @@ names the person or that they wrote:
 - the account row: e-mail address, names, password, groups, permissions, chosen tour; inactive;
 - allauth's e-mail addresses, the second factors (MFA), the calendar feed, e-mail preferences,
   the sessions (logged out everywhere);
-- texts they wrote: request messages and reasons, follow-up next steps and notes; positions;
+- texts they wrote: request messages and reasons (also those kept only in the activity log,
+  such as why they called a meeting off), what they said came of a meeting, follow-up next
+  steps and notes; positions;
 - e-mails to them (outbox rows) deleted; invitations to their address anonymised;
 - copies of their address, names and texts elsewhere: the activity log (actor text, object
   text, JSON data) and e-mails to other people (context, calendar entry, error text).
@@ -24,6 +26,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import Q, Value
@@ -39,6 +42,8 @@ from ..models import (
     FollowUp,
     FollowUpNote,
     Invitation,
+    Meeting,
+    MeetingOutcome,
     MeetingRequest,
     NotificationPreference,
     OutboxMessage,
@@ -129,6 +134,17 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
             .select_related("tour", "tandem", "institution")
             .order_by("pk")
         ],
+        "meeting_outcomes": [
+            {
+                "meeting": o.meeting_id,
+                "side": o.side,
+                "attendance": o.attendance,
+                "result": o.result,
+                "note": o.note,
+                "answered_at": _when(o.answered_at),
+            }
+            for o in MeetingOutcome.objects.filter(answered_by=user).order_by("pk")
+        ],
         "follow_up_notes": [
             {"follow_up": n.follow_up_id, "text": n.text, "created_at": _when(n.created_at)}
             for n in FollowUpNote.objects.filter(author=user).order_by("pk")
@@ -165,7 +181,12 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
             for a in Authenticator.objects.filter(user=user).order_by("pk")
         ],
         "activity": [
-            {"at": _when(e.at), "action": e.action, "object": e.object_repr}
+            {
+                "at": _when(e.at),
+                "action": e.action,
+                "object": e.object_repr,
+                "note": e.data.get("note", "") if isinstance(e.data, dict) else "",
+            }
             for e in ActivityLog.objects.filter(actor=user).order_by("at", "pk")
         ],
     }
@@ -272,6 +293,10 @@ def _blank_texts(user: User) -> set[str]:
     reasons = MeetingRequest.objects.filter(acted_by=user).exclude(decline_reason="")
     texts |= set(reasons.values_list("decline_reason", flat=True))
     reasons.update(decline_reason=ERASED)
+    answers = MeetingOutcome.objects.filter(answered_by=user).exclude(note="")
+    texts |= set(answers.values_list("note", flat=True))
+    answers.update(note=ERASED)
+    texts |= _blank_logged_notes(ActivityLog.objects.filter(actor=user))
     notes = FollowUpNote.objects.filter(author=user)
     texts |= set(notes.values_list("text", flat=True))
     notes.update(text=ERASED)
@@ -280,6 +305,17 @@ def _blank_texts(user: User) -> set[str]:
     steps.update(next_step=ERASED)
     Participation.objects.filter(user=user).update(position="")
     User.objects.renew_roles([user.pk])
+    return texts
+
+
+def _blank_logged_notes(entries: models.QuerySet) -> set[str]:
+    """A reason given for calling off or moving a meeting is kept nowhere but in the log (and
+    the e-mails quoting it): blank it there; returns the texts, to find their copies."""
+    texts = set()
+    for pk, data in entries.filter(data__has_key="note").values_list("pk", "data"):
+        if data.get("note") and data["note"] != ERASED:
+            texts.add(data["note"])
+            ActivityLog.objects.filter(pk=pk).update(data={**data, "note": ERASED})
     return texts
 
 
@@ -356,8 +392,8 @@ STILL_ACTIVE = (TourStatus.DRAFT, TourStatus.OPEN, TourStatus.RUNNING)
 
 def anonymise_tour(*, actor: User, tour: Tour) -> dict[str, int]:
     """After a finished tour: every person who takes part only in finished tours is erased;
-    the texts written in the tour (request messages and reasons, follow-up next steps and
-    notes, positions) are blanked, its e-mails deleted and its invitations anonymised. People
+    the texts written in the tour (request messages and reasons, also those in the log, what
+    the sides said came of their meetings, follow-up next steps and notes, positions) are blanked, its e-mails deleted and its invitations anonymised. People
     who come back in a tour still to run keep their account. Requests, meetings, follow-ups
     and their stages stay, so the tour's figures do not change. Done once."""
     if not is_organiser(actor):
@@ -379,6 +415,19 @@ def anonymise_tour(*, actor: User, tour: Tour) -> dict[str, int]:
         requests = MeetingRequest.objects.filter(tour=tour)
         requests.exclude(message="").update(message=ERASED)
         requests.exclude(decline_reason="").update(decline_reason=ERASED)
+        MeetingOutcome.objects.filter(meeting__tour=tour).exclude(note="").update(note=ERASED)
+        _blank_logged_notes(
+            ActivityLog.objects.filter(
+                Q(
+                    content_type=ContentType.objects.get_for_model(MeetingRequest),
+                    object_id__in=requests.values("pk"),
+                )
+                | Q(
+                    content_type=ContentType.objects.get_for_model(Meeting),
+                    object_id__in=Meeting.objects.filter(tour=tour).values("pk"),
+                )
+            )
+        )
         FollowUp.objects.filter(tour=tour).update(next_step=ERASED)
         FollowUpNote.objects.filter(follow_up__tour=tour).update(text=ERASED)
         Participation.objects.filter(tour=tour).update(position="")

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -41,13 +42,19 @@ def preferences(request):
             "time_zone": user.time_zone,
         },
     )
+
+    def save(data):
+        update_preferences(actor=user, user=user, **data)
+        # The confirmation is read on the next page, which speaks the language just chosen.
+        translation.activate(user.language)
+
     return form_page(
         request,
         form=form,
-        save=lambda data: update_preferences(actor=user, user=user, **data),
+        save=save,
         template="matchmaking/preferences.html",
         context={},
-        done_message=_("Your preferences are saved."),
+        done_message=gettext_lazy("Your preferences are saved."),
         done_url="preferences",
     )
 

@@ -48,3 +48,27 @@ def test_every_page_speaks_the_persons_language(client, people, language, expect
         "preferences",
     ):
         assert expected in client.get(reverse(name)).content.decode(), name
+
+
+@pytest.mark.parametrize(
+    ("before", "chosen", "confirmation"),
+    [
+        ("en", "de", "Ihre Einstellungen sind gespeichert."),
+        ("de", "zh-hans", "您的设置已保存。"),
+        ("zh-hans", "en", "Your preferences are saved."),
+    ],
+)
+def test_the_confirmation_speaks_the_language_just_chosen(
+    client, people, before, chosen, confirmation
+):
+    people.alice.language = before
+    people.alice.save(update_fields=["language"])
+    client.force_login(people.alice)
+    response = client.post(
+        reverse("preferences"),
+        {"display_name": "Alice", "language": chosen, "time_zone": "Europe/Berlin"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f'<html lang="{chosen}">' in page
+    assert confirmation in page
