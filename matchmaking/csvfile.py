@@ -17,10 +17,24 @@ from django.utils import timezone
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _looks_neutralised(value: str) -> bool:
+    return value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralise(value):
-    """A cell a spreadsheet would run as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A cell a spreadsheet would run as a formula, made plain text. A text that already starts
+    with apostrophes before such a character gets one more, so ``restore`` can tell the two
+    apart and an export imported again gives back exactly what was exported."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or _looks_neutralised(value)):
         return "'" + value
+    return value
+
+
+def restore(value):
+    """The text ``neutralise`` was given: an import reads back an export's cells with it, so a
+    description that starts with "- " does not gain an apostrophe each round."""
+    if isinstance(value, str) and _looks_neutralised(value):
+        return value[1:]
     return value
 
 

@@ -256,6 +256,28 @@ def test_a_good_import_changes_nothing_until_confirmed_then_logs_each_row(organi
     assert ActivityLog.objects.about(people.institution).filter(action=LogAction.CHANGE).exists()
 
 
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_an_export_imported_again_gives_back_the_texts_its_cells_neutralised(
+    organiser, people, file_format
+):
+    texts = {
+        "description_de": "- Genomsequenzierung\n- Präzisionsmedizin",
+        "description_zh_hans": "+ 基因组学",
+        "description_en": "'= quoted on purpose",
+    }
+    Institution.objects.filter(pk=people.institution.pk).update(**texts)
+    response = export(organiser, "institution", file_format)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    name = "institutions.xlsx" if file_format == XLSX else "institutions.csv"
+    preview = upload(organiser, "institution", name, content, file_format)
+    assert not preview.context["result"].has_validation_errors()
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    organiser.post(reverse("admin:matchmaking_institution_process_import"), data)
+    stored = Institution.objects.values(*texts).get(pk=people.institution.pk)
+    assert stored == texts
+
+
 def test_representatives_are_imported_through_the_roles_service(organiser, people):
     newcomer = factories.UserFactory(email="li@partner.example")
     elsewhere = factories.InstitutionFactory(name="Elsewhere")  # in no tour

@@ -40,7 +40,7 @@ from import_export.forms import ExportForm
 from import_export.results import Error, RowResult
 from import_export.tmp_storages import CacheStorage
 
-from ..csvfile import neutralise
+from ..csvfile import neutralise, restore
 from ..enums import LogAction, Seeking
 from ..models import (
     ActivityLog,
@@ -88,7 +88,8 @@ def _bounded_dataset(filename: str, content: bytes) -> tablib.Dataset:
     width = len(header)
     dataset = tablib.Dataset(headers=header)
     for row in rows:
-        dataset.append((row + [""] * width)[:width])
+        # The cells an export neutralised come back as they were in the database.
+        dataset.append([restore(cell) for cell in (row + [""] * width)[:width]])
     dataset.line_offset = header_line  # the first data row is the line after the header
     return dataset
 
