@@ -98,15 +98,10 @@ class BlockedSlotForm(forms.ModelForm):
         if bool(tandem) == bool(institution):
             raise forms.ValidationError(_("Choose either a tandem or an institution."))
         tour = data["tour"]
-        party = tandem or institution
-        takes_part = (
-            tandem.tour_id == tour.pk
-            if tandem
-            else tour.institutions.filter(pk=institution.pk).exists()
-        )
-        if not takes_part:
+        party = Party(tandem=tandem, institution=institution)
+        if not party.takes_part_in(tour.pk):
             raise forms.ValidationError(
-                _("%(party)s does not take part in this tour.") % {"party": party}
+                _("%(party)s does not take part in this tour.") % {"party": party.name}
             )
         slot = slot_at(tour_slots(tour), data["starts_at"])
         if slot is None:
@@ -114,7 +109,7 @@ class BlockedSlotForm(forms.ModelForm):
                 _("This time is not the start of one of the tour's meeting slots.")
             )
         try:
-            ensure_no_meeting_in(Party(tandem=tandem, institution=institution), tour, [slot])
+            ensure_no_meeting_in(party, tour, [slot])
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data

@@ -33,6 +33,12 @@ class Party:
     def is_tandem(self) -> bool:
         return self.tandem is not None
 
+    def takes_part_in(self, tour_id: int) -> bool:
+        """A tandem belongs to one tour; an institution takes part in the tours it is in."""
+        if self.tandem:
+            return self.tandem.tour_id == tour_id
+        return self.institution.tours.filter(pk=tour_id).exists()
+
     @property
     def ids(self) -> dict:
         """The party as the answers of an ``Occupancy`` take it."""

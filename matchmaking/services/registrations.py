@@ -34,6 +34,7 @@ from .. import notifications
 from ..enums import ACTIVE_REGISTRATION_STATUSES, LogAction, RegistrationStatus
 from ..models import Institution, Registration, Session, Tandem, User
 from ..permissions import is_organiser, role_in
+from ..selectors.availability import Party
 from ..selectors.slots import session_parties
 from .activity import from_to, log_action
 from .calendars import lock_calendars
@@ -103,12 +104,7 @@ def register_for_session(
                 raise DomainError(_("Registrations for this session are not open."))
             if session.starts_at <= now:
                 raise DomainError(_("This session has already started; registrations are closed."))
-        in_tour = (
-            tandem.tour_id == session.tour_id
-            if tandem
-            else institution.tours.filter(pk=session.tour_id).exists()
-        )
-        if not in_tour:
+        if not Party(tandem=tandem, institution=institution).takes_part_in(session.tour_id):
             raise DomainError(_("%(party)s does not take part in this tour.") % {"party": party})
         named_tandems, named_institutions = session_parties(session, registered=False)
         if tandem_id in named_tandems or institution_id in named_institutions:
