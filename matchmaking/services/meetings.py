@@ -167,6 +167,13 @@ def _set_status(
     log_action(actor=actor, obj=meeting, action=action, data=data)
 
 
+def in_time_to_cancel(side: Side | None, meeting: Meeting) -> bool:
+    """Either side may call off its meeting until it begins; after that what happened is for the
+    outcome to say (held, no-show), not a cancellation sent to calendars after the fact.
+    Organisers may still correct it. The request page offers the form by the same answer."""
+    return side == Side.ORGANISER or meeting.starts_at > timezone.now()
+
+
 def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
     """Either side or an organiser calls off a meeting; its request is cancelled with it. Both
     sides get a calendar CANCEL with the reason given, which the history keeps too."""
@@ -175,9 +182,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         side = side_of(actor, meeting.request)
         if side not in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER):
             raise DomainError(_("You cannot do this for this meeting."))
-        # Once it has begun, what happened is for the outcome to say (held, no-show), not a
-        # cancellation sent to calendars after the fact; organisers may still correct it.
-        if side != Side.ORGANISER and meeting.starts_at <= timezone.now():
+        if not in_time_to_cancel(side, meeting):
             raise DomainError(
                 _("A meeting that has begun can no longer be cancelled; tell the organisers.")
             )

@@ -29,6 +29,7 @@ from ..permissions import (
 )
 from ..services import DomainError
 from ..services import requests as request_services
+from ..services.meetings import in_time_to_cancel
 from ..timezones import zones_for
 from .access import form_of, login_required
 
@@ -94,7 +95,8 @@ def _answer_forms(
     if (
         meeting is not None
         and meeting.status == MeetingStatus.SCHEDULED
-        and (meeting.starts_at > timezone.now() or side == Side.ORGANISER)
+        and side in (Side.TANDEM, Side.INSTITUTION, Side.ORGANISER)
+        and in_time_to_cancel(side, meeting)
     ):
         context["cancel_form"] = CancelMeetingForm(data if bound == "cancel" else None)
     if meeting_request.status != RequestStatus.PENDING:
