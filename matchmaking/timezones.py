@@ -40,11 +40,14 @@ class ViewerZones:
 
 def zones_for(user: User, tour: Tour | None) -> ViewerZones:
     """Tandem members see the partners' home zone beside their own, partners the tandems';
-    a visitor sees the tour's two home zones."""
+    a visitor sees the tour's two home zones, the partners' first when reading Chinese (the
+    public programme is where partners not yet invited look at the tour)."""
     tandem_zone = tour.tandem_time_zone if tour else "Europe/Berlin"
     partner_zone = tour.partner_time_zone if tour else "Asia/Shanghai"
     if not user.is_authenticated:
         own, other = tandem_zone, partner_zone
+        if get_language() == "zh-hans":
+            own, other = other, own
     elif tandem_of(user, tour) is not None:
         own, other = user.time_zone, partner_zone
     elif institution_of(user, tour) is not None:

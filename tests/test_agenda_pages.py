@@ -152,8 +152,8 @@ def test_outsiders_cannot_open_the_agendas(client, people, day):
 
 
 def test_my_schedule_offers_no_printable_agenda_to_someone_without_a_tour(client, people):
-    """A supporting office's person has a menu entry "My schedule" but no tour of their own: the
-    page must not link to a printable agenda that answers 404."""
+    """A supporting office's person may still open "My schedule" by its address but has no tour
+    of their own: the page must not link to a printable agenda that answers 404."""
     office_person = factories.UserFactory()
     ahk = SupportingOffice.objects.create(name="AHK Greater China")
     ahk.tours.add(people.tour)

@@ -249,6 +249,8 @@ def test_the_office_sees_only_its_tours_and_adds_a_note(client, people, contact,
     client.force_login(office)
     page = client.get(reverse("pipeline")).content.decode()
     assert "Introduce to the AHK network" in page and "Secret other-tour step" not in page
+    # An office meets nobody: its menu offers the pipeline, not a schedule of its own.
+    assert reverse("pipeline") in page and f'href="{reverse("schedule")}"' not in page
     assert client.get(reverse("follow_up_detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("pipeline"), {"tour": other_tour.slug}).status_code == 404
     assert client.get(reverse("pipeline_export")).status_code == 403

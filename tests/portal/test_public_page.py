@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from matchmaking.models import Tour
+from matchmaking.places import place_of
 from tests import demo_copy, factories
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +145,16 @@ def test_each_language_gets_its_own_rendered_programme(client, demo):
     german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Programme" in english and "Programm" in german
     assert re.findall(r"<h3>([^<]+)</h3>", german)[0].startswith("Montag")
+
+
+def test_a_visitor_reading_chinese_sees_the_programme_in_the_partners_zone_first(client, demo):
+    zones = {
+        language: re.findall(
+            r'<span class="zone">([^<]+)</span>',
+            client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode(),
+        )
+        for language in ("en", "zh-hans")
+    }
+    assert zones["en"] and set(zones["en"]) == {"Berlin"}
+    with translation.override("zh-hans"):
+        assert zones["zh-hans"] and set(zones["zh-hans"]) == {str(place_of("Asia/Shanghai"))}

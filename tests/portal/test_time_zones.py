@@ -62,6 +62,8 @@ def test_zones_by_role(people):
     assert zones_for(people.alice, tour) == ViewerZones(BERLIN, SHANGHAI)
     assert zones_for(people.chen, tour) == ViewerZones(SHANGHAI, BERLIN)
     assert zones_for(AnonymousUser(), tour) == ViewerZones(BERLIN, SHANGHAI)
+    with translation.override("zh-hans"):  # a visitor reading Chinese is most likely a partner
+        assert zones_for(AnonymousUser(), tour) == ViewerZones(SHANGHAI, BERLIN)
     people.alice.time_zone = "Asia/Shanghai"  # a tandem member travelling in China
     assert zones_for(people.alice, tour) == ViewerZones(SHANGHAI, None)
 
