@@ -175,6 +175,11 @@ def test_visitor_reads_the_tour_in_three_languages_and_finds_the_login(
     assert page.locator("h2#programme").inner_text() == "议程"
     assert page.locator("h2#speakers").inner_text() == "演讲嘉宾"
     assert "Kuan CHEN" in page.locator("section[aria-labelledby=speakers]").inner_text()
+    # Read in Chinese, the programme leads with the partners' clock.
+    when = page.locator(".agenda-item").first.locator("time.when")
+    assert first_session.starts_at.astimezone(SHANGHAI).strftime("%H:%M") in when.inner_text()
+    other = page.locator(".agenda-item").first.locator(".other-zone")
+    assert first_session.starts_at.astimezone(BERLIN).strftime("%H:%M") in other.inner_text()
     page.screenshot(path=screenshots / "03-home-chinese.png", full_page=True)
 
     page.locator("header nav").get_by_role("link", name="登录").click()
