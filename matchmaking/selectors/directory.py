@@ -12,6 +12,7 @@ from ..models import Institution, Tandem, Tour, User
 from ..models.languages import as_read
 from ..models.search import normalise
 from ..permissions import institutions_visible_to
+from ..wording import listed
 
 
 def directory(
@@ -113,4 +114,4 @@ def _topic_names(model, owner: str, owner_ids: Iterable[int]) -> dict[int, str]:
     )
     for row in pairs:
         names.setdefault(row[owner], []).append(row["topic_name"])
-    return {pk: ", ".join(shown) for pk, shown in names.items()}
+    return {pk: listed(shown) for pk, shown in names.items()}

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, prefetch_related_objects
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from ..enums import OPEN_REQUEST_STATUSES, InstitutionKind, Seeking
 from ..models import Institution, MeetingRequest, Tandem, Topic
 from ..models.languages import LANGUAGE_CODES, localized
 from ..permissions import shown_across
+from ..wording import listed
 
 # The kinds of institution that can give what a tandem seeks.
 SEEKING_FITS: dict[str, frozenset[str]] = {
@@ -44,12 +45,12 @@ class Recommendation:
     def reason(self) -> str:
         parts = []
         if self.shared_topics:
-            names = ", ".join(t.name for t in self.shared_topics)
+            names = listed(t.name for t in self.shared_topics)
             parts.append(_("shares: %(topics)s") % {"topics": names})
         if self.fitting_seeks:
-            labels = ", ".join(str(Seeking(s).label) for s in self.fitting_seeks)
+            labels = listed(Seeking(s).label for s in self.fitting_seeks)
             parts.append(_("can offer what you seek: %(seeks)s") % {"seeks": labels})
-        return "; ".join(parts)
+        return pgettext("between the reasons of a recommendation", "; ").join(parts)
 
 
 def recommend(

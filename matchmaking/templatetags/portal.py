@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..models.languages import LANGUAGE_CODES, localized
 from ..timezones import day_name, place_of, show_time, two_clocks
+from ..wording import listed
 
 register = template.Library()
 
@@ -128,6 +129,9 @@ def place(zone):
     return place_of(zone)
 
 
+register.filter("listed", listed)
+
+
 @register.filter
 def topic_names(topics):
-    return ", ".join(t.name for t in topics)
+    return listed(t.name for t in topics)
