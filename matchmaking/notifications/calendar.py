@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..enums import MeetingStatus
-from ..models import Meeting, Session
+from ..models import Meeting, Session, User
 from ..timezones import ViewerZones, two_clocks
 
 PRODID = "-//InnoHealth Matchmaking//Matchmaking Tour//EN"
@@ -34,14 +34,18 @@ def _mailto(address: str) -> icalendar.vCalAddress:
     return icalendar.vCalAddress(f"mailto:{address}")
 
 
-def _add_people(event: icalendar.Event, people: Iterable) -> None:
-    """The portal's sender is the organiser (METHOD:REQUEST needs one); the people attend."""
+def _add_reader(event: icalendar.Event, reader: User | None) -> None:
+    """The portal's sender is the organiser (METHOD:REQUEST needs one); the one attendee is the
+    person the entry is for. Calendar applications show every attendee's address to whoever
+    opens the entry, and the portal promises not to show a person's address to the other side
+    (nor to the other people of a session)."""
     event.add("organizer", _mailto(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
-    for person in people:
-        attendee = _mailto(person.email)
-        attendee.params["cn"] = icalendar.vText(str(person))
-        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+    if reader is None:
+        return
+    attendee = _mailto(reader.email)
+    attendee.params["cn"] = icalendar.vText(str(reader))
+    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    event.add("attendee", attendee, encode=0)
 
 
 def _description(
@@ -55,11 +59,15 @@ def _description(
 
 
 def meeting_event(
-    meeting: Meeting, *, zones: ViewerZones, cancelled: bool = False, reason: str = ""
+    meeting: Meeting,
+    *,
+    zones: ViewerZones,
+    reader: User | None = None,
+    cancelled: bool = False,
+    reason: str = "",
 ) -> icalendar.Event:
-    """The event of a bilateral meeting, in the reader's zone and the active language; the
-    attendees are the tandem members and the partner's representatives, the organiser is the
-    portal's sender address."""
+    """The event of a bilateral meeting for ``reader``, in their zone and the active language;
+    the organiser is the portal's sender address."""
     zone = zones.own.key
     event = icalendar.Event()
     event.add("uid", meeting.uid)
@@ -83,12 +91,7 @@ def meeting_event(
     if meeting.video_url:
         event.add("location", meeting.video_url)
         event.add("url", meeting.video_url)
-    people = [m.user for m in meeting.tandem.members.all()]
-    # The institution's representatives in the meeting's tour, not those of its other tours.
-    people += [
-        r.user for r in meeting.institution.representatives.all() if r.tour_id == meeting.tour_id
-    ]
-    _add_people(event, people)
+    _add_reader(event, reader)
     is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
@@ -98,12 +101,12 @@ def session_event(
     session: Session,
     *,
     zones: ViewerZones,
-    people: Iterable = (),
+    reader: User | None = None,
     cancelled: bool = False,
     reason: str = "",
 ) -> icalendar.Event:
-    """The event of an agenda item; ``people`` (those taking part) become its attendees.
-    ``cancelled``: the entry is withdrawn for these people only (a registration cancelled)."""
+    """The event of an agenda item for ``reader``. ``cancelled``: the entry is withdrawn for
+    the reader only (a registration cancelled)."""
     zone = zones.own.key
     event = icalendar.Event()
     event.add("uid", f"session-{session.pk}@innohealth-matchmaking")
@@ -122,7 +125,7 @@ def session_event(
     if session.video_url:
         event.add("location", session.video_url)
         event.add("url", session.video_url)
-    _add_people(event, people)
+    _add_reader(event, reader)
     event.add("status", "CONFIRMED" if session.is_published and not cancelled else "CANCELLED")
     return event
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from ..models import (
@@ -19,7 +18,6 @@ from ..models import (
     Meeting,
     MeetingRequest,
     OutboxMessage,
-    Participation,
     Registration,
     Session,
     User,
@@ -40,7 +38,7 @@ class _Note:
     about: object
     key: str
     context: dict
-    ics_for: Callable[[ViewerZones, list[User]], bytes] | None = None
+    ics_for: Callable[[ViewerZones, User], bytes] | None = None
 
 
 def _notify(
@@ -50,15 +48,15 @@ def _notify(
     key: str,
     context: dict,
     actor: User | None = None,
-    ics_for: Callable[[ViewerZones, list[User]], bytes] | None = None,
+    ics_for: Callable[[ViewerZones, User], bytes] | None = None,
 ) -> int:
     return _notify_each(kind_name, [_Note(about, key, context, ics_for)], actor=actor)
 
 
 def _notify_each(kind_name: str, notes: list[_Note], *, actor: User | None = None) -> int:
-    """One row per person who wants this kind of e-mail, for each note; the .ics is made once
-    per note, language and pair of zones (its description shows both clocks in the reader's
-    words). Recipients, rows written before (skipped: reminders ask again every minute) and
+    """One row per person who wants this kind of e-mail, for each note; the .ics is made for
+    each of them (its attendee is the reader, its description shows both clocks in the
+    reader's words). Recipients, rows written before (skipped: reminders ask again every minute) and
     preferences are read, and the rows written, in a constant number of queries however many
     notes there are; the unique dedupe key still decides when two processes race."""
     kind = KINDS[kind_name]
@@ -79,18 +77,14 @@ def _notify_each(kind_name: str, notes: list[_Note], *, actor: User | None = Non
         remember_roles([person for people in people_of_each for person in people])
     rows = []
     for note, people in zip(notes, people_of_each, strict=True):
-        calendars: dict[tuple[str, ViewerZones], bytes] = {}
         for person in people:
             key = f"{note.key}:{person.pk}"
             if key in written_before or kind.preference in muted.get(person.pk, ()):
                 continue
             ics = b""
             if note.ics_for is not None:
-                zones = zones_for(person, note.about.tour)
-                if (person.language, zones) not in calendars:
-                    with translation.override(person.language):
-                        calendars[person.language, zones] = note.ics_for(zones, people)
-                ics = calendars[person.language, zones]
+                with translation.override(person.language):
+                    ics = note.ics_for(zones_for(person, note.about.tour), person)
             rows.append(
                 {
                     "kind": kind_name,
@@ -234,19 +228,11 @@ def _meeting_changes(
 ) -> int:
     """The same e-mail about each of these meetings (with its extra context), to both sides."""
     method = KINDS[kind].calendar_method
-    meetings = [meeting for meeting, _extra in changes]
-    # The attendees of the calendar entries, read once for all of them and every zone, each
-    # side's people with their accounts in one query.
-    people = Participation.objects.select_related("user")
-    prefetch_related_objects(
-        meetings,
-        Prefetch("tandem__members", queryset=people),
-        Prefetch("institution__representatives", queryset=people),
-    )
 
-    def ics_for(meeting: Meeting, reason: str) -> Callable[[ViewerZones, list[User]], bytes]:
-        return lambda zones, _people: calendar.build_calendar(
-            [calendar.meeting_event(meeting, zones=zones, reason=reason)], method=method
+    def ics_for(meeting: Meeting, reason: str) -> Callable[[ViewerZones, User], bytes]:
+        return lambda zones, reader: calendar.build_calendar(
+            [calendar.meeting_event(meeting, zones=zones, reader=reader, reason=reason)],
+            method=method,
         )
 
     return _notify_each(
@@ -346,8 +332,8 @@ def _session_change(kind: str, session: Session, reason: str) -> int:
         session,
         key=f"session:{session.pk}:{kind}:{session.sequence}",
         context=_session_context(session, reason=reason),
-        ics_for=lambda zones, people: calendar.build_calendar(
-            [calendar.session_event(session, zones=zones, people=people, reason=reason)],
+        ics_for=lambda zones, reader: calendar.build_calendar(
+            [calendar.session_event(session, zones=zones, reader=reader, reason=reason)],
             method=method,
         ),
     )
@@ -401,10 +387,10 @@ def _registration_message(
         key=f"registration:{registration.pk}:{key}",
         context=context,
         ics_for=(
-            lambda zones, people: calendar.build_calendar(
+            lambda zones, reader: calendar.build_calendar(
                 [
                     calendar.session_event(
-                        session, zones=zones, people=people, cancelled=method == calendar.CANCEL
+                        session, zones=zones, reader=reader, cancelled=method == calendar.CANCEL
                     )
                 ],
                 method=method,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from ..enums import MeetingStatus
-from ..models import Meeting, Participation, Session, Tour, User
+from ..models import Meeting, Session, Tour, User
 from ..models.languages import localized
 from ..permissions import meetings_visible_to, sessions_of_party, sessions_visible_to
 from ..timezones import by_day, zones_for
@@ -103,18 +103,10 @@ def _items(meetings: QuerySet[Meeting], sessions: QuerySet[Session]) -> list[Sch
 
 
 def meetings_for_calendar(tour: Tour) -> QuerySet[Meeting]:
-    """The tour's meetings with what a calendar entry needs: the message and all attendees
-    (the institution's representatives in this tour only)."""
-    return (
-        Meeting.objects.filter(tour=tour)
-        .select_related("request", "tandem", "institution", "tour", "video_provider")
-        .prefetch_related(
-            "tandem__members__user",
-            Prefetch(
-                "institution__representatives",
-                queryset=Participation.objects.filter(tour=tour).select_related("user"),
-            ),
-        )
+    """The tour's meetings with what a calendar entry needs: the message, the parties' names
+    and the video provider."""
+    return Meeting.objects.filter(tour=tour).select_related(
+        "request", "tandem", "institution", "tour", "video_provider"
     )
 
 

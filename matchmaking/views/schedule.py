@@ -78,7 +78,7 @@ def printable_schedule(request):
 def meeting_ics(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, current_tour(request.user))
     meeting = selectors.meetings_for_calendar(meeting.tour).get(pk=meeting.pk)
-    event = meeting_event(meeting, zones=zones_for(request.user, meeting.tour))
+    event = meeting_event(meeting, zones=zones_for(request.user, meeting.tour), reader=request.user)
     return _ics(build_calendar([event]), f"meeting-{meeting.pk}.ics")
 
 
@@ -86,7 +86,13 @@ def meeting_ics(request, pk: int):
 def session_ics(request, pk: int):
     session = get_session_for_user(request.user, pk, current_tour(request.user))
     return _ics(
-        build_calendar([session_event(session, zones=zones_for(request.user, session.tour))]),
+        build_calendar(
+            [
+                session_event(
+                    session, zones=zones_for(request.user, session.tour), reader=request.user
+                )
+            ]
+        ),
         f"session-{session.pk}.ics",
     )
 
@@ -108,11 +114,11 @@ def _feed_events(user, tour) -> list:
     zones = zones_for(user, tour)
     meetings = meetings_visible_to(user, tour).filter(status__in=selectors.SHOWN_MEETING_STATUSES)
     events = [
-        meeting_event(m, zones=zones)
+        meeting_event(m, zones=zones, reader=user)
         for m in selectors.meetings_for_calendar(tour).filter(pk__in=meetings.values("pk"))
     ]
     events += [
-        session_event(s, zones=zones)
+        session_event(s, zones=zones, reader=user)
         for s in sessions_visible_to(user, tour).select_related("host")
     ]
     return events

@@ -121,7 +121,8 @@ def test_accepting_schedules_a_meeting_with_a_calendar_entry_for_everyone(people
     assert str(event.decoded("DTSTART").tzinfo) == "Europe/Berlin"
     assert str(event["LOCATION"]) == meeting.video_url == str(event["URL"])
     assert str(event["ORGANIZER"]).startswith("mailto:")
-    assert len(event["ATTENDEE"]) == 3
+    # The reader alone: a calendar shows every attendee's address to whoever opens the entry.
+    assert str(event["ATTENDEE"]) == "mailto:alice@tandem.example"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
     body = to_alice.get_payload(0).get_payload(0).get_payload(decode=True).decode()
     assert "März" in body
@@ -169,6 +170,10 @@ def test_organisers_changing_or_withdrawing_a_session_tell_its_participants(peop
     session_services.change_session(actor=people.otto, session=session, changes={"capacity": 9})
     changed = OutboxMessage.objects.filter(kind="session_changed")
     assert changed.count() == 3
+    # Each entry names its reader alone, never the session's other people.
+    for row in changed:
+        [event] = icalendar.Calendar.from_ical(row.ics).walk("VEVENT")
+        assert str(event["ATTENDEE"]) == f"mailto:{row.email}"
     cal = icalendar.Calendar.from_ical(changed.first().ics)
     assert cal["METHOD"] == "REQUEST" and cal.walk("VEVENT")[0]["SEQUENCE"] == 1
     session_services.cancel_session(actor=people.otto, session=session)

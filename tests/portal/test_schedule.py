@@ -54,6 +54,9 @@ def test_an_ics_for_a_meeting_in_the_viewers_zone(client, people, meeting):
     assert str(start.tzinfo) == "Asia/Shanghai" and start.hour == 16
     assert str(event["uid"]) == meeting.uid
     assert str(event["location"]) == meeting.video_url
+    # The partner's entry names the partner, not the tandem's addresses (nor anyone else's).
+    assert str(event["attendee"]) == f"mailto:{people.chen.email}"
+    assert people.alice.email not in response.content.decode()
 
 
 def test_an_ics_for_a_session(client, people, agenda):
