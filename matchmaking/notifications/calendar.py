@@ -50,7 +50,9 @@ def _description(
     """Both clocks first (calendar applications show only the reader's), then why it changed
     (a calendar shows a cancelled or moved entry without the e-mail that came with it), then
     the details."""
-    why = f"{_('Reason:')} {reason}" if reason else ""
+    # A reason the portal gives (a party left) is in English, for the reader's language; a
+    # person's own words find no translation and stay as written.
+    why = f"{_('Reason:')} {_(reason)}" if reason else ""
     return "\n\n".join([two_clocks(start, end, zones), *filter(None, (why, *parts))])
 
 
