@@ -66,9 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The profile's language and zone first, so even a refused request's page speaks them.
+    "matchmaking.middleware.UserPreferencesMiddleware",
     # Before any view reads the body (CSRF's check included), after the user is known for the page.
     "matchmaking.middleware.BadInputMiddleware",
-    "matchmaking.middleware.UserPreferencesMiddleware",
     "matchmaking.middleware.ActingUserMiddleware",
     "matchmaking.middleware.TourFromLinkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
