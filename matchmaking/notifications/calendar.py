@@ -35,9 +35,13 @@ def _mailto(address: str) -> icalendar.vCalAddress:
 
 
 def _add_people(event: icalendar.Event, people: Iterable) -> None:
-    """The portal's sender is the organiser (METHOD:REQUEST needs one); the people attend."""
+    """The portal's sender is the organiser (METHOD:REQUEST needs one); the people attend, but
+    not those whose account is closed or deleted: nobody reads that address any more, and a
+    deleted account's would only name a placeholder."""
     event.add("organizer", _mailto(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
     for person in people:
+        if not person.is_active:
+            continue
         attendee = _mailto(person.email)
         attendee.params["cn"] = icalendar.vText(str(person))
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
@@ -136,12 +140,19 @@ def _vtimezone(tzid: str) -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid(tzid)
 
 
-def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) -> bytes:
-    """A complete calendar file with the VTIMEZONE of every zone its events use."""
+def build_calendar(
+    events: Iterable[icalendar.Event], *, method: str = PUBLISH, name: str = ""
+) -> bytes:
+    """A complete calendar file with the VTIMEZONE of every zone its events use; ``name`` is
+    what a subscribed calendar is called in the application (RFC 7986 NAME, and the
+    X-WR-CALNAME most applications still read instead)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
+    if name:
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(event)
     zones = []

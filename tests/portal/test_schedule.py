@@ -120,3 +120,32 @@ def test_the_schedule_has_day_headings_and_end_times(client, people, agenda):
     assert headings == ["Montag, 22. März 2027", "Dienstag, 23. März 2027"]
     assert page.index(headings[0]) < page.index("CardioSense ↔ BGI Group")
     assert '>09:00–09:30 <span class="zone">Berlin</span>' in page
+
+
+def test_closed_accounts_are_no_attendees_of_the_meetings_entry(client, people, meeting):
+    people.anton.is_active = False
+    people.anton.save()
+    client.force_login(people.alice)
+    response = client.get(reverse("meeting_ics", args=[meeting.pk]))
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    attendees = {str(a).removeprefix("mailto:") for a in event.get("attendee")}
+    assert attendees == {people.alice.email, people.chen.email}
+
+
+def test_the_feed_is_named_in_the_persons_language(client, people, meeting):
+    people.alice.language = "en"
+    people.alice.save()
+    client.force_login(people.alice)
+    client.post(reverse("calendar_feed_issue"))
+    token = CalendarFeed.objects.get(user=people.alice).token
+    feed = icalendar.Calendar.from_ical(client.get(reverse("calendar_feed", args=[token])).content)
+    assert str(feed["NAME"]) == "InnoHealth Matchmaking: my schedule"
+    assert str(feed["X-WR-CALNAME"]) == "InnoHealth Matchmaking: my schedule"
+    attendees = {str(a) for e in feed.walk("VEVENT") for a in e.get("attendee", [])}
+    assert f"mailto:{people.anton.email}" in attendees
+    people.anton.is_active = False
+    people.anton.save()
+    feed = icalendar.Calendar.from_ical(client.get(reverse("calendar_feed", args=[token])).content)
+    assert {str(a) for e in feed.walk("VEVENT") for a in e.get("attendee", [])} == attendees - {
+        f"mailto:{people.anton.email}"
+    }
