@@ -66,9 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The profile's language and zone first, so even a refused request's page speaks them.
+    "matchmaking.middleware.UserPreferencesMiddleware",
     # Before any view reads the body (CSRF's check included), after the user is known for the page.
     "matchmaking.middleware.BadInputMiddleware",
-    "matchmaking.middleware.UserPreferencesMiddleware",
     "matchmaking.middleware.ActingUserMiddleware",
     "matchmaking.middleware.TourFromLinkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,6 +153,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnoHealth] "
+# Tell people of every change to their account security (password, addresses, second factor).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Behind a TLS proxy every request comes from the proxy: allauth's rate limits count the client
 # address the proxy appended to X-Forwarded-For (or a header it sets) instead (docs/deployment.md).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

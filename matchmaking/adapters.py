@@ -7,7 +7,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import notifications
 from .models import User
@@ -68,14 +68,23 @@ class AccountAdapter(DefaultAccountAdapter):
         # The outbox puts the portal's prefix before every subject, allauth's included.
         return subject
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # The notice of a changed address goes to the old one, which no longer names the
+        # account: the account comes along, so the notice is in its holder's language.
+        super().send_notification_mail(
+            template_prefix, user, {**(context or {}), "user": user}, email
+        )
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails go through the outbox like every other e-mail: written now, in the
-        language of the person the address belongs to (the browser's for an unknown address),
-        and sent by the worker after the commit."""
+        language (and time zone) of the account they are about, else of the person the address
+        belongs to (the browser's for an unknown address), and sent by the worker after the
+        commit."""
         request = allauth_context.request
-        recipient = User.objects.filter(email__iexact=email).first()
+        recipient = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = recipient.language if recipient is not None else translation.get_language()
-        with translation.override(language):
+        zone = recipient.time_zone if recipient is not None else timezone.get_current_timezone()
+        with translation.override(language), timezone.override(zone):
             message = self.render_mail(
                 template_prefix,
                 email,

@@ -343,7 +343,11 @@ class FollowUpForm(forms.Form):
         help_text=_("For example: send the NDA draft, visit the pilot site, call the investor."),
     )
     owner = NamedChoiceField(label=_("Owner"), queryset=Institution.objects.none())
-    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input reads only ISO dates; the language's own format would leave it empty.
+    due_on = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     stage = forms.ChoiceField(label=_("Stage"), choices=FollowUpStage.choices)
 
     def __init__(self, *args, owners, counterparts=None, counterpart_label=None, **kwargs):

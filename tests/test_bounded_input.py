@@ -4,6 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from matchmaking.models import Invitation
 
@@ -49,3 +51,23 @@ def test_too_many_fields_are_a_clear_400(client, people, settings):
     response = client.post(reverse("preferences"), {f"f{n}": "x" for n in range(50)})
     assert response.status_code == 400
     assert "too many fields" in response.content.decode()
+
+
+@pytest.mark.parametrize("refused", ["nul", "too large"])
+def test_the_refusal_page_speaks_the_profiles_language(client, people, settings, refused):
+    settings.MAX_REQUEST_BODY_BYTES = 1024
+    people.alice.language = "de"
+    people.alice.save()
+    client.force_login(people.alice)
+    url = reverse("directory")
+    if refused == "nul":
+        response = client.get(url, {"q": "BGI\x00"}, HTTP_ACCEPT_LANGUAGE="en")
+        heading = "The portal could not understand this request"
+    else:
+        response = client.post(url, {"q": "x" * 4096}, HTTP_ACCEPT_LANGUAGE="en")
+        heading = "Too large"
+    page = response.content.decode()
+    assert response.status_code in (400, 413)
+    assert '<html lang="de">' in page
+    with translation.override("de"):
+        assert gettext(heading) in page

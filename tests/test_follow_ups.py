@@ -4,6 +4,7 @@ pipeline of its tours only and adds notes, organisers filter, count and export i
 
 import csv
 import io
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -319,3 +320,15 @@ def test_organiser_filters_counts_per_stage_and_exports(client, people, contact)
     assert by_step["Investor call"]["Created"] == created.isoformat(timespec="minutes")
     only_done = client.get(reverse("pipeline_export"), {"stage": "done"})
     assert len(list(csv.DictReader(io.StringIO(only_done.content.decode("utf-8-sig"))))) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
+def test_the_due_date_field_holds_the_date_as_browsers_read_it(client, people, contact, language):
+    """A date input takes only yyyy-mm-dd: in any other form the browser shows it empty."""
+    due = timezone.localdate() + timedelta(days=10)
+    f = follow_up(people, due_on=due)
+    people.alice.language = language
+    people.alice.save()
+    client.force_login(people.alice)
+    page = client.get(reverse("follow_up_detail", args=[f.pk])).content.decode()
+    assert re.search(rf'<input type="date" name="due_on" value="{due.isoformat()}"', page)

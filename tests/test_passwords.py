@@ -62,3 +62,10 @@ def test_a_wrong_password_against_an_older_hash_changes_nothing(client, people, 
     )
     assert response.status_code == 200
     assert User.objects.get(pk=people.alice.pk).password == before
+
+
+def test_the_preferences_page_leads_to_the_password_change(client, people):
+    client.force_login(people.alice)
+    page = client.get(reverse("preferences")).content.decode()
+    assert f'href="{reverse("account_change_password")}"' in page
+    assert client.get(reverse("account_change_password")).status_code == 200

@@ -54,7 +54,9 @@ def _description(
     """Both clocks first (calendar applications show only the reader's), then why it changed
     (a calendar shows a cancelled or moved entry without the e-mail that came with it), then
     the details."""
-    why = f"{_('Reason:')} {reason}" if reason else ""
+    # A reason the portal gives (a party left) is in English, for the reader's language; a
+    # person's own words find no translation and stay as written.
+    why = f"{_('Reason:')} {_(reason)}" if reason else ""
     return "\n\n".join([two_clocks(start, end, zones), *filter(None, (why, *parts))])
 
 
@@ -137,12 +139,19 @@ def _vtimezone(tzid: str) -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid(tzid)
 
 
-def build_calendar(events: Iterable[icalendar.Event], *, method: str = PUBLISH) -> bytes:
-    """A complete calendar file with the VTIMEZONE of every zone its events use."""
+def build_calendar(
+    events: Iterable[icalendar.Event], *, method: str = PUBLISH, name: str = ""
+) -> bytes:
+    """A complete calendar file with the VTIMEZONE of every zone its events use; ``name`` is
+    what a subscribed calendar is called in the application (RFC 7986 NAME, and the
+    X-WR-CALNAME most applications still read instead)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
+    if name:
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(event)
     zones = []

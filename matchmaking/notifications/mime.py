@@ -54,7 +54,7 @@ def _viewer_zones(message: OutboxMessage) -> ViewerZones:
 def _template_context(message: OutboxMessage) -> dict:
     context = dict(message.context)
     for key, value in message.context.items():
-        if key.endswith("_at") and value:
+        if key.endswith(("_at", "_since")) and value:
             context[key] = datetime.fromisoformat(value)
         elif key.endswith("_on") and value:
             context[key] = date.fromisoformat(value)

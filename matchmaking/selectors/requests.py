@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from ..enums import OPEN_REQUEST_STATUSES, RequestStatus
-from ..models import MeetingRequest, Tour
+from ..enums import OPEN_REQUEST_STATUSES, MeetingStatus, RequestStatus
+from ..models import Meeting, MeetingRequest, Tour
 from .occupancy import LONG_TEXTS, occupancy
 from .slots import SlotTime
 
@@ -52,6 +53,21 @@ def open_request_between(*, tandem_id: int, institution_id: int) -> MeetingReque
     return MeetingRequest.objects.filter(
         tandem_id=tandem_id, institution_id=institution_id, status__in=OPEN_REQUEST_STATUSES
     ).first()
+
+
+def coming_meeting_between(*, tandem_id: int, institution_id: int) -> Meeting | None:
+    """The pair's meeting still to come, if any: its pages say when they meet rather than
+    only that a request is under way."""
+    return (
+        Meeting.objects.filter(
+            tandem_id=tandem_id,
+            institution_id=institution_id,
+            status=MeetingStatus.SCHEDULED,
+            ends_at__gt=timezone.now(),
+        )
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:

@@ -14,6 +14,11 @@ names the person or that they wrote:
 - copies of their address, names and texts elsewhere: the activity log (actor text, object
   text, JSON data) and e-mails to other people (context, calendar entry, error text).
 
+When the person was the last one of their tandem or institution in a tour still to come, that
+party has left the portal: its open requests and meetings still ahead are cancelled and its
+session places freed through the usual services, so the other side is told and the waiting list
+moves up, in the same transaction as the erasure.
+
 The erasure itself is logged without naming the person. A second request is refused.
 """
 
@@ -33,8 +38,16 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from ..enums import LogAction, TourStatus
+from ..enums import (
+    ACTIVE_REGISTRATION_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    LogAction,
+    MeetingStatus,
+    RequestStatus,
+    TourStatus,
+)
 from ..models import (
     ActivityLog,
     CalendarFeed,
@@ -48,6 +61,7 @@ from ..models import (
     NotificationPreference,
     OutboxMessage,
     Participation,
+    Registration,
     Tour,
     User,
 )
@@ -55,6 +69,8 @@ from ..notifications import calendar
 from ..permissions import is_organiser, may_manage_account
 from .activity import log_action
 from .errors import DomainError
+from .registrations import cancel_registration
+from .requests import cancel_request
 
 ERASED = "[erased]"
 # Shorter names and texts are left alone elsewhere: "Li" would blank half the log.
@@ -365,6 +381,63 @@ def _erase(user: User) -> None:
     user.refresh_from_db()
 
 
+# English in the log and the calendar; each e-mail translates it for its reader.
+TANDEM_LEFT = gettext_noop("The tandem has left the portal.")
+INSTITUTION_LEFT = gettext_noop("The institution has left the portal.")
+
+
+def _parties_left_by(user: User) -> list[tuple[Participation, str]]:
+    """The user's roles whose party nobody else still acts for (the other member or every other
+    representative erased or inactive), with the reason the other side will read."""
+    left = []
+    roles = Participation.objects.filter(user=user).exclude(tour__status=TourStatus.FINISHED)
+    for role in roles.select_related("tour"):
+        if role.tandem_id is not None:
+            others = Participation.objects.filter(tandem_id=role.tandem_id)
+            reason = TANDEM_LEFT
+        else:
+            others = Participation.objects.filter(
+                tour_id=role.tour_id, institution_id=role.institution_id
+            )
+            reason = INSTITUTION_LEFT
+        still_there = others.exclude(user=user).filter(
+            user__is_active=True, user__erased_at__isnull=True
+        )
+        if not still_there.exists():
+            left.append((role, reason))
+    return left
+
+
+def _release_what_parties_left(*, actor: User, user: User) -> None:
+    """The open requests, the meetings still ahead and the session places of every party the
+    user was the last one of, cancelled as either side would cancel them."""
+    now = timezone.now()
+    for role, reason in _parties_left_by(user):
+        if role.tandem_id is not None:
+            party = {"tandem_id": role.tandem_id}
+        else:
+            party = {"institution_id": role.institution_id}
+        requests = MeetingRequest.objects.filter(
+            Q(status=RequestStatus.PENDING)
+            | Q(meeting__isnull=True)
+            # A meeting that has begun is the outcome's to tell, not a cancellation's.
+            | Q(meeting__status=MeetingStatus.SCHEDULED, meeting__starts_at__gt=now),
+            tour_id=role.tour_id,
+            status__in=OPEN_REQUEST_STATUSES,
+            **party,
+        )
+        for request in requests.order_by("pk"):
+            cancel_request(actor=actor, request=request, reason=reason)
+        places = Registration.objects.filter(
+            session__tour_id=role.tour_id,
+            session__starts_at__gt=now,
+            status__in=ACTIVE_REGISTRATION_STATUSES,
+            **party,
+        ).select_related("session")
+        for registration in places.order_by("pk"):
+            cancel_registration(actor=actor, registration=registration)
+
+
 def erase_personal_data(*, actor: User, user: User) -> None:
     """Erase the person's personal data (see the module's docstring), asked by the person
     themself or done by an organiser who may manage the account. Nothing changes on a second
@@ -376,6 +449,9 @@ def erase_personal_data(*, actor: User, user: User) -> None:
         if locked.erased_at is not None:
             raise DomainError(_("The personal data of this account have already been deleted."))
         _erase(locked)
+        # After the erasure: the cancellations' log entries and e-mails then name nobody, and
+        # the portal's reason is not taken for a text the person wrote.
+        _release_what_parties_left(actor=locked if actor.pk == user.pk else actor, user=locked)
         log_action(
             actor=None if actor.pk == user.pk else actor,
             obj=locked,

@@ -1,5 +1,6 @@
 """My schedule: meetings and sessions in time order, .ics entries and the personal feed."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,7 +107,8 @@ def calendar_feed(request, token: str):
     user = feed.user
     with translation.override(user.language):
         events = _feed_events(user, current_tour(user))
-    return _ics(build_calendar(events), "innohealth.ics")
+        name = _("%(portal)s: my schedule") % {"portal": settings.PORTAL_NAME}
+    return _ics(build_calendar(events, name=name), "innohealth.ics")
 
 
 def _feed_events(user, tour) -> list:

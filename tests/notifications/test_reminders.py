@@ -1,9 +1,10 @@
 """Reminders before meetings and sessions, nudges and expiry of unanswered requests: from rows,
 never for cancelled items, never twice."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import formats, translation
 
 from matchmaking.enums import Direction, RequestStatus
 from matchmaking.models import Meeting, MeetingRequest, OutboxMessage, OutboxStatus
@@ -122,3 +123,19 @@ def test_an_unanswered_request_nudges_the_receiving_side_once_then_expires(peopl
     nudge = reminder_rows("request_nudge").get(context__request_id=answered.pk)
     request_services.decline_request(actor=people.chen, request=answered)
     assert outbox.send_message(nudge.pk) == "skipped"
+
+
+def test_the_nudge_says_since_when_the_request_waits_in_the_readers_zone(people, deliver):
+    people.chen.language = "en"
+    people.chen.time_zone = "Asia/Shanghai"
+    people.chen.save()
+    request = ask(people)
+    # Late evening in Berlin is already the next morning in Shanghai.
+    since = datetime(2026, 11, 10, 21, 0, tzinfo=UTC)
+    MeetingRequest.objects.filter(pk=request.pk).update(turn_since=since)
+    reminders.nudge_and_expire_requests(since + timedelta(hours=49))
+    [sent] = [m for m in deliver() if "Waiting for your answer" in m.subject]
+    with translation.override("en"):
+        shanghai = formats.date_format(date(2026, 11, 11), "DATE_FORMAT")
+    assert f"has been waiting for your answer since {shanghai}." in sent.body
+    assert "two days" not in sent.body

@@ -173,17 +173,31 @@ def test_a_partner_edits_the_institutions_profile(client, people):
     assert people.institution.website == "https://www.example.org"
 
 
-def test_a_tandem_already_in_contact_shows_the_request_instead_of_a_second_form(
+def test_a_tandem_already_meeting_shows_the_meeting_instead_of_a_second_form(
     client, people, meeting
 ):
-    """CardioSense already meets BGI: Chen's page of the tandem leads to that request, as the
-    tandem's page of BGI does, instead of a form whose message only a refusal would answer."""
+    """CardioSense already meets BGI: Chen's page of the tandem says when (in Shanghai time)
+    and leads to the meeting, as the tandem's page of BGI does, instead of a form whose
+    message only a refusal would answer."""
     people.chen.language = "en"
     people.chen.save(update_fields=["language"])
     client.force_login(people.chen)
 
     page = client.get(reverse("tandem_detail", args=[people.tandem.pk])).content.decode()
 
-    assert "You already have an open request with this tandem." in page
+    said = re.search(r"You already have a meeting with CardioSense on (.*?)\.\s*<a", page, re.S)
+    assert said and '16:00 <span class="zone">Shanghai' in said.group(1)
+    assert "open request" not in page
     assert reverse("request_detail", args=[meeting.request_id]) in page
     assert reverse("tandem_detail", args=[people.tandem.pk]) + '"' not in page.split("<main")[1]
+
+
+def test_a_tandem_with_only_a_request_still_leads_to_it(client, people, ask):
+    request = ask(people)
+    people.chen.language = "en"
+    people.chen.save(update_fields=["language"])
+    client.force_login(people.chen)
+    page = client.get(reverse("tandem_detail", args=[people.tandem.pk])).content.decode()
+    assert "You already have an open request with this tandem." in page
+    assert "You already have a meeting" not in page
+    assert reverse("request_detail", args=[request.pk]) in page

@@ -123,3 +123,17 @@ def test_the_schedule_has_day_headings_and_end_times(client, people, agenda):
     assert headings == ["Montag, 22. März 2027", "Dienstag, 23. März 2027"]
     assert page.index(headings[0]) < page.index("CardioSense ↔ BGI Group")
     assert '>09:00–09:30 <span class="zone">Berlin</span>' in page
+
+
+def test_the_feed_is_named_in_the_persons_language(client, people, meeting):
+    people.alice.language = "en"
+    people.alice.save()
+    client.force_login(people.alice)
+    client.post(reverse("calendar_feed_issue"))
+    token = CalendarFeed.objects.get(user=people.alice).token
+    feed = icalendar.Calendar.from_ical(client.get(reverse("calendar_feed", args=[token])).content)
+    assert str(feed["NAME"]) == "InnoHealth Matchmaking: my schedule"
+    assert str(feed["X-WR-CALNAME"]) == "InnoHealth Matchmaking: my schedule"
+    # The reader is the only attendee of every entry in it.
+    attendees = {str(e.get("attendee")) for e in feed.walk("VEVENT")}
+    assert attendees == {f"mailto:{people.alice.email}"}

@@ -1,6 +1,8 @@
 """The tandem's journey: dashboard, directory, institution page, recommendations, requests,
 withdrawing, and its own profile."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -226,3 +228,12 @@ def test_a_tandem_profile_edit_with_a_bad_value_changes_nothing(client, people):
     assert "world_domination is not one of the available choices" in response.content.decode()
     people.tandem.refresh_from_db()
     assert people.tandem.project_title == "A digital-health project"
+
+
+def test_the_institution_page_says_when_the_tandem_already_meets_it(client, people, meeting):
+    client.force_login(people.alice)
+    page = client.get(reverse("institution_detail", args=[people.institution.pk])).content.decode()
+    said = re.search(r"You already have a meeting with BGI Group on (.*?)\.\s*<a", page, re.S)
+    assert said and "09:00" in said.group(1)
+    assert reverse("request_detail", args=[meeting.request_id]) in page
+    assert 'id="ask"' not in page
