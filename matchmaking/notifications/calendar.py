@@ -44,6 +44,12 @@ def _add_people(event: icalendar.Event, people: Iterable) -> None:
         event.add("attendee", attendee, encode=0)
 
 
+def _add_room(event: icalendar.Event, video_url: str) -> None:
+    if video_url:
+        event.add("location", video_url)
+        event.add("url", video_url)
+
+
 def _description(
     start: datetime, end: datetime, zones: ViewerZones, *parts: str, reason: str = ""
 ) -> str:
@@ -68,11 +74,14 @@ def meeting_event(
     event.add("dtstart", _local(meeting.starts_at, zone))
     event.add("dtend", _local(meeting.ends_at, zone))
     event.add("summary", f"{meeting.tandem.name} ↔ {meeting.institution.name}")
+    is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
+    # A cancelled meeting's room is no longer anyone's: the entry that removes it names none.
+    video_url = "" if is_cancelled else meeting.video_url
     video = ""
-    if meeting.video_url:
+    if video_url:
         video = _("Video call (%(provider)s): %(url)s") % {
             "provider": meeting.video_provider or _("video link"),
-            "url": meeting.video_url,
+            "url": video_url,
         }
     event.add(
         "description",
@@ -80,16 +89,13 @@ def meeting_event(
             meeting.starts_at, meeting.ends_at, zones, video, meeting.request.message, reason=reason
         ),
     )
-    if meeting.video_url:
-        event.add("location", meeting.video_url)
-        event.add("url", meeting.video_url)
+    _add_room(event, video_url)
     people = [m.user for m in meeting.tandem.members.all()]
     # The institution's representatives in the meeting's tour, not those of its other tours.
     people += [
         r.user for r in meeting.institution.representatives.all() if r.tour_id == meeting.tour_id
     ]
     _add_people(event, people)
-    is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
 
@@ -119,11 +125,10 @@ def session_event(
             session.starts_at, session.ends_at, zones, session.description, host, reason=reason
         ),
     )
-    if session.video_url:
-        event.add("location", session.video_url)
-        event.add("url", session.video_url)
+    is_cancelled = cancelled or not session.is_published
+    _add_room(event, "" if is_cancelled else session.video_url)
     _add_people(event, people)
-    event.add("status", "CONFIRMED" if session.is_published and not cancelled else "CANCELLED")
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
 
 
