@@ -45,6 +45,7 @@ from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
 from .activity import acting_as, from_to, log_action
 from .errors import DomainError
+from .profiles import given_name
 from .spreadsheets import bounded_rows
 
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
@@ -335,10 +336,16 @@ def _give_role(user: User, invitation: Invitation) -> None:
         )
 
 
-def accept_invitation(*, token: str, password: str | None = None) -> User:
+def accept_invitation(
+    *, token: str, password: str | None = None, display_name: str | None = None
+) -> User:
     """Follow the link: the account (new, or the existing one with this e-mail) gets the role,
-    the e-mail counts as verified, the invitation is closed. A new account needs a password."""
+    the e-mail counts as verified, the invitation is closed. A new account needs a password.
+    ``display_name``: the name the person confirmed or gave (None: the invitation's, or the
+    account's own); an account is never left without one."""
     invitation = invitation_from_token(token)
+    if display_name is not None:
+        display_name = given_name(display_name)
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         ensure_usable(invitation, read_invitation_token(token)[1])
@@ -350,7 +357,7 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
             user = User.objects.create_user(
                 email=invitation.email,
                 password=password,
-                display_name=invitation.name,
+                display_name=display_name or given_name(invitation.name),
                 language=invitation.language,
                 time_zone=invitation.time_zone,
             )
@@ -359,6 +366,10 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
             if password and not created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+            name = display_name or user.display_name or given_name(invitation.name)
+            if name != user.display_name:
+                user.display_name = name
+                user.save(update_fields=["display_name"])
             _give_role(user, invitation)
         EmailAddress.objects.filter(Q(user=user) & ~Q(email__iexact=invitation.email)).update(
             primary=False
