@@ -148,6 +148,17 @@ def tour_of_invitation(
     return tour if role == InvitationRole.REPRESENTATIVE else None
 
 
+def home_zone(role: str, tour: Tour | None) -> str:
+    """The zone a new person starts in: their side's in the tour they join (a partner the
+    tour's partner zone, a tandem member its tandem zone), not the server's or the inviting
+    organiser's. Organisers join no tour: the invitation's own default."""
+    if tour is None:
+        return Invitation._meta.get_field("time_zone").default
+    if role == InvitationRole.REPRESENTATIVE:
+        return tour.partner_time_zone
+    return tour.tandem_time_zone
+
+
 def check_invitation(
     *,
     email: str,
@@ -199,7 +210,8 @@ def create_invitation(
     time_zone: str = "",
     tour: Tour | None = None,
 ) -> Invitation:
-    """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit."""
+    """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit.
+    Without a ``time_zone`` the person gets the home zone of the side they join in its tour."""
     _ensure_organiser(actor)
     email = (email or "").strip().lower()
     name = (name or "").strip()
@@ -215,8 +227,9 @@ def create_invitation(
     )
     if problem:
         raise DomainError(problem)
+    invited_into = tour_of_invitation(role, tandem, institution, tour)
     if not time_zone:
-        time_zone = "Asia/Shanghai" if role == InvitationRole.REPRESENTATIVE else "Europe/Berlin"
+        time_zone = home_zone(role, invited_into)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -225,7 +238,7 @@ def create_invitation(
                 role=role,
                 tandem=tandem if role in TANDEM_ROLES else None,
                 institution=institution if role == InvitationRole.REPRESENTATIVE else None,
-                tour=tour_of_invitation(role, tandem, institution, tour),
+                tour=invited_into,
                 language=language,
                 time_zone=time_zone,
                 nonce=secrets.token_hex(16),

@@ -578,3 +578,31 @@ def test_an_existing_account_without_a_name_gets_one_on_accepting(client, people
     client.post(link_path(invitation), {"display_name": "Lin Hua"})
     person.refresh_from_db()
     assert person.display_name == "Lin Hua"
+
+
+def test_an_invitee_starts_in_the_home_zone_of_the_side_they_join(client, people):
+    """Not the server's zone nor the organiser's: a partner gets the tour's partner zone, a
+    tandem member its tandem zone, also when the organiser leaves the admin's field alone."""
+    people.tour.partner_time_zone = "Asia/Hong_Kong"
+    people.tour.tandem_time_zone = "Europe/Vienna"
+    people.tour.save(update_fields=["partner_time_zone", "tandem_time_zone"])
+    client.force_login(people.otto)
+    form = client.get(reverse("admin:matchmaking_invitation_add")).context["adminform"].form
+    assert not form.initial.get("time_zone") and not form.fields["time_zone"].required
+    for email, party in (
+        ("wei@partner.example", {"role": "representative", "institution": people.institution.pk}),
+        ("eva@tandem.example", {"role": "entrepreneur", "tandem": people.other_tandem.pk}),
+    ):
+        added = client.post(
+            reverse("admin:matchmaking_invitation_add"),
+            {"email": email, "name": "New", "language": "en", "time_zone": "", **party},
+        )
+        assert added.status_code == 302
+    zones = dict(Invitation.objects.values_list("email", "time_zone"))
+    assert zones == {"wei@partner.example": "Asia/Hong_Kong", "eva@tandem.example": "Europe/Vienna"}
+    invitation = Invitation.objects.get(email="wei@partner.example")
+    client.logout()
+    client.post(
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert User.objects.get(email="wei@partner.example").time_zone == "Asia/Hong_Kong"
