@@ -146,6 +146,7 @@ def _page(request, meeting_request, *, status=200, data=None, bound=""):
         "meeting_request": meeting_request,
         "meeting": getattr(meeting_request, "meeting", None),
         "proposals": list(meeting_request.proposals.select_related("proposed_by")),
+        "last_change": selectors.last_change(meeting_request),
         "viewer_zones": zones_for(request.user, meeting_request.tour),
         **_answer_forms(request, meeting_request, data, bound),
     }
