@@ -359,7 +359,10 @@ def accept_invitation(
     invitation = invitation_from_token(token)
     if display_name is not None:
         display_name = given_name(display_name)
-    with transaction.atomic():
+    user = None
+    # Following the link proves who the person is: every change made here is theirs (the
+    # system's until their account exists), whoever else is still logged in in this browser.
+    with acting_as(lambda: user), transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         ensure_usable(invitation, read_invitation_token(token)[1])
         user = User.objects.filter(email__iexact=invitation.email).first()
@@ -374,16 +377,14 @@ def accept_invitation(
                 language=invitation.language,
                 time_zone=invitation.time_zone,
             )
-        # Following the link proves who the person is: the changes to their account are theirs.
-        with acting_as(lambda: user):
-            if password and not created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            name = display_name or user.display_name or given_name(invitation.name)
-            if name != user.display_name:
-                user.display_name = name
-                user.save(update_fields=["display_name"])
-            _give_role(user, invitation)
+        if password and not created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        name = display_name or user.display_name or given_name(invitation.name)
+        if name != user.display_name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+        _give_role(user, invitation)
         EmailAddress.objects.filter(Q(user=user) & ~Q(email__iexact=invitation.email)).update(
             primary=False
         )

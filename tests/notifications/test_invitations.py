@@ -606,3 +606,23 @@ def test_an_invitee_starts_in_the_home_zone_of_the_side_they_join(client, people
         link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert User.objects.get(email="wei@partner.example").time_zone == "Asia/Hong_Kong"
+
+
+def test_accepting_in_a_browser_where_someone_else_is_logged_in_never_logs_them(client, people):
+    """Wang opens the link on a shared computer where Alice is still logged in: the history
+    of the new account and of the invitation names Wang (or the system), never Alice."""
+    from matchmaking.models import ActivityLog
+
+    invitation = invite(people)
+    client.force_login(people.alice)
+    before = set(ActivityLog.objects.values_list("pk", flat=True))
+    response = client.post(
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    wang = User.objects.get(email="wang@partner.example")
+    assert int(client.session["_auth_user_id"]) == wang.pk
+    entries = ActivityLog.objects.exclude(pk__in=before)
+    assert entries.exists()
+    assert set(entries.values_list("actor", flat=True)) <= {wang.pk, None}
+    assert not entries.filter(actor_name__icontains=people.alice.email).exists()
