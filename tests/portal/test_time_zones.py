@@ -83,7 +83,10 @@ def test_the_viewer_can_change_their_time_zone(client, people):
     assert response.status_code == 302
     people.alice.refresh_from_db()
     assert people.alice.time_zone == "America/New_York"
-    bad = client.post(reverse("preferences"), {"language": "en", "time_zone": "Mars/Olympus_Mons"})
+    bad = client.post(
+        reverse("preferences"),
+        {"display_name": "Alice", "language": "en", "time_zone": "Mars/Olympus_Mons"},
+    )
     assert bad.status_code == 400
     people.alice.refresh_from_db()
     assert people.alice.time_zone == "America/New_York"
