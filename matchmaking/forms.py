@@ -283,8 +283,18 @@ class InstitutionProfileForm(TopicsFormMixin, forms.ModelForm):
         translated_fields(self, "description", required=BOTH_SIDES)
 
 
-class PreferencesForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=120, required=False)
+class DisplayNameForm(forms.Form):
+    """The name the other side reads wherever this person acts: required, so that no page
+    has to show an e-mail address in its place."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("The other side sees this name, never your e-mail address."),
+    )
+
+
+class PreferencesForm(DisplayNameForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"))
 

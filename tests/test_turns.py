@@ -267,6 +267,7 @@ def test_the_answering_side_may_counter_propose_when_the_proposed_slot_became_bu
         "not a slot",
         "closed request",
         "not your turn",
+        "the time the other side proposed",
     ],
 )
 def test_a_bad_proposal_changes_nothing_and_sends_nothing(people, setup):
@@ -286,6 +287,9 @@ def test_a_bad_proposal_changes_nothing_and_sends_nothing(people, setup):
         start = berlin(22, 10, 10)
     elif setup == "closed request":
         services.withdraw_request(actor=people.alice, request=request)
+    elif setup == "the time the other side proposed":
+        services.propose_time(actor=people.chen, request=request, start=start)
+        actor = people.alice
     else:
         actor = people.alice
     before = (
@@ -293,8 +297,10 @@ def test_a_bad_proposal_changes_nothing_and_sends_nothing(people, setup):
         OutboxMessage.objects.count(),
         Proposal.objects.count(),
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.propose_time(actor=actor, request=request, start=start)
+    if setup == "the time the other side proposed":
+        assert "already proposed this time: confirm it" in str(refused.value)
     after = (
         list(MeetingRequest.objects.filter(pk=request.pk).values()),
         OutboxMessage.objects.count(),

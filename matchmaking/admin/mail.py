@@ -26,6 +26,14 @@ class InvitationForm(ActorForm):
         model = Invitation
         fields = ["email", "name", "role", "tandem", "institution", "tour", "language", "time_zone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and "time_zone" in self.fields:
+            # Prefilled with the model's default, every partner would start in Berlin time.
+            zone = self.fields["time_zone"]
+            zone.required, zone.initial, self.initial["time_zone"] = False, "", ""
+            zone.help_text = _("Empty: the home time zone of the side the person joins.")
+
     def clean(self):
         data = super().clean()
         if self.errors or self.instance.pk:
@@ -34,9 +42,9 @@ class InvitationForm(ActorForm):
             self.instance = invitation_services.create_invitation(actor=self.actor, **data)
         except DomainError as exc:
             raise ValidationError(str(exc)) from exc
-        # The form's values are copied onto the saved invitation next: keep the tour the
-        # service chose (the tandem's, or the institution's newest).
-        return {**data, "tour": self.instance.tour}
+        # The form's values are copied onto the saved invitation next: keep the tour and the
+        # zone the service chose (the tandem's, or the institution's newest; its side's zone).
+        return {**data, "tour": self.instance.tour, "time_zone": self.instance.time_zone}
 
 
 class InvitationStateFilter(admin.SimpleListFilter):

@@ -90,7 +90,9 @@ class User(ChoiceLabels, AbstractUser):
         # The row outlives the erasure; its stand-in address is no name to show anyone.
         if self.erased_at is not None:
             return str(_("deleted account"))
-        return self.display_name or self.get_full_name() or self.email
+        # An account that never gave a name (from before the name was asked for) is not shown
+        # by its e-mail address: the other side would read a private address.
+        return self.display_name or self.get_full_name() or str(_("unnamed participant"))
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()

@@ -48,6 +48,12 @@ def _add_reader(event: icalendar.Event, reader: User | None) -> None:
     event.add("attendee", attendee, encode=0)
 
 
+def _add_room(event: icalendar.Event, video_url: str) -> None:
+    if video_url:
+        event.add("location", video_url)
+        event.add("url", video_url)
+
+
 def _description(
     start: datetime, end: datetime, zones: ViewerZones, *parts: str, reason: str = ""
 ) -> str:
@@ -78,11 +84,14 @@ def meeting_event(
     event.add("dtstart", _local(meeting.starts_at, zone))
     event.add("dtend", _local(meeting.ends_at, zone))
     event.add("summary", f"{meeting.tandem.name} ↔ {meeting.institution.name}")
+    is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
+    # A cancelled meeting's room is no longer anyone's: the entry that removes it names none.
+    video_url = "" if is_cancelled else meeting.video_url
     video = ""
-    if meeting.video_url:
+    if video_url:
         video = _("Video call (%(provider)s): %(url)s") % {
             "provider": meeting.video_provider or _("video link"),
-            "url": meeting.video_url,
+            "url": video_url,
         }
     event.add(
         "description",
@@ -90,11 +99,8 @@ def meeting_event(
             meeting.starts_at, meeting.ends_at, zones, video, meeting.request.message, reason=reason
         ),
     )
-    if meeting.video_url:
-        event.add("location", meeting.video_url)
-        event.add("url", meeting.video_url)
+    _add_room(event, video_url)
     _add_reader(event, reader)
-    is_cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
 
@@ -124,11 +130,10 @@ def session_event(
             session.starts_at, session.ends_at, zones, session.description, host, reason=reason
         ),
     )
-    if session.video_url:
-        event.add("location", session.video_url)
-        event.add("url", session.video_url)
+    is_cancelled = cancelled or not session.is_published
+    _add_room(event, "" if is_cancelled else session.video_url)
     _add_reader(event, reader)
-    event.add("status", "CONFIRMED" if session.is_published and not cancelled else "CANCELLED")
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     return event
 
 

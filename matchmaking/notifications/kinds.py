@@ -49,6 +49,12 @@ class Kind:
             return self.recipients_of_each(abouts, actor)
         return [self.recipients(about, actor) for about in abouts]
 
+    @property
+    def calls_off(self) -> bool:
+        """It tells people a meeting or session is no longer theirs (cancelled, withdrawn, their
+        place given up): the kinds whose calendar entry removes it."""
+        return self.calendar_method == calendar.CANCEL
+
     def template(self, part: str) -> str:
         return f"emails/{self.name}/{part}"
 

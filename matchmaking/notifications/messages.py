@@ -77,6 +77,7 @@ def _notify_each(kind_name: str, notes: list[_Note], *, actor: User | None = Non
         remember_roles([person for people in people_of_each for person in people])
     rows = []
     for note, people in zip(notes, people_of_each, strict=True):
+        context = _without_video(note.context) if kind.calls_off else note.context
         for person in people:
             key = f"{note.key}:{person.pk}"
             if key in written_before or kind.preference in muted.get(person.pk, ()):
@@ -90,12 +91,18 @@ def _notify_each(kind_name: str, notes: list[_Note], *, actor: User | None = Non
                     "kind": kind_name,
                     "recipient": person,
                     "dedupe_key": key,
-                    "context": note.context,
+                    "context": context,
                     "ics": ics,
                     "ics_method": kind.calendar_method if ics else "",
                 }
             )
     return outbox.enqueue_many(rows)
+
+
+def _without_video(context: dict) -> dict:
+    """A meeting or session called off has no room left to join: its link must not travel on in
+    an e-mail that is kept or forwarded."""
+    return {key: value for key, value in context.items() if not key.startswith("video_")}
 
 
 def in_every_language(**texts) -> dict:

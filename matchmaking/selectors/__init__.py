@@ -12,7 +12,7 @@ notifications, views, admin or tasks.
 
 from .directory import cities, directory
 from .outcomes import meetings_to_answer
-from .requests import free_slots_for, requests_by_status, with_details
+from .requests import free_slots_for, last_change, requests_by_status, with_details
 from .schedule import (
     SHOWN_MEETING_STATUSES,
     agenda,
@@ -31,6 +31,7 @@ __all__ = [
     "current_tour",
     "directory",
     "free_slots_for",
+    "last_change",
     "meetings_for_calendar",
     "meetings_to_answer",
     "my_sessions",

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..enums import OPEN_REQUEST_STATUSES, MeetingStatus, RequestStatus
-from ..models import Meeting, MeetingRequest, Tour
+from ..enums import OPEN_REQUEST_STATUSES, LogAction, MeetingStatus, RequestStatus
+from ..models import ActivityLog, Meeting, MeetingRequest, Tour
 from .occupancy import LONG_TEXTS, occupancy
 from .slots import SlotTime
 
 
 def with_details(requests: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
     return requests.select_related(
-        "tandem", "institution", "tour", "meeting", "meeting__video_provider"
+        "tandem", "institution", "tour", "meeting", "meeting__video_provider", "acted_by"
     ).prefetch_related("preferred_slots", "tandem__topics", "institution__topics")
 
 
@@ -45,6 +47,35 @@ def requests_by_status(requests: QuerySet[MeetingRequest]) -> list[RequestGroup]
         for status, label in RequestStatus.choices
         if any(r.status == status for r in rows)
     ]
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who settled a request and when, with the reason they gave (declined or cancelled)."""
+
+    by: str
+    at: datetime
+    reason: str
+
+
+def last_change(request: MeetingRequest) -> LastChange | None:
+    """For a request no longer pending: who made the last change (the account's name, never
+    its e-mail address; the system when nobody did), when, and the reason given. A decline's
+    reason is kept on the request; a cancellation's only in its history, read here once."""
+    if request.status == RequestStatus.PENDING or request.acted_at is None:
+        return None
+    reason = request.decline_reason if request.status == RequestStatus.DECLINED else ""
+    if request.status == RequestStatus.CANCELLED:
+        cancelled = (
+            ActivityLog.objects.about(request)
+            .filter(action=LogAction.CANCEL)
+            .order_by("-at", "-pk")
+            .values_list("data", flat=True)
+            .first()
+        )
+        reason = (cancelled or {}).get("note", "")
+    by = str(request.acted_by) if request.acted_by_id else _("the system")
+    return LastChange(by=by, at=request.acted_at, reason=reason)
 
 
 def open_request_between(*, tandem_id: int, institution_id: int) -> MeetingRequest | None:

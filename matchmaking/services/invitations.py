@@ -45,6 +45,7 @@ from ..roles import ORGANISERS_GROUP
 from ..tokens import BadToken, read_invitation_token
 from .activity import acting_as, from_to, log_action
 from .errors import DomainError
+from .profiles import given_name
 from .spreadsheets import bounded_rows
 
 TANDEM_ROLES = (InvitationRole.RESEARCHER, InvitationRole.ENTREPRENEUR)
@@ -147,6 +148,17 @@ def tour_of_invitation(
     return tour if role == InvitationRole.REPRESENTATIVE else None
 
 
+def home_zone(role: str, tour: Tour | None) -> str:
+    """The zone a new person starts in: their side's in the tour they join (a partner the
+    tour's partner zone, a tandem member its tandem zone), not the server's or the inviting
+    organiser's. Organisers join no tour: the invitation's own default."""
+    if tour is None:
+        return Invitation._meta.get_field("time_zone").default
+    if role == InvitationRole.REPRESENTATIVE:
+        return tour.partner_time_zone
+    return tour.tandem_time_zone
+
+
 def check_invitation(
     *,
     email: str,
@@ -198,7 +210,8 @@ def create_invitation(
     time_zone: str = "",
     tour: Tour | None = None,
 ) -> Invitation:
-    """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit."""
+    """Write the invitation and its e-mail in one transaction; the e-mail goes out after commit.
+    Without a ``time_zone`` the person gets the home zone of the side they join in its tour."""
     _ensure_organiser(actor)
     email = (email or "").strip().lower()
     name = (name or "").strip()
@@ -214,8 +227,9 @@ def create_invitation(
     )
     if problem:
         raise DomainError(problem)
+    invited_into = tour_of_invitation(role, tandem, institution, tour)
     if not time_zone:
-        time_zone = "Asia/Shanghai" if role == InvitationRole.REPRESENTATIVE else "Europe/Berlin"
+        time_zone = home_zone(role, invited_into)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -224,7 +238,7 @@ def create_invitation(
                 role=role,
                 tandem=tandem if role in TANDEM_ROLES else None,
                 institution=institution if role == InvitationRole.REPRESENTATIVE else None,
-                tour=tour_of_invitation(role, tandem, institution, tour),
+                tour=invited_into,
                 language=language,
                 time_zone=time_zone,
                 nonce=secrets.token_hex(16),
@@ -335,11 +349,20 @@ def _give_role(user: User, invitation: Invitation) -> None:
         )
 
 
-def accept_invitation(*, token: str, password: str | None = None) -> User:
+def accept_invitation(
+    *, token: str, password: str | None = None, display_name: str | None = None
+) -> User:
     """Follow the link: the account (new, or the existing one with this e-mail) gets the role,
-    the e-mail counts as verified, the invitation is closed. A new account needs a password."""
+    the e-mail counts as verified, the invitation is closed. A new account needs a password.
+    ``display_name``: the name the person confirmed or gave (None: the invitation's, or the
+    account's own); an account is never left without one."""
     invitation = invitation_from_token(token)
-    with transaction.atomic():
+    if display_name is not None:
+        display_name = given_name(display_name)
+    user = None
+    # Following the link proves who the person is: every change made here is theirs (the
+    # system's until their account exists), whoever else is still logged in in this browser.
+    with acting_as(lambda: user), transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         ensure_usable(invitation, read_invitation_token(token)[1])
         user = User.objects.filter(email__iexact=invitation.email).first()
@@ -350,16 +373,18 @@ def accept_invitation(*, token: str, password: str | None = None) -> User:
             user = User.objects.create_user(
                 email=invitation.email,
                 password=password,
-                display_name=invitation.name,
+                display_name=display_name or given_name(invitation.name),
                 language=invitation.language,
                 time_zone=invitation.time_zone,
             )
-        # Following the link proves who the person is: the changes to their account are theirs.
-        with acting_as(lambda: user):
-            if password and not created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            _give_role(user, invitation)
+        if password and not created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        name = display_name or user.display_name or given_name(invitation.name)
+        if name != user.display_name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+        _give_role(user, invitation)
         EmailAddress.objects.filter(Q(user=user) & ~Q(email__iexact=invitation.email)).update(
             primary=False
         )

@@ -82,6 +82,14 @@ def update_institution_profile(
     return institution
 
 
+def given_name(display_name: str) -> str:
+    """The name a person gives for the other side to read; refused when empty."""
+    name = display_name.strip()[:120]
+    if not name:
+        raise DomainError(_("Please give your name: the other side sees it, not your e-mail."))
+    return name
+
+
 def update_preferences(
     *, actor: User, user: User, display_name: str | None = None, language: str, time_zone: str
 ) -> User:
@@ -94,7 +102,7 @@ def update_preferences(
         raise DomainError(_("“%(zone)s” is not a known time zone.") % {"zone": time_zone})
     fields = {"language": language, "time_zone": time_zone}
     if display_name is not None:
-        fields["display_name"] = display_name.strip()[:120]
+        fields["display_name"] = given_name(display_name)
     with transaction.atomic():
         for name, value in fields.items():
             setattr(user, name, value)

@@ -147,6 +147,14 @@ def propose_time(*, actor: User, request: MeetingRequest, start: datetime) -> Me
     with transaction.atomic():
         request = lock_request(request)
         side = _ensure_turn(actor, request, Side.TANDEM, Side.INSTITUTION)
+        if start == request.proposed_start:
+            # Sent back as a "new" proposal it would only pass the turn to the other side again.
+            raise DomainError(
+                _(
+                    "The other side has already proposed this time: confirm it, or propose "
+                    "a different one."
+                )
+            )
         slot = free_slot_for_both(request, start)
         if slot.starts_at <= timezone.now():
             raise DomainError(_("This time has already passed; please choose a later one."))

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from ..adapters import landing_url
+from ..forms import DisplayNameForm
 from ..models import User
 from ..services import DomainError
 from ..services import invitations as invitation_services
@@ -31,14 +32,23 @@ def accept(request, token):
 def _accept(request, token, invitation):
     existing = User.objects.filter(email__iexact=invitation.email).first()
     needs_password = existing is None or not existing.has_usable_password()
+    name_form = DisplayNameForm(
+        request.POST or None,
+        initial={"display_name": (existing and existing.display_name) or invitation.name},
+    )
     form = None
     if needs_password:
         probe = existing or User(email=invitation.email, display_name=invitation.name)
         form = SetPasswordForm(data=request.POST or None, user=probe)
-    if request.method == "POST" and (form is None or form.is_valid()):
+    valid = name_form.is_valid() and (form is None or form.is_valid())
+    if request.method == "POST" and valid:
         password = form.cleaned_data["password1"] if form is not None else None
         try:
-            user = invitation_services.accept_invitation(token=token, password=password)
+            user = invitation_services.accept_invitation(
+                token=token,
+                password=password,
+                display_name=name_form.cleaned_data["display_name"],
+            )
         except DomainError as exc:
             return render(request, "invitations/unusable.html", {"reason": str(exc)}, status=410)
         return perform_login(
@@ -50,5 +60,5 @@ def _accept(request, token, invitation):
     return render(
         request,
         "invitations/accept.html",
-        {"invitation": invitation, "form": form, "existing": existing},
+        {"invitation": invitation, "form": form, "name_form": name_form, "existing": existing},
     )

@@ -121,8 +121,11 @@ def _answer_forms(
             can_propose=True,
             can_confirm=meeting_request.proposed_start is not None,
             accept_form=accept_form(data if bound == "accept" else None, slots=slots, zones=zones),
+            # The time on the table is answered by confirming it, not by proposing it back.
             propose_form=propose_form(
-                data if bound == "propose" else None, slots=slots, zones=zones
+                data if bound == "propose" else None,
+                slots=[s for s in slots if s.starts_at != meeting_request.proposed_start],
+                zones=zones,
             ),
         )
         if meeting_request.proposed_start is not None:
@@ -143,6 +146,7 @@ def _page(request, meeting_request, *, status=200, data=None, bound=""):
         "meeting_request": meeting_request,
         "meeting": getattr(meeting_request, "meeting", None),
         "proposals": list(meeting_request.proposals.select_related("proposed_by")),
+        "last_change": selectors.last_change(meeting_request),
         "viewer_zones": zones_for(request.user, meeting_request.tour),
         **_answer_forms(request, meeting_request, data, bound),
     }

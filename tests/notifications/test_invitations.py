@@ -30,6 +30,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Ein-langes-Passwort-2027"
+NAMED = {"display_name": "Wang Li"}  # the name the page asks for, as the invitee confirms it
 
 
 def invite(people, **overrides):
@@ -71,7 +72,7 @@ def test_following_the_link_sets_a_password_verifies_and_lands_on_the_dashboard(
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.QUEUED  # looking at the page does not use it
     response = client.post(
-        link_path(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert response.status_code == 302
     assert response.url == reverse("partner_dashboard")
@@ -87,7 +88,7 @@ def test_following_the_link_sets_a_password_verifies_and_lands_on_the_dashboard(
 
 def test_a_weak_password_is_refused_with_a_message(client, people):
     invitation = invite(people)
-    response = client.post(link_path(invitation), {"password1": "123", "password2": "123"})
+    response = client.post(link_path(invitation), {**NAMED, "password1": "123", "password2": "123"})
     assert response.status_code == 200
     assert not User.objects.filter(email="wang@partner.example").exists()
     assert response.context["form"].errors["password1"]
@@ -99,7 +100,7 @@ def test_a_chinese_reader_is_told_in_chinese_that_the_password_is_too_short(clie
     invitation = invite(people)
     response = client.post(
         link_path(invitation),
-        {"password1": "k7#Lq", "password2": "k7#Lq"},
+        {**NAMED, "password1": "k7#Lq", "password2": "k7#Lq"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     [error] = response.context["form"].errors["password1"]
@@ -127,7 +128,7 @@ def test_a_link_that_cannot_be_used_says_why_in_the_invitations_language(client,
     invitation = invite(people)
     path = link_path(invitation)
     if spoil == "accept":
-        client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        client.post(path, {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
         client.logout()
     elif spoil == "expire":
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
@@ -144,7 +145,7 @@ def test_a_link_that_cannot_be_used_says_why_in_the_invitations_language(client,
 def test_a_link_used_twice_or_after_expiry_says_so_and_a_tampered_one_is_404(client, people):
     invitation = invite(people)
     path = link_path(invitation)
-    client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(path, {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.logout()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # chosen in the switcher: read in English
     again = client.get(path)
@@ -189,7 +190,7 @@ def test_an_existing_account_gets_the_role_instead_of_a_second_account(client, p
     invitation = invite(people, email="LIN@partner.example", name="Lin")
     page = client.get(link_path(invitation))
     assert "password1" not in page.content.decode()
-    response = client.post(link_path(invitation))
+    response = client.post(link_path(invitation), NAMED)
     assert response.status_code == 302 and response.url == reverse("partner_dashboard")
     assert User.objects.filter(email__iexact="lin@partner.example").count() == 1
     person.refresh_from_db()
@@ -371,7 +372,7 @@ def test_a_researcher_of_one_tour_joins_a_tandem_of_the_next_with_the_same_accou
     assert "NeuroBridge, Tour 2028" in sent.body  # the edition the new role is for
     assert "adds the new role" in sent.body
     assert "Tour: Tour 2028" in client.get(link_path(invitation)).content.decode()
-    response = client.post(link_path(invitation))
+    response = client.post(link_path(invitation), NAMED)
     assert response.status_code == 302 and response.url == reverse("tandem_dashboard")
     roles = {m.tour: m.tandem for m in TandemMember.objects.filter(user=people.alice)}
     assert roles == {people.tour: people.tandem, next_tour: tandem_2028}
@@ -382,7 +383,7 @@ def test_an_existing_account_becomes_a_representative_in_a_new_tour(client, peop
     next_tour = factories.TourFactory(name="Tour 2028")
     people.institution.tours.add(next_tour)
     invitation = invite(people, email=people.alice.email, name="Alice", tour=next_tour)
-    response = client.post(link_path(invitation))
+    response = client.post(link_path(invitation), NAMED)
     assert response.status_code == 302 and response.url == reverse("partner_dashboard")
     assert Representative.objects.get(user=people.alice).tour == next_tour
     assert TandemMember.objects.get(user=people.alice).tour == people.tour
@@ -436,7 +437,7 @@ def test_a_role_filled_after_the_invitation_is_refused_on_accepting(client, peop
     )
     factories.TandemMemberFactory(tandem=people.other_tandem, role="entrepreneur")
     response = client.post(
-        link_path(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert response.status_code == 410
     assert "The tandem LungScan already has an entrepreneur" in response.content.decode()
@@ -538,3 +539,90 @@ def test_an_import_reads_the_columns_and_words_of_the_organisers_language(
         "lena@tandem.example": (InvitationRole.ENTREPRENEUR, "de"),
         "wang@partner.example": (InvitationRole.REPRESENTATIVE, "zh-hans"),
     }
+
+
+def test_accepting_asks_for_the_name_the_other_side_will_read(client, people):
+    """Without a name the other side would read an e-mail address: the page asks for one,
+    prefilled with the invitation's, and refuses to go on without it."""
+    invitation = invite(people, name="Wang")
+    page = client.get(link_path(invitation)).content.decode()
+    assert 'name="display_name"' in page and 'value="Wang"' in page
+    blank = client.post(
+        link_path(invitation),
+        {"display_name": "  ", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert blank.status_code == 200 and blank.context["name_form"].errors["display_name"]
+    assert not User.objects.filter(email="wang@partner.example").exists()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.QUEUED
+    client.post(
+        link_path(invitation),
+        {"display_name": "Wang Li", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert User.objects.get(email="wang@partner.example").display_name == "Wang Li"
+    with pytest.raises(DomainError, match="Please give your name"):
+        services.accept_invitation(
+            token=invitation_token(invite(people, email="x@partner.example")),
+            password=NEW_PASSWORD,
+            display_name=" ",
+        )
+
+
+def test_an_existing_account_without_a_name_gets_one_on_accepting(client, people):
+    person = User.objects.create_user(email="lin@partner.example", password="an-old-password-1")
+    invitation = invite(people, email="lin@partner.example", name="Lin Hua")
+    assert 'value="Lin Hua"' in client.get(link_path(invitation)).content.decode()
+    assert client.post(link_path(invitation), {"display_name": ""}).status_code == 200
+    person.refresh_from_db()
+    assert person.display_name == "" and not Representative.objects.filter(user=person).exists()
+    client.post(link_path(invitation), {"display_name": "Lin Hua"})
+    person.refresh_from_db()
+    assert person.display_name == "Lin Hua"
+
+
+def test_an_invitee_starts_in_the_home_zone_of_the_side_they_join(client, people):
+    """Not the server's zone nor the organiser's: a partner gets the tour's partner zone, a
+    tandem member its tandem zone, also when the organiser leaves the admin's field alone."""
+    people.tour.partner_time_zone = "Asia/Hong_Kong"
+    people.tour.tandem_time_zone = "Europe/Vienna"
+    people.tour.save(update_fields=["partner_time_zone", "tandem_time_zone"])
+    client.force_login(people.otto)
+    form = client.get(reverse("admin:matchmaking_invitation_add")).context["adminform"].form
+    assert not form.initial.get("time_zone") and not form.fields["time_zone"].required
+    for email, party in (
+        ("wei@partner.example", {"role": "representative", "institution": people.institution.pk}),
+        ("eva@tandem.example", {"role": "entrepreneur", "tandem": people.other_tandem.pk}),
+    ):
+        added = client.post(
+            reverse("admin:matchmaking_invitation_add"),
+            {"email": email, "name": "New", "language": "en", "time_zone": "", **party},
+        )
+        assert added.status_code == 302
+    zones = dict(Invitation.objects.values_list("email", "time_zone"))
+    assert zones == {"wei@partner.example": "Asia/Hong_Kong", "eva@tandem.example": "Europe/Vienna"}
+    invitation = Invitation.objects.get(email="wei@partner.example")
+    client.logout()
+    client.post(
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert User.objects.get(email="wei@partner.example").time_zone == "Asia/Hong_Kong"
+
+
+def test_accepting_in_a_browser_where_someone_else_is_logged_in_never_logs_them(client, people):
+    """Wang opens the link on a shared computer where Alice is still logged in: the history
+    of the new account and of the invitation names Wang (or the system), never Alice."""
+    from matchmaking.models import ActivityLog
+
+    invitation = invite(people)
+    client.force_login(people.alice)
+    before = set(ActivityLog.objects.values_list("pk", flat=True))
+    response = client.post(
+        link_path(invitation), {**NAMED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    wang = User.objects.get(email="wang@partner.example")
+    assert int(client.session["_auth_user_id"]) == wang.pk
+    entries = ActivityLog.objects.exclude(pk__in=before)
+    assert entries.exists()
+    assert set(entries.values_list("actor", flat=True)) <= {wang.pk, None}
+    assert not entries.filter(actor_name__icontains=people.alice.email).exists()

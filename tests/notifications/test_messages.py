@@ -13,12 +13,14 @@ from django.utils import timezone
 from matchmaking import notifications
 from matchmaking.enums import Direction, EmailKind
 from matchmaking.models import Meeting, OutboxMessage, OutboxStatus
+from matchmaking.notifications.calendar import unfolded
 from matchmaking.notifications.links import portal_url
 from matchmaking.notifications.mime import build_email
 from matchmaking.notifications.outbox import enqueue
 from matchmaking.notifications.preferences import PREFERENCES
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services import outbox
+from matchmaking.services import registrations as registration_services
 from matchmaking.services import requests as request_services
 from matchmaking.services import sessions as session_services
 
@@ -351,3 +353,56 @@ def test_a_reminder_is_one_sentence_in_the_readers_word_order(people, language, 
         },
     )
     assert sentence in build_email(row).body
+
+
+def everything_readable(message) -> str:
+    """Subject, every text part and calendar entry of a sent message, decoded and unfolded."""
+    parts = [
+        part.get_payload(decode=True).decode()
+        for part in message.message().walk()
+        if part.get_content_maintype() == "text"
+    ]
+    return unfolded("\n".join([message.subject, *parts]))
+
+
+def test_no_e_mail_that_calls_something_off_carries_its_video_link(people):
+    """The room of a cancelled meeting or withdrawn session is no longer anyone's to join; an
+    e-mail or calendar entry that is kept or forwarded must not pass its link on."""
+    request = ask(people)
+    request_services.accept_request(actor=people.chen, request=request)
+    meeting = Meeting.objects.get(request=request)
+    assert meeting.video_url
+    session = factories.SessionFactory(tour=people.tour, video_url="https://meet.example/hall")
+    session.tandems.add(people.tandem)
+    other = factories.SessionFactory(
+        tour=people.tour,
+        video_url="https://meet.example/roundtable",
+        registration=True,
+        starts_at=session.starts_at + timedelta(hours=2),
+        ends_at=session.ends_at + timedelta(hours=2),
+    )
+    place = registration_services.register_for_session(
+        actor=people.chen, session=other, institution=people.institution
+    )
+    send_all()
+    mail.outbox.clear()
+    meeting_services.cancel_meeting(actor=people.alice, meeting=meeting, reason="Ill.")
+    session_services.cancel_session(actor=people.otto, session=session, reason="No speaker.")
+    registration_services.cancel_registration(actor=people.chen, registration=place)
+    sent = send_all()
+    kinds = set(
+        OutboxMessage.objects.filter(
+            kind__in=["meeting_cancelled", "session_cancelled", "registration_cancelled"]
+        ).values_list("kind", flat=True)
+    )
+    assert kinds == {"meeting_cancelled", "session_cancelled", "registration_cancelled"}
+    assert len(sent) == OutboxMessage.objects.filter(kind__in=kinds).count()
+    for message in sent:
+        text = everything_readable(message)
+        for link in (meeting.video_url, session.video_url, other.video_url):
+            assert link not in text, message.subject
+    assert all(
+        not key.startswith("video_")
+        for row in OutboxMessage.objects.filter(kind__in=kinds)
+        for key in row.context
+    )

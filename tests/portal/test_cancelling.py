@@ -82,3 +82,38 @@ def test_a_pending_request_is_not_cancelled_through_the_meeting_form(as_user, pe
     assert response.status_code == 400
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
+
+
+def test_a_finished_request_shows_the_reason_and_who_changed_it_last_and_when(
+    as_user, people, meeting
+):
+    """The cancellation's reason is on the request page, and every finished request says who
+    made the last change and when, in the viewer's own zone."""
+    people.chen.language = "en"  # the page's words in English, Shanghai time all the same
+    people.chen.save(update_fields=["language"])
+    cancel(as_user(people.anton), meeting, reason="Our CEO is ill.")
+    request = meeting.request
+    request.refresh_from_db()
+    page = as_user(people.chen).get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert "Reason: Our CEO is ill." in page
+    [line] = [part for part in page.split("\n") if 'id="last-change"' in part]
+    assert f"Last change by {people.anton.display_name}, " in line
+    assert 'data-zone="Shanghai"' in line  # Chen's zone first
+    assert people.anton.email not in page
+    page = as_user(people.alice).get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert 'id="last-change"' in page and 'data-zone="Berlin"' in page.split('id="last-change"')[1]
+
+
+def test_an_open_request_names_no_last_change_and_an_expired_one_names_the_system(
+    as_user, people, ask
+):
+    from matchmaking.services.requests import expire_request
+
+    people.chen.language = "en"
+    people.chen.save(update_fields=["language"])
+    request = ask(people)
+    page = as_user(people.chen).get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert 'id="last-change"' not in page
+    expire_request(request=request, now=request.turn_since + timedelta(days=30))
+    page = as_user(people.chen).get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert "Last change by the system, " in page

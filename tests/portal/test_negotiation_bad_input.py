@@ -83,11 +83,17 @@ def test_a_message_of_100000_characters_is_refused_in_the_persons_language(
 
 
 def test_counter_proposing_the_slot_already_proposed_is_refused(client, people, ask):
-    """The tandem's list after the partner's proposal still offers only slots free for both."""
+    """The tandem's list after the partner's proposal offers only slots free for both, and not
+    the time the partner proposed: that one is confirmed, not proposed back."""
     request = ask(people)
     _speaking(client, people.chen, "en")
     client.post(reverse("request_propose", args=[request.pk]), {"start": slot_value(berlin(23, 8))})
     _speaking(client, people.alice, "en")
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    propose_form = page.split('id="propose-form"', 1)[1].split("</form>", 1)[0]
+    assert slot_value(berlin(23, 9)) in propose_form
+    assert slot_value(berlin(23, 8)) not in propose_form
+    assert 'id="confirm-form"' in page
     before = _state()
     response = client.post(
         reverse("request_propose", args=[request.pk]), {"start": "2027-03-22T03:00:00+00:00"}

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import MeetingRequest
+from matchmaking.services import DomainError
+from matchmaking.services.profiles import update_preferences
 from matchmaking.services.requests import propose_time
 from tests import factories
 
@@ -201,3 +203,34 @@ def test_a_tandem_with_only_a_request_still_leads_to_it(client, people, ask):
     assert "You already have an open request with this tandem." in page
     assert "You already have a meeting" not in page
     assert reverse("request_detail", args=[request.pk]) in page
+
+
+def test_the_name_is_required_and_an_account_without_one_shows_no_e_mail(client, people, ask):
+    """The other side reads a name, never an e-mail address: the profile keeps a name, and an
+    account from before that rule is shown with a neutral label."""
+    client.force_login(people.chen)
+    before = people.chen.display_name
+    response = client.post(
+        reverse("preferences"),
+        {"display_name": " ", "language": "en", "time_zone": "Asia/Shanghai"},
+    )
+    assert response.status_code == 400
+    people.chen.refresh_from_db()
+    assert people.chen.display_name == before
+    with pytest.raises(DomainError, match="Please give your name"):
+        update_preferences(
+            actor=people.chen,
+            user=people.chen,
+            display_name="",
+            language="en",
+            time_zone="Asia/Shanghai",
+        )
+    nameless = factories.RepresentativeFactory(
+        institution=people.institution, user__display_name="", user__email="nameless@partner.cn"
+    ).user
+    assert str(nameless) == "unnamed participant"
+    request = ask(people)
+    propose_time(actor=nameless, request=request, start=berlin(23, 9))
+    client.force_login(people.alice)
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert "unnamed participant" in page and "nameless@partner.cn" not in page

@@ -83,7 +83,10 @@ def test_the_viewer_can_change_their_time_zone(client, people):
     assert response.status_code == 302
     people.alice.refresh_from_db()
     assert people.alice.time_zone == "America/New_York"
-    bad = client.post(reverse("preferences"), {"language": "en", "time_zone": "Mars/Olympus_Mons"})
+    bad = client.post(
+        reverse("preferences"),
+        {"display_name": "Alice", "language": "en", "time_zone": "Mars/Olympus_Mons"},
+    )
     assert bad.status_code == 400
     people.alice.refresh_from_db()
     assert people.alice.time_zone == "America/New_York"
@@ -116,3 +119,20 @@ def test_a_new_person_gets_the_time_zone_of_their_role(client, people, meeting):
     client.force_login(partner)
     page = client.get(reverse("schedule")).content.decode()
     assert re.search(r'>16:00–\d\d:\d\d <span class="zone">Shanghai</span>', page)  # 09:00 Berlin
+
+
+def test_no_page_speaks_of_a_zone_in_brackets_when_it_shows_none(client, people, meeting):
+    """A tandem member travelling in China sees one zone only: the sentence about the other
+    side's times in brackets would describe nothing."""
+    people.alice.time_zone = "Asia/Shanghai"
+    people.alice.save(update_fields=["time_zone"])
+    client.force_login(people.alice)
+    pages = [reverse("schedule"), reverse("schedule_print"), reverse("home")]
+    for path in pages:
+        page = client.get(path, follow=True)
+        assert page.status_code == 200, path
+        html = page.content.decode()
+        assert "in brackets" not in html, path
+        assert "Times in " in html, path
+    client.force_login(people.anton)  # in Berlin, the partners' zone beside it
+    assert "in brackets" in client.get(reverse("schedule")).content.decode()
