@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -87,6 +87,17 @@ class LoggedAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         for obj in queryset:
             log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form's clean() may already have run a service (which saved and logged) when an inline
+        # row or the model's own checks send the page back with errors: nothing may stay saved.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and (getattr(response, "context_data", None) or {}).get(
+                "errors"
+            ):
+                transaction.set_rollback(True)
+        return response
 
     def get_list_display(self, request):
         # A date-and-time column Django would show without its zone (see zoned_read_only_times).
