@@ -46,7 +46,8 @@ def break_problem(
 ) -> str:
     """Why the break does not fit its day's meeting window, or "" when it does."""
     if ends_at <= starts_at:
-        return _("A break must end after it starts.")
+        # The database rule says so (models/refusals.py); said twice it reads as two problems.
+        return ""
     if starts_at < window_start or ends_at > window_end:
         return _(
             "The break %(start)s–%(end)s lies outside the day's meeting window "

@@ -1,10 +1,13 @@
 """The rules the database itself enforces, written straight to the ORM to bypass every form."""
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from matchmaking.enums import MeetingStatus, MemberRole, RequestStatus
-from matchmaking.models import Meeting, MeetingRequest, TandemMember
+from matchmaking.models import Meeting, MeetingRequest, TandemMember, TourDay, WindowBreak
+from matchmaking.models.refusals import REFUSALS, refusal_of
 
 from . import factories
 
@@ -98,3 +101,42 @@ def test_a_blocked_slot_belongs_to_exactly_one_participant(people):
             tour=people.tour, tandem=people.tandem, institution=people.institution, starts_at=start
         )
     )
+
+
+def test_every_database_rule_has_a_sentence_of_its_own():
+    names = {
+        constraint.name
+        for model in apps.get_app_config("matchmaking").get_models()
+        for constraint in model._meta.constraints
+    }
+    assert names <= set(REFUSALS)
+
+
+def test_a_broken_rule_is_said_once_in_words_never_by_its_name(people):
+    day = people.tour.days.first()
+    clash = TourDay(
+        tour=people.tour, date=day.date, window_start=day.window_end, window_end=day.window_start
+    )
+    backwards = WindowBreak(day=day, starts_at=day.window_end, ends_at=day.window_start)
+    said = []
+    for obj in (clash, backwards):
+        with pytest.raises(ValidationError) as refusal:
+            obj.full_clean()
+        said += refusal.value.messages
+    assert said == [
+        "The tour already has a day on this date.",
+        "The meeting window must end after it starts.",
+        "A break must end after it starts.",
+    ]
+
+
+def test_an_integrity_error_is_told_with_the_rules_sentence(people):
+    day = people.tour.days.first()
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        TourDay.objects.create(
+            tour=people.tour,
+            date=day.date,
+            window_start=day.window_start,
+            window_end=day.window_end,
+        )
+    assert refusal_of(error.value) == "The tour already has a day on this date."

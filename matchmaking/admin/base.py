@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from modeltranslation.admin import TranslationAdmin
 from ..enums import LogAction
 from ..models import ActivityLog
 from ..models.languages import localized
+from ..models.refusals import refusal_of
 from ..services import DomainError
 from ..services.activity import from_to, log_action
 from .history import describe
@@ -91,12 +92,18 @@ class LoggedAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A form's clean() may already have run a service (which saved and logged) when an inline
         # row or the model's own checks send the page back with errors: nothing may stay saved.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if request.method == "POST" and (getattr(response, "context_data", None) or {}).get(
-                "errors"
-            ):
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if request.method == "POST" and (getattr(response, "context_data", None) or {}).get(
+                    "errors"
+                ):
+                    transaction.set_rollback(True)
+        except IntegrityError as error:
+            # A rule the form's checks could not see (a field it does not show, a race): the
+            # database refused, and the organiser reads why on the page they came from.
+            self.message_user(request, refusal_of(error), messages.ERROR)
+            return redirect(request.get_full_path(), permanent=False)
         return response
 
     def get_list_display(self, request):
