@@ -202,3 +202,25 @@ def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, peop
     assert client.post(url, data).status_code == 302
     tour.refresh_from_db()
     assert tour.slot_minutes == 40 and len(tour_slots(tour)) == 12
+
+
+def test_a_window_on_another_date_than_its_day_is_refused_and_listed(tour):
+    day = first_day(tour)
+    day.window_start, day.window_end = berlin(8, day=23), berlin(12, day=23)
+    with pytest.raises(ValidationError, match="not on the day's date 2027-03-22"):
+        day.full_clean()
+    # Late evening in Berlin is already the next morning in Shanghai: either home zone will do.
+    late = TourDay(
+        tour=tour,
+        date=datetime(2027, 3, 30).date(),
+        window_start=datetime(2027, 3, 29, 23, tzinfo=BERLIN),
+        window_end=datetime(2027, 3, 30, 1, tzinfo=BERLIN),
+    )
+    late.full_clean()
+    TourDay.objects.filter(pk=day.pk).update(
+        window_start=day.window_start, window_end=day.window_end
+    )
+    assert tour_problems(tour) == [
+        "2027-03-22: The meeting window starts on 2027-03-23 08:00 (Europe/Berlin), not on the "
+        "day's date 2027-03-22. Move the window to 2027-03-22 or change the day's date."
+    ]

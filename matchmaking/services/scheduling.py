@@ -30,7 +30,7 @@ from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
-from ..windows import break_problem, window_problem
+from ..windows import break_problem, window_date_problem, window_problem
 from .activity import from_to, log_actions
 from .errors import DomainError
 from .meetings import default_video_provider, new_video_room
@@ -150,20 +150,28 @@ def tour_problems(tour: Tour) -> list[str]:
     """Set-up problems of the tour's days an organiser should fix before scheduling."""
     problems = []
     for day in tour.days.order_by("date").prefetch_related("breaks"):
-        problem = window_problem(
-            slot_minutes=tour.slot_minutes,
-            window_start=day.window_start,
-            window_end=day.window_end,
-        )
-        problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
-        for window_break in day.breaks.all():
-            problem = break_problem(
+        found = [
+            window_problem(
+                slot_minutes=tour.slot_minutes,
                 window_start=day.window_start,
                 window_end=day.window_end,
-                starts_at=window_break.starts_at,
-                ends_at=window_break.ends_at,
-            )
-            problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
+            ),
+            window_date_problem(
+                day=day.date,
+                window_start=day.window_start,
+                time_zones=(tour.tandem_time_zone, tour.partner_time_zone),
+            ),
+            *(
+                break_problem(
+                    window_start=day.window_start,
+                    window_end=day.window_end,
+                    starts_at=window_break.starts_at,
+                    ends_at=window_break.ends_at,
+                )
+                for window_break in day.breaks.all()
+            ),
+        ]
+        problems += [f"{day.date.isoformat()}: {problem}" for problem in found if problem]
     if not tour_slots(tour):
         problems.append(_("The tour has no meeting slots: add days with a meeting window."))
     return problems
