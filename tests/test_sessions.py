@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Session
+from matchmaking.enums import RegistrationStatus
+from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Registration, Session
 from matchmaking.notifications.mime import build_email
 from matchmaking.services import DomainError
 from matchmaking.services import sessions as session_services
@@ -202,3 +203,20 @@ def test_a_session_lies_on_one_of_the_tours_days(client, people):
             ends_at=session.ends_at + timedelta(days=7),
         )
     assert Session.objects.get(pk=session.pk).starts_at == session.starts_at
+
+
+def test_the_capacity_is_not_set_below_the_places_taken(client, people):
+    session = draft_session(people, people.tour.days.order_by("date").last().window_start)
+    for tandem in (people.tandem, people.other_tandem):
+        Registration.objects.create(
+            session=session, tandem=tandem, status=RegistrationStatus.CONFIRMED
+        )
+    with pytest.raises(DomainError, match="2 places of this session are taken already"):
+        session_services.change_session(actor=people.otto, session=session, changes={"capacity": 1})
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    response = client.post(url, {**admin_form_data(client.get(url)), "capacity": 1})
+    assert response.status_code == 200
+    assert "the capacity cannot be less than 2" in response.content.decode()
+    session_services.change_session(actor=people.otto, session=session, changes={"capacity": 2})
+    assert Session.objects.get(pk=session.pk).capacity == 2

@@ -20,6 +20,7 @@ from ..models import Meeting, Session, Tandem, Tour, User
 from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
+from ..selectors.registrations import places_taken
 from ..selectors.slots import session_parties
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -186,6 +187,20 @@ def _differs(old: Any, new: Any) -> bool:
     return old != new
 
 
+def _ensure_room_for_the_taken(session: Session) -> None:
+    """Fewer places than parties already confirmed would leave some holding a place that no
+    longer exists; they are told nothing, so the organiser cancels registrations first."""
+    taken = places_taken(session)
+    if session.capacity < taken:
+        raise DomainError(
+            _(
+                "%(taken)d places of this session are taken already: the capacity cannot be "
+                "less than %(taken)d. Cancel registrations first to make it smaller."
+            )
+            % {"taken": taken}
+        )
+
+
 def change_session(
     *, actor: User, session: Session, changes: Mapping[str, Any], reason: str = ""
 ) -> Session:
@@ -218,6 +233,8 @@ def change_session(
                 setattr(session, name, new)
         if session.ends_at <= session.starts_at:
             raise DomainError(_("A session must end after it starts."))
+        if "capacity" in changed:
+            _ensure_room_for_the_taken(session)
         ensure_fits_tour(
             tour=session.tour,
             starts_at=session.starts_at if TIMES & set(changed) else None,
