@@ -278,6 +278,41 @@ def service_button(modeladmin, service, keyword: str, *, done, arguments=()):
     return modeladmin.admin_site.admin_view(view)
 
 
+class GuardedDeletionAdmin(admin.ModelAdmin):
+    """Objects a rule of the domain keeps (a published session, a day holding meetings): the
+    delete page and the bulk "delete selected" action refuse them, each with its reason, before
+    Django's confirmation is even shown."""
+
+    def deletion_refusals(self, objs) -> list[str]:
+        """Why each of ``objs`` may not be deleted now; empty when all may."""
+        raise NotImplementedError
+
+    def _refuse_deletion(self, request, objs) -> bool:
+        refusals = self.deletion_refusals(objs)
+        for refusal in refusals:
+            self.message_user(request, refusal, messages.ERROR)
+        return bool(refusals)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self._refuse_deletion(request, [obj]):
+            return redirect(_change_url(obj), permanent=False)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def guarded(modeladmin, request, queryset):
+                if modeladmin._refuse_deletion(request, queryset):
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (guarded, name, description)
+        return actions
+
+
 def _change_url(obj) -> str:
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])

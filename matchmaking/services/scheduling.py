@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction, MeetingStatus, RequestStatus
-from ..models import Meeting, MeetingRequest, Tour, User
+from ..models import Meeting, MeetingRequest, Tour, TourDay, User
 from ..permissions import is_organiser
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
@@ -175,6 +175,45 @@ def tour_problems(tour: Tour) -> list[str]:
     if not tour_slots(tour):
         problems.append(_("The tour has no meeting slots: add days with a meeting window."))
     return problems
+
+
+Span = tuple[datetime, datetime]
+
+
+def meetings_left_out(
+    *, day: TourDay, window: Span | None, breaks: list[Span] | None = None
+) -> list[Meeting]:
+    """Scheduled meetings of the stored ``day`` that would no longer sit in one of its slots
+    with this meeting window (None: the day is deleted) and these breaks (None: its stored
+    ones). A meeting outside every slot is in nobody's grid, yet both sides still expect it."""
+    stored = TourDay.objects.get(pk=day.pk)
+    meetings = Meeting.objects.filter(
+        tour_id=stored.tour_id,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__lt=stored.window_end,
+        ends_at__gt=stored.window_start,
+    ).select_related("tandem", "institution", "tour")
+    if window is None:
+        return list(meetings)
+    if breaks is None:
+        breaks = list(stored.breaks.values_list("starts_at", "ends_at"))
+    window_start, window_end = window
+    length = timedelta(minutes=stored.tour.slot_minutes)
+    return [
+        meeting
+        for meeting in meetings
+        if meeting.starts_at < window_start
+        or meeting.ends_at > window_end
+        or (meeting.starts_at - window_start) % length
+        or any(start < meeting.ends_at and end > meeting.starts_at for start, end in breaks)
+    ]
+
+
+def left_out_message(meetings: list[Meeting]) -> str:
+    return _(
+        "Scheduled meetings would no longer be in one of the day's slots: %(meetings)s. Move or "
+        "cancel those meetings first."
+    ) % {"meetings": "; ".join(str(m) for m in meetings[:5])}
 
 
 def schedulable_requests(tour: Tour):
