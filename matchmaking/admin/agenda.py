@@ -254,8 +254,28 @@ class SupporterAdmin(TranslatedAdmin):
     list_editable = ["order"]
 
 
+class SessionSpeakersFormSet(BaseInlineFormSet):
+    """A session's speakers: their institutions must take part in the session's tour."""
+
+    def clean(self):
+        super().clean()
+        tour = getattr(self.instance, "tour", None)
+        if any(self.errors) or tour is None:
+            return
+        speakers = [
+            form.cleaned_data["speaker"]
+            for form in self.forms
+            if form.cleaned_data.get("speaker") and not self._should_delete_form(form)
+        ]
+        try:
+            session_services.ensure_fits_tour(tour=tour, speakers=speakers)
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 class SessionSpeakerInline(admin.TabularInline):
     model = Session.speakers.through
+    formset = SessionSpeakersFormSet
     extra = 1
     verbose_name = _("speaker")
     verbose_name_plural = _("speakers")
@@ -321,7 +341,10 @@ class SessionForm(ActorForm):
         if self.instance.pk is None:
             try:
                 session_services.ensure_fits_tour(
-                    tour=data["tour"], starts_at=data["starts_at"], tandems=data["tandems"]
+                    tour=data["tour"],
+                    starts_at=data["starts_at"],
+                    tandems=data["tandems"],
+                    institutions=[*data["institutions"], *filter(None, [data.get("host")])],
                 )
             except DomainError as exc:
                 raise ValidationError(str(exc)) from exc

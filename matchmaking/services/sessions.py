@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction
-from ..models import Meeting, Session, Tandem, Tour, User
+from ..models import Institution, Meeting, Session, Speaker, Tandem, Tour, User
 from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
@@ -107,16 +107,26 @@ def ensure_fits_tour(
     tour: Tour,
     starts_at: datetime | None = None,
     tandems: Collection[Tandem] | None = None,
+    institutions: Collection[Institution] | None = None,
+    speakers: Collection[Speaker] | None = None,
 ) -> None:
     """A session of the tour starts on one of its days (in either home zone) and names only the
-    tour's own tandems. The day agenda and the planner know no other day, so a session typed a
-    week late would reach the public programme and the participants' calendars unseen by the
-    organisers; and a tandem of another edition would be sent a tour it is not part of."""
-    strangers = [tandem for tandem in tandems or () if tandem.tour_id != tour.pk]
+    tour's own tandems and institutions (as participants, host or the speakers' institutions).
+    The day agenda and the planner know no other day, so a session typed a week late would
+    reach the public programme and the participants' calendars unseen by the organisers; and a
+    party of another edition would be sent a tour it is not part of."""
+    named = [
+        *(speaker.institution for speaker in speakers or () if speaker.institution_id),
+        *(institutions or ()),
+    ]
+    ours = set(tour.institutions.filter(pk__in=[i.pk for i in named]).values_list("pk", flat=True))
+    strangers = [tandem for tandem in tandems or () if tandem.tour_id != tour.pk] + list(
+        dict.fromkeys(institution for institution in named if institution.pk not in ours)
+    )
     if strangers:
         raise DomainError(
             _("%(party)s does not take part in this tour.")
-            % {"party": ", ".join(str(tandem) for tandem in strangers)}
+            % {"party": ", ".join(str(party) for party in strangers)}
         )
     if starts_at is None:
         return
@@ -239,6 +249,10 @@ def change_session(
             tour=session.tour,
             starts_at=session.starts_at if TIMES & set(changed) else None,
             tandems=changed["tandems"][1] if "tandems" in changed else None,
+            institutions=[
+                *(changed["institutions"][1] if "institutions" in changed else ()),
+                *([session.host] if "host" in changed and session.host else ()),
+            ],
         )
         session.save()
         for name in PARTICIPANTS:
