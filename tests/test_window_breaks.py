@@ -164,16 +164,14 @@ def test_without_a_common_slot_the_request_stays_accepted_with_the_reason(people
     assert MeetingRequest.objects.get(pk=request.pk).unscheduled_reason == "no_common_slot"
 
 
-def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, people):
-    tour = people.tour
-    client.force_login(people.otto)
-    url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
+def tour_page_data(tour, slot_minutes) -> dict:
+    """The tour page as posted, its days unchanged (08:00–12:00 Berlin)."""
     days = list(tour.days.order_by("date"))
     data = {
         "name_en": tour.name,
         "slug": tour.slug,
         "status": tour.status,
-        "slot_minutes": "25",
+        "slot_minutes": str(slot_minutes),
         "tandem_time_zone": "Europe/Berlin",
         "partner_time_zone": "Asia/Shanghai",
         "request_expiry_days": "7",
@@ -195,6 +193,14 @@ def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, peop
             f"days-{n}-window_end_0": local,
             f"days-{n}-window_end_1": "12:00",
         }
+    return data
+
+
+def test_changing_the_slot_length_on_the_tour_page_checks_every_day(client, people):
+    tour = people.tour
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_tour_change", args=[tour.pk])
+    data = tour_page_data(tour, 25)
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.content.decode().count("cannot be cut into slots of 25 minutes") == 2
@@ -301,3 +307,18 @@ def test_the_tour_page_neither_deletes_nor_narrows_a_day_holding_a_meeting(peopl
         formset = days({**data, **change}, instance=people.tour, prefix="days")
         assert not formset.is_valid()
         assert "no longer be in one of the day's slots" in " ".join(formset.non_form_errors())
+
+
+def test_the_slot_length_stays_while_meetings_are_scheduled(client, people):
+    accept_request(actor=people.chen, request=alice_asks(people, people.institution))
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_tour_change", args=[people.tour.pk])
+    response = client.post(url, tour_page_data(people.tour, 60))
+    assert response.status_code == 200
+    assert (
+        "The slot length cannot change while the tour has scheduled meetings (1)"
+        in response.content.decode()
+    )
+    people.tour.refresh_from_db()
+    assert people.tour.slot_minutes == 30
+    assert client.post(url, tour_page_data(people.tour, 30)).status_code == 302

@@ -4,6 +4,7 @@ through their services; the forms show a refusal as a form error or message."""
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -25,7 +26,7 @@ from ..services import registrations as registration_services
 from ..services import sessions as session_services
 from ..services.personal_data import anonymise_tour
 from ..services.scheduling import left_out_message, meetings_left_out
-from ..services.tours import change_tour_status
+from ..services.tours import change_tour_status, ensure_slot_length_may_change
 from . import scheduling
 from .base import (
     ActorForm,
@@ -96,8 +97,20 @@ def status_action(status: TourStatus, *, description, done):
     )
 
 
+class TourForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "slot_minutes" in self.changed_data:
+            try:
+                ensure_slot_length_may_change(tour=self.instance)
+            except DomainError as exc:
+                self.add_error("slot_minutes", str(exc))
+        return data
+
+
 @admin.register(Tour)
 class TourAdmin(TranslatedAdmin):
+    form = TourForm
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
     list_filter = ["status"]
     search_fields = [*localized("name"), "slug"]
