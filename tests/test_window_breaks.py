@@ -322,3 +322,14 @@ def test_the_slot_length_stays_while_meetings_are_scheduled(client, people):
     people.tour.refresh_from_db()
     assert people.tour.slot_minutes == 30
     assert client.post(url, tour_page_data(people.tour, 30)).status_code == 302
+
+
+def test_planner_warnings_name_the_zone_of_their_times(people):
+    accept_request(actor=people.chen, request=alice_asks(people, people.institution))
+    WindowBreak.objects.create(
+        day=first_day(people.tour), starts_at=berlin(8), ends_at=berlin(8, 30)
+    )
+    with timezone.override(zoneinfo.ZoneInfo("UTC")):  # a worker has no reader's zone
+        plan = plan_schedule(tour=people.tour, time_limit=5)
+    (warning,) = [w for w in plan.warnings if "CardioSense" in w]
+    assert "at 2027-03-22 07:00 UTC" in warning

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction, MeetingStatus, RequestStatus
 from ..models import Meeting, MeetingRequest, Tour, TourDay, User
 from ..permissions import is_organiser
+from ..places import at_local
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
@@ -142,8 +142,10 @@ def _meeting_from(item: dict) -> PlannedMeeting:
     )
 
 
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def _when(moment: datetime, tour: Tour) -> str:
+    """A time in a warning: the planner runs in the background, where no reader's zone is
+    active, so the zone is always named, with the other home zone beside it."""
+    return at_local(moment, tour.tandem_time_zone, tour.partner_time_zone)
 
 
 def tour_problems(tour: Tour) -> list[str]:
@@ -258,7 +260,7 @@ def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
                     "The meeting %(pair)s at %(time)s is not in one of the tour's slots; it stays "
                     "where it is. Move it in the meeting grid."
                 )
-                % {"pair": _pair(request), "time": _when(meeting.starts_at)}
+                % {"pair": _pair(request), "time": _when(meeting.starts_at, tour)}
             )
     while True:
         kept = [r for r in requests if r.pk not in left_out]
@@ -284,7 +286,7 @@ def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
                     "The meeting %(pair)s at %(time)s clashes with a session or a slot one side "
                     "marked unavailable; it stays where it is. Move it in the meeting grid."
                 )
-                % {"pair": _pair(request), "time": _when(request.meeting.starts_at)}
+                % {"pair": _pair(request), "time": _when(request.meeting.starts_at, tour)}
             )
     names = {}
     for request in kept:
@@ -495,7 +497,7 @@ def _ensure_plan_fits(built: _Built, plan: SchedulePlan) -> None:
                     "%(pair)s cannot meet at %(time)s: one side is busy then. Nothing was "
                     "saved; please plan again."
                 )
-                % {"pair": _pair(request), "time": _when(start)}
+                % {"pair": _pair(request), "time": _when(start, request.tour)}
             )
         taken.update((party, slot_id) for party in parties)
 
