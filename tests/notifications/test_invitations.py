@@ -538,3 +538,16 @@ def test_an_import_reads_the_columns_and_words_of_the_organisers_language(
         "lena@tandem.example": (InvitationRole.ENTREPRENEUR, "de"),
         "wang@partner.example": (InvitationRole.REPRESENTATIVE, "zh-hans"),
     }
+
+
+def test_a_file_with_an_institution_and_a_tandem_column_takes_the_filled_one(people):
+    content = (
+        "name,e-mail,role,institution,tandem,language\n"
+        "Lena Roth,lena@tandem.example,entrepreneur,,LungScan,de\n"
+        "Wang Li,wang@partner.example,representative,BGI Group,,zh\n"
+    )
+    rows = services.parse_invitation_file("people.csv", content.encode())
+    assert [(row.tandem, row.institution, row.problems) for row in rows] == [
+        (people.other_tandem, None, []),
+        (None, people.institution, []),
+    ]
