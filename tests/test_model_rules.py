@@ -4,8 +4,11 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from matchmaking.admin.agenda import SupporterAdmin
 from matchmaking.enums import MeetingStatus, MemberRole, RequestStatus
+from matchmaking.middleware import BadInputMiddleware
 from matchmaking.models import Meeting, MeetingRequest, TandemMember, TourDay, WindowBreak
 from matchmaking.models.refusals import REFUSALS, refusal_of
 
@@ -140,3 +143,36 @@ def test_an_integrity_error_is_told_with_the_rules_sentence(people):
             window_end=day.window_end,
         )
     assert refusal_of(error.value) == "The tour already has a day on this date."
+
+
+def _duplicate_day(tour):
+    day = tour.days.first()
+    TourDay.objects.create(
+        tour=tour, date=day.date, window_start=day.window_start, window_end=day.window_end
+    )
+
+
+def test_a_rule_the_form_could_not_foresee_is_a_message_on_the_admin_page(
+    client, people, monkeypatch
+):
+    monkeypatch.setattr(SupporterAdmin, "save_model", lambda *args: _duplicate_day(people.tour))
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_supporter_add")
+    data = {"tour": people.tour.pk, "name_en": "AHK", "url": "https://ahk.example", "order": 1}
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["The tour already has a day on this date."]
+
+
+def test_a_rule_broken_in_the_portal_is_a_page_in_words(rf, people):
+    request = rf.get("/")
+    try:
+        with transaction.atomic():
+            _duplicate_day(people.tour)
+    except IntegrityError as error:
+        response = BadInputMiddleware(lambda r: None).process_exception(request, error)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The tour already has a day on this date." in page
+    assert "one_tour_day_per_date" not in page
