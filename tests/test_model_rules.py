@@ -176,3 +176,19 @@ def test_a_rule_broken_in_the_portal_is_a_page_in_words(rf, people):
     page = response.content.decode()
     assert "The tour already has a day on this date." in page
     assert "one_tour_day_per_date" not in page
+
+
+def test_a_rule_checked_by_the_form_and_the_database_is_said_once(client, people):
+    client.force_login(people.otto)
+    response = client.post(
+        reverse("admin:matchmaking_blockedslot_add"),
+        {
+            "tour": people.tour.pk,
+            "tandem": people.tandem.pk,
+            "institution": people.institution.pk,
+            "starts_at_0": "2027-03-22",
+            "starts_at_1": "08:00",
+        },
+    )
+    said = list(response.context["adminform"].form.non_field_errors())
+    assert said == ["Choose either a tandem or an institution."]

@@ -43,6 +43,23 @@ def _shown(field: forms.Field, value: Any) -> Any:
     return value
 
 
+class SaidOnce:
+    """A form that states each refusal once: a rule checked in ``clean()`` (or by the service it
+    calls) and again by the database constraint behind it gives one sentence, not two."""
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            said = set()
+            kept = []
+            for error in errors.as_data():
+                text = " ".join(error.messages)
+                if text not in said:
+                    said.add(text)
+                    kept.append(error)
+            errors.data = kept
+
+
 class LoggedAdmin(admin.ModelAdmin):
     """Changes made on the admin pages go to the activity log with their old and new values
     (instead of Django's own admin log, which goes when the acting account is deleted), and the
@@ -88,6 +105,10 @@ class LoggedAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         for obj in queryset:
             log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (SaidOnce, form), {})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A form's clean() may already have run a service (which saved and logged) when an inline
