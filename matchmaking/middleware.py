@@ -3,12 +3,14 @@ import zoneinfo
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from .models.consent import CURRENT_CONSENT_VERSION
+from .models.refusals import refusal_of
 from .permissions import current_tour, has_consented, tour_by_slug
 from .services.activity import acting_as
 from .services.profiles import choose_tour
@@ -83,6 +85,13 @@ class BadInputMiddleware:
         if any(_has_nul(params) for params in (request.GET, request.POST)):
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # A database rule no check before it caught (a race between two people) is a refusal
+        # to put in words, not a server error.
+        if isinstance(exception, IntegrityError):
+            return render(request, "400.html", {"refusal": refusal_of(exception)}, status=400)
+        return None
 
 
 def _has_nul(params) -> bool:

@@ -5,7 +5,8 @@ Kept free of model imports so model ``clean()`` methods, admin forms and service
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,12 +42,30 @@ def window_problem(*, slot_minutes: int, window_start: datetime, window_end: dat
     return ""
 
 
+def window_date_problem(*, day: date, window_start: datetime, time_zones: tuple[str, ...]) -> str:
+    """Why the window does not start on the day's own date in any of the tour's home zones, or
+    "" when it does: a window on another date would put the day's slots under the wrong date."""
+    starts = [window_start.astimezone(zoneinfo.ZoneInfo(zone)) for zone in time_zones]
+    if any(start.date() == day for start in starts):
+        return ""
+    return _(
+        "The meeting window starts on %(start)s %(time)s (%(zone)s), not on the day's date "
+        "%(date)s. Move the window to %(date)s or change the day's date."
+    ) % {
+        "start": starts[0].date().isoformat(),
+        "time": starts[0].strftime("%H:%M"),
+        "zone": time_zones[0],
+        "date": day.isoformat(),
+    }
+
+
 def break_problem(
     *, window_start: datetime, window_end: datetime, starts_at: datetime, ends_at: datetime
 ) -> str:
     """Why the break does not fit its day's meeting window, or "" when it does."""
     if ends_at <= starts_at:
-        return _("A break must end after it starts.")
+        # The database rule says so (models/refusals.py); said twice it reads as two problems.
+        return ""
     if starts_at < window_start or ends_at > window_end:
         return _(
             "The break %(start)s–%(end)s lies outside the day's meeting window "

@@ -383,3 +383,23 @@ def test_a_button_answers_get_and_unknown_ids_without_acting(organiser, people, 
     missing = reverse("admin:matchmaking_session_publish", args=[session.pk + 1000])
     assert organiser.post(missing).status_code == 404
     assert not Session.objects.get(pk=session.pk).is_published
+
+
+def test_an_inline_error_after_the_service_ran_leaves_nothing_saved(organiser, people, session):
+    """The form's service changes the session before Django checks the inline rows: a bad row
+    must take that change back with it."""
+    before = ActivityLog.objects.count()
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    page = organiser.get(url)
+    data = {**admin_form_data(page), "title_en": "Should not stay"}
+    speakers = next(
+        f.formset.prefix
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is Session.speakers.through
+    )
+    data[f"{speakers}-TOTAL_FORMS"] = 1
+    data[f"{speakers}-0-speaker"] = 999999  # no such speaker
+    response = organiser.post(url, data)
+    assert response.status_code == 200 and response.context["errors"]
+    assert Session.objects.get(pk=session.pk).title_en == session.title_en
+    assert ActivityLog.objects.count() == before and not OutboxMessage.objects.exists()

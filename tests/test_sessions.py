@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Session
+from matchmaking.enums import RegistrationStatus
+from matchmaking.models import ActivityLog, Meeting, OutboxMessage, Registration, Session, Speaker
 from matchmaking.notifications.mime import build_email
 from matchmaking.services import DomainError
 from matchmaking.services import sessions as session_services
@@ -115,8 +116,6 @@ def test_a_published_session_cannot_be_moved_over_a_meeting_in_the_admin(client,
 
 
 def test_the_institution_of_a_speaker_hears_about_its_session(people):
-    from matchmaking.models import Speaker
-
     session = factories.SessionFactory(tour=people.tour)
     session.speakers.add(
         Speaker.objects.create(
@@ -202,3 +201,56 @@ def test_a_session_lies_on_one_of_the_tours_days(client, people):
             ends_at=session.ends_at + timedelta(days=7),
         )
     assert Session.objects.get(pk=session.pk).starts_at == session.starts_at
+
+
+def test_the_capacity_is_not_set_below_the_places_taken(client, people):
+    session = draft_session(people, people.tour.days.order_by("date").last().window_start)
+    for tandem in (people.tandem, people.other_tandem):
+        Registration.objects.create(
+            session=session, tandem=tandem, status=RegistrationStatus.CONFIRMED
+        )
+    with pytest.raises(DomainError, match="2 places of this session are taken already"):
+        session_services.change_session(actor=people.otto, session=session, changes={"capacity": 1})
+    client.force_login(people.otto)
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    response = client.post(url, {**admin_form_data(client.get(url)), "capacity": 1})
+    assert response.status_code == 200
+    assert "the capacity cannot be less than 2" in response.content.decode()
+    session_services.change_session(actor=people.otto, session=session, changes={"capacity": 2})
+    assert Session.objects.get(pk=session.pk).capacity == 2
+
+
+def test_a_session_names_only_institutions_of_its_own_tour(client, people):
+    """Participants, the host and the speakers' institutions: a partner of another edition is
+    told nothing of this tour."""
+    stranger = factories.InstitutionFactory(
+        name="Fudan Hospital", tours=[factories.TourFactory(name="Next edition")]
+    )
+    client.force_login(people.otto)
+    add = reverse("admin:matchmaking_session_add")
+    for changes in ({"institutions": [stranger.pk]}, {"host": stranger.pk}):
+        response = client.post(add, new_session_post(client, people, **changes))
+        assert "Fudan Hospital does not take part in this tour" in response.content.decode()
+    assert not Session.objects.exists()
+
+    session = draft_session(people, people.tour.days.order_by("date").last().window_start)
+    with pytest.raises(DomainError, match="Fudan Hospital does not take part in this tour"):
+        session_services.change_session(
+            actor=people.otto, session=session, changes={"host": stranger}
+        )
+    guest = Speaker.objects.create(tour=people.tour, name="Dr. Guest", institution=stranger)
+    url = reverse("admin:matchmaking_session_change", args=[session.pk])
+    page = client.get(url)
+    speakers = next(
+        f.formset.prefix
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is Session.speakers.through
+    )
+    data = {
+        **admin_form_data(page),
+        f"{speakers}-TOTAL_FORMS": 1,
+        f"{speakers}-0-speaker": guest.pk,
+    }
+    response = client.post(url, data)
+    assert "Fudan Hospital does not take part in this tour" in response.content.decode()
+    assert not session.speakers.exists()

@@ -4,9 +4,10 @@ through their services; the forms show a refusal as a form error or message."""
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -24,11 +25,13 @@ from ..services import DomainError
 from ..services import registrations as registration_services
 from ..services import sessions as session_services
 from ..services.personal_data import anonymise_tour
-from ..services.tours import change_tour_status
+from ..services.scheduling import left_out_message, meetings_left_out
+from ..services.tours import change_tour_status, ensure_slot_length_may_change
 from . import scheduling
 from .base import (
     ActorForm,
     ActorFormMixin,
+    GuardedDeletionAdmin,
     LoggedAdmin,
     TranslatedAdmin,
     move_reason,
@@ -42,8 +45,35 @@ from .registrations import SessionRegistrationInline
 from .zones import ZonedInputs
 
 
+def _day_refusal(day: TourDay, window=None, breaks=None) -> str:
+    """Why the stored day cannot take this window and these breaks (or, without a window, be
+    deleted): scheduled meetings would fall outside its slots; "" when none would."""
+    meetings = meetings_left_out(day=day, window=window, breaks=breaks)
+    return f"{day.date.isoformat()}: {left_out_message(meetings)}" if meetings else ""
+
+
+class TourDaysFormSet(BaseInlineFormSet):
+    """The tour page's days: none deleted or given a window that leaves a meeting out."""
+
+    def clean(self):
+        super().clean()
+        refusals = []
+        for form in self.initial_forms:
+            data = form.cleaned_data
+            if not data or not (self._should_delete_form(form) or form.has_changed()):
+                continue
+            window = None
+            if not self._should_delete_form(form):
+                window = (data["window_start"], data["window_end"])
+            refusals.append(_day_refusal(form.instance, window))
+        # Not the row's own error: Django drops those of a row marked for deletion.
+        if any(refusals):
+            raise ValidationError([refusal for refusal in refusals if refusal])
+
+
 class TourDayInline(ZonedInputs, admin.TabularInline):
     model = TourDay
+    formset = TourDaysFormSet
     extra = 0
 
 
@@ -67,8 +97,20 @@ def status_action(status: TourStatus, *, description, done):
     )
 
 
+class TourForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "slot_minutes" in self.changed_data:
+            try:
+                ensure_slot_length_may_change(tour=self.instance)
+            except DomainError as exc:
+                self.add_error("slot_minutes", str(exc))
+        return data
+
+
 @admin.register(Tour)
 class TourAdmin(TranslatedAdmin):
+    form = TourForm
     list_display = ["name", "status", "slot_minutes", "tandem_time_zone", "partner_time_zone"]
     list_filter = ["status"]
     search_fields = [*localized("name"), "slug"]
@@ -173,17 +215,40 @@ class TourAdmin(TranslatedAdmin):
         return redirect("admin:matchmaking_tour_schedule", queryset.get().pk)
 
 
+class DayBreaksFormSet(BaseInlineFormSet):
+    """A day's breaks, checked with the day's new window: no scheduled meeting may end up in a
+    break or outside the window."""
+
+    def clean(self):
+        super().clean()
+        day = self.instance
+        if any(self.errors) or day.pk is None or None in (day.window_start, day.window_end):
+            return
+        breaks = [
+            (form.cleaned_data["starts_at"], form.cleaned_data["ends_at"])
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        refusal = _day_refusal(day, (day.window_start, day.window_end), breaks)
+        if refusal:
+            raise ValidationError(refusal)
+
+
 class WindowBreakInline(ZonedInputs, admin.TabularInline):
     model = WindowBreak
+    formset = DayBreaksFormSet
     extra = 0
 
 
 @admin.register(TourDay)
-class TourDayAdmin(ZonedInputs, LoggedAdmin):
+class TourDayAdmin(ZonedInputs, GuardedDeletionAdmin, LoggedAdmin):
     list_display = ["tour", "date", "window_start", "window_end"]
     list_filter = ["tour"]
     date_hierarchy = "date"
     inlines = [WindowBreakInline]
+
+    def deletion_refusals(self, objs) -> list[str]:
+        return [refusal for refusal in map(_day_refusal, objs) if refusal]
 
 
 @admin.register(Speaker)
@@ -202,8 +267,28 @@ class SupporterAdmin(TranslatedAdmin):
     list_editable = ["order"]
 
 
+class SessionSpeakersFormSet(BaseInlineFormSet):
+    """A session's speakers: their institutions must take part in the session's tour."""
+
+    def clean(self):
+        super().clean()
+        tour = getattr(self.instance, "tour", None)
+        if any(self.errors) or tour is None:
+            return
+        speakers = [
+            form.cleaned_data["speaker"]
+            for form in self.forms
+            if form.cleaned_data.get("speaker") and not self._should_delete_form(form)
+        ]
+        try:
+            session_services.ensure_fits_tour(tour=tour, speakers=speakers)
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 class SessionSpeakerInline(admin.TabularInline):
     model = Session.speakers.through
+    formset = SessionSpeakersFormSet
     extra = 1
     verbose_name = _("speaker")
     verbose_name_plural = _("speakers")
@@ -269,7 +354,10 @@ class SessionForm(ActorForm):
         if self.instance.pk is None:
             try:
                 session_services.ensure_fits_tour(
-                    tour=data["tour"], starts_at=data["starts_at"], tandems=data["tandems"]
+                    tour=data["tour"],
+                    starts_at=data["starts_at"],
+                    tandems=data["tandems"],
+                    institutions=[*data["institutions"], *filter(None, [data.get("host")])],
                 )
             except DomainError as exc:
                 raise ValidationError(str(exc)) from exc
@@ -295,7 +383,7 @@ class SessionForm(ActorForm):
 
 
 @admin.register(Session)
-class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
+class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, GuardedDeletionAdmin, TranslatedAdmin):
     resource_classes = [SessionResource]
     form = SessionForm
     list_display = [
@@ -444,38 +532,16 @@ class SessionAdmin(ZonedInputs, ExportAdmin, ActorFormMixin, TranslatedAdmin):
 
     # --- deleting: never a published session ---------------------------------------------
 
-    def _refuse_published(self, request, sessions) -> bool:
-        published = [session for session in sessions if session.is_published]
-        for session in published:
-            self.message_user(
-                request,
-                _(
-                    "“%(session)s” is published: withdraw it from the programme first (its "
-                    "participants' calendars are told), then delete it."
-                )
-                % {"session": session},
-                messages.ERROR,
+    def deletion_refusals(self, objs) -> list[str]:
+        return [
+            _(
+                "“%(session)s” is published: withdraw it from the programme first (its "
+                "participants' calendars are told), then delete it."
             )
-        return bool(published)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        session = self.get_object(request, object_id)
-        if session is not None and self._refuse_published(request, [session]):
-            return redirect("admin:matchmaking_session_change", session.pk)
-        return super().delete_view(request, object_id, extra_context)
-
-    @admin.action(description=_("Delete the selected sessions"), permissions=["delete"])
-    def delete_selected_sessions(self, request, queryset):
-        if self._refuse_published(request, queryset):
-            return None
-        return delete_selected(self, request, queryset)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            func, _name, description = self.get_action("delete_selected_sessions")
-            actions["delete_selected"] = (func, "delete_selected", description)
-        return actions
+            % {"session": session}
+            for session in objs
+            if session.is_published
+        ]
 
     def log_deletions(self, request, queryset):
         pass  # delete_session logs each

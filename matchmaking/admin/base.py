@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from modeltranslation.admin import TranslationAdmin
 from ..enums import LogAction
 from ..models import ActivityLog
 from ..models.languages import localized
+from ..models.refusals import refusal_of
 from ..services import DomainError
 from ..services.activity import from_to, log_action
 from .history import describe
@@ -40,6 +41,23 @@ def _shown(field: forms.Field, value: Any) -> Any:
     if isinstance(field, forms.FileField):
         return str(value or "")
     return value
+
+
+class SaidOnce:
+    """A form that states each refusal once: a rule checked in ``clean()`` (or by the service it
+    calls) and again by the database constraint behind it gives one sentence, not two."""
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            said = set()
+            kept = []
+            for error in errors.as_data():
+                text = " ".join(error.messages)
+                if text not in said:
+                    said.add(text)
+                    kept.append(error)
+            errors.data = kept
 
 
 class LoggedAdmin(admin.ModelAdmin):
@@ -87,6 +105,27 @@ class LoggedAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         for obj in queryset:
             log_action(actor=request.user, obj=obj, action=LogAction.DELETE)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (SaidOnce, form), {})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form's clean() may already have run a service (which saved and logged) when an inline
+        # row or the model's own checks send the page back with errors: nothing may stay saved.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if request.method == "POST" and (getattr(response, "context_data", None) or {}).get(
+                    "errors"
+                ):
+                    transaction.set_rollback(True)
+        except IntegrityError as error:
+            # A rule the form's checks could not see (a field it does not show, a race): the
+            # database refused, and the organiser reads why on the page they came from.
+            self.message_user(request, refusal_of(error), messages.ERROR)
+            return redirect(request.get_full_path(), permanent=False)
+        return response
 
     def get_list_display(self, request):
         # A date-and-time column Django would show without its zone (see zoned_read_only_times).
@@ -258,6 +297,41 @@ def service_button(modeladmin, service, keyword: str, *, done, arguments=()):
         return redirect(_change_url(obj), permanent=False)
 
     return modeladmin.admin_site.admin_view(view)
+
+
+class GuardedDeletionAdmin(admin.ModelAdmin):
+    """Objects a rule of the domain keeps (a published session, a day holding meetings): the
+    delete page and the bulk "delete selected" action refuse them, each with its reason, before
+    Django's confirmation is even shown."""
+
+    def deletion_refusals(self, objs) -> list[str]:
+        """Why each of ``objs`` may not be deleted now; empty when all may."""
+        raise NotImplementedError
+
+    def _refuse_deletion(self, request, objs) -> bool:
+        refusals = self.deletion_refusals(objs)
+        for refusal in refusals:
+            self.message_user(request, refusal, messages.ERROR)
+        return bool(refusals)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self._refuse_deletion(request, [obj]):
+            return redirect(_change_url(obj), permanent=False)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def guarded(modeladmin, request, queryset):
+                if modeladmin._refuse_deletion(request, queryset):
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (guarded, name, description)
+        return actions
 
 
 def _change_url(obj) -> str:

@@ -1,3 +1,5 @@
+from django.db.models import Model
+
 from .accounts import User, UserManager
 from .activity import ActivityLog
 from .breaks import WindowBreak
@@ -10,6 +12,7 @@ from .outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from .outcomes import MeetingOutcome
 from .participation import Participation, Representative, TandemMember
 from .planning import PlanningRun
+from .refusals import speak_constraints
 from .registrations import Registration
 from .requests import Meeting, MeetingRequest, PreferredSlot, Proposal
 from .sessions import Session, Speaker, Supporter
@@ -56,3 +59,12 @@ __all__ = [
     "VideoProvider",
     "WindowBreak",
 ]
+
+# Every database rule refuses in words, never by its name (models/refusals.py).
+speak_constraints(
+    *(
+        model
+        for model in (globals()[name] for name in __all__)
+        if isinstance(model, type) and issubclass(model, Model)
+    )
+)

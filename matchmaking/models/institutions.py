@@ -19,7 +19,6 @@ def _name_unique_in_each_language() -> list[models.UniqueConstraint]:
             Lower(column),
             condition=~Q(**{column: ""}),
             name=f"institution_{column}_unique",
-            violation_error_message=_("Another institution already has this name."),
         )
         for column in localized("name")
     ]

@@ -74,14 +74,12 @@ class Participation(ChoiceLabels, models.Model):
             models.UniqueConstraint(
                 fields=["user", "tour"],
                 name="one_role_per_person_per_tour",
-                violation_error_message=_("This person already has a role in this tour."),
             ),
             # One member per role and only two roles: a tandem can never have a third member.
             models.UniqueConstraint(
                 fields=["tandem", "role"],
                 condition=Q(tandem__isnull=False),
                 name="one_member_per_role",
-                violation_error_message=_("This tandem already has a member in this role."),
             ),
             models.CheckConstraint(
                 condition=Q(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import TourStatus
 from ..places import at_local
-from ..windows import window_problem
+from ..windows import window_date_problem, window_problem
 from .choices import ChoiceLabels
 from .validators import validate_time_zone
 
@@ -92,13 +92,21 @@ class TourDay(models.Model):
         tour = getattr(self, "tour", None)
         if tour is None or self.window_start is None or self.window_end is None:
             return
-        problem = window_problem(
-            slot_minutes=tour.slot_minutes,
-            window_start=self.window_start,
-            window_end=self.window_end,
-        )
-        if problem:
-            raise ValidationError(problem)
+        problems = [
+            window_problem(
+                slot_minutes=tour.slot_minutes,
+                window_start=self.window_start,
+                window_end=self.window_end,
+            ),
+            self.date
+            and window_date_problem(
+                day=self.date,
+                window_start=self.window_start,
+                time_zones=(tour.tandem_time_zone, tour.partner_time_zone),
+            ),
+        ]
+        if any(problems):
+            raise ValidationError([problem for problem in problems if problem])
 
 
 class BlockedSlot(models.Model):

@@ -35,6 +35,11 @@ def with_waiting_position(registrations: QuerySet[Registration]) -> QuerySet[Reg
     )
 
 
+def places_taken(session: Session) -> int:
+    """How many parties hold a confirmed place in the session."""
+    return Registration.objects.filter(session=session, status=RegistrationStatus.CONFIRMED).count()
+
+
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
     """Each session with ``taken`` (confirmed places) and ``waiting`` (the waiting list)."""
     return sessions.annotate(

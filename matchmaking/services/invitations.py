@@ -556,7 +556,12 @@ def parse_invitation_file(filename: str, content: bytes) -> list[ImportRow]:
 
 def _parse_row(line: int, header: list[str], cells: list[str], seen: set[str]) -> ImportRow:
     """One data row with the reasons it cannot be imported; ``seen`` collects the addresses."""
-    values = dict(zip(header, (c.strip() for c in cells), strict=False))
+    # A file may have both an institution and a tandem column (one filled per row): each value
+    # is the first filled cell of its columns.
+    values: dict[str, str] = {}
+    for column, cell in zip(header, cells, strict=False):
+        if not values.get(column):
+            values[column] = cell.strip()
     row = ImportRow(
         line=line,
         name=values.get("name", ""),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..enums import LogAction
 from ..models import Institution, InvitationRole, Representative, Tour, User
+from ..models.refusals import refusal_of
 from ..permissions import is_organiser
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -45,7 +46,7 @@ def add_representative(
                     user=user, tour=tour, institution=institution, position=position
                 )
         except IntegrityError as exc:
-            raise DomainError(_("This person already has a role in this tour.")) from exc
+            raise DomainError(refusal_of(exc)) from exc
         log_action(
             actor=actor,
             obj=representative,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..enums import Language, LogAction, Seeking
 from ..models import Institution, Tandem, Topic, Tour, User
 from ..models.languages import localized
+from ..models.refusals import refusal_of
 from ..permissions import is_organiser, represents, tandem_of, tours_of
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -42,7 +43,7 @@ def _save(obj, *, actor: User, fields: dict, topics: list[Topic] | None) -> None
         except IntegrityError as error:
             # Two partners taking one name at the same instant both pass the check above; the
             # database's unique name per language refuses the second.
-            raise DomainError(_("Another institution already has this name.")) from error
+            raise DomainError(refusal_of(error)) from error
         if topics is not None:
             before = sorted(str(t) for t in obj.topics.all())
             obj.topics.set(topics)

@@ -35,6 +35,7 @@ from ..enums import ACTIVE_REGISTRATION_STATUSES, LogAction, RegistrationStatus
 from ..models import Institution, Registration, Session, Tandem, User
 from ..permissions import is_organiser, role_in
 from ..selectors.availability import Party
+from ..selectors.registrations import places_taken
 from ..selectors.slots import session_parties
 from .activity import from_to, log_action
 from .calendars import lock_calendars
@@ -56,10 +57,6 @@ def _lock(session: Session, *, tandem_id: int | None, institution_id: int | None
         institution_ids=[institution_id] if institution_id else [],
     )
     return Session.objects.select_for_update(of=("self",)).select_related("tour").get(pk=session.pk)
-
-
-def _confirmed(session: Session) -> int:
-    return Registration.objects.filter(session=session, status=RegistrationStatus.CONFIRMED).count()
 
 
 def _new_calendar_entry(session: Session) -> None:
@@ -120,7 +117,7 @@ def register_for_session(
         ).first()
         if existing is not None:
             raise DomainError(_already_registered_message(existing))
-        if _confirmed(session) < session.capacity:
+        if places_taken(session) < session.capacity:
             status = RegistrationStatus.CONFIRMED
         elif session.keeps_waiting_list:
             status = RegistrationStatus.WAITING
@@ -205,7 +202,7 @@ def _move_up(session: Session) -> list[Registration]:
     """Inside the session's lock: the first ones waiting take the free places, one each."""
     if session.ends_at <= timezone.now():
         return []
-    free = session.capacity - _confirmed(session)
+    free = session.capacity - places_taken(session)
     if free <= 0:
         return []
     waiting = list(

@@ -14,23 +14,23 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction, MeetingStatus, RequestStatus
-from ..models import Meeting, MeetingRequest, Tour, User
+from ..models import Meeting, MeetingRequest, Tour, TourDay, User
 from ..permissions import is_organiser
+from ..places import at_local
 from ..reasons import unscheduled_reason_text
 from ..scheduling import InstanceError, Result
 from ..selectors.slots import SlotTime, tour_slots
-from ..windows import break_problem, window_problem
+from ..windows import break_problem, window_date_problem, window_problem
 from .activity import from_to, log_actions
 from .errors import DomainError
 from .meetings import default_video_provider, new_video_room
@@ -142,31 +142,80 @@ def _meeting_from(item: dict) -> PlannedMeeting:
     )
 
 
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def _when(moment: datetime, tour: Tour) -> str:
+    """A time in a warning: the planner runs in the background, where no reader's zone is
+    active, so the zone is always named, with the other home zone beside it."""
+    return at_local(moment, tour.tandem_time_zone, tour.partner_time_zone)
 
 
 def tour_problems(tour: Tour) -> list[str]:
     """Set-up problems of the tour's days an organiser should fix before scheduling."""
     problems = []
     for day in tour.days.order_by("date").prefetch_related("breaks"):
-        problem = window_problem(
-            slot_minutes=tour.slot_minutes,
-            window_start=day.window_start,
-            window_end=day.window_end,
-        )
-        problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
-        for window_break in day.breaks.all():
-            problem = break_problem(
+        found = [
+            window_problem(
+                slot_minutes=tour.slot_minutes,
                 window_start=day.window_start,
                 window_end=day.window_end,
-                starts_at=window_break.starts_at,
-                ends_at=window_break.ends_at,
-            )
-            problems += [f"{day.date.isoformat()}: {problem}"] if problem else []
+            ),
+            window_date_problem(
+                day=day.date,
+                window_start=day.window_start,
+                time_zones=(tour.tandem_time_zone, tour.partner_time_zone),
+            ),
+            *(
+                break_problem(
+                    window_start=day.window_start,
+                    window_end=day.window_end,
+                    starts_at=window_break.starts_at,
+                    ends_at=window_break.ends_at,
+                )
+                for window_break in day.breaks.all()
+            ),
+        ]
+        problems += [f"{day.date.isoformat()}: {problem}" for problem in found if problem]
     if not tour_slots(tour):
         problems.append(_("The tour has no meeting slots: add days with a meeting window."))
     return problems
+
+
+Span = tuple[datetime, datetime]
+
+
+def meetings_left_out(
+    *, day: TourDay, window: Span | None, breaks: list[Span] | None = None
+) -> list[Meeting]:
+    """Scheduled meetings of the stored ``day`` that would no longer sit in one of its slots
+    with this meeting window (None: the day is deleted) and these breaks (None: its stored
+    ones). A meeting outside every slot is in nobody's grid, yet both sides still expect it."""
+    stored = TourDay.objects.get(pk=day.pk)
+    meetings = Meeting.objects.filter(
+        tour_id=stored.tour_id,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__lt=stored.window_end,
+        ends_at__gt=stored.window_start,
+    ).select_related("tandem", "institution", "tour")
+    if window is None:
+        return list(meetings)
+    if breaks is None:
+        breaks = list(stored.breaks.values_list("starts_at", "ends_at"))
+    window_start, window_end = window
+    length = timedelta(minutes=stored.tour.slot_minutes)
+    return [
+        meeting
+        for meeting in meetings
+        if meeting.starts_at < window_start
+        or meeting.ends_at > window_end
+        or (meeting.starts_at - window_start) % length
+        or any(start < meeting.ends_at and end > meeting.starts_at for start, end in breaks)
+    ]
+
+
+def left_out_message(meetings: list[Meeting]) -> str:
+    return _(
+        "Scheduled meetings would no longer be in one of the day's slots: %(meetings)s. Move or "
+        "cancel those meetings first."
+    ) % {"meetings": "; ".join(str(m) for m in meetings[:5])}
 
 
 def schedulable_requests(tour: Tour):
@@ -211,7 +260,7 @@ def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
                     "The meeting %(pair)s at %(time)s is not in one of the tour's slots; it stays "
                     "where it is. Move it in the meeting grid."
                 )
-                % {"pair": _pair(request), "time": _when(meeting.starts_at)}
+                % {"pair": _pair(request), "time": _when(meeting.starts_at, tour)}
             )
     while True:
         kept = [r for r in requests if r.pk not in left_out]
@@ -237,7 +286,7 @@ def _build(tour: Tour, requests: list[MeetingRequest]) -> _Built:
                     "The meeting %(pair)s at %(time)s clashes with a session or a slot one side "
                     "marked unavailable; it stays where it is. Move it in the meeting grid."
                 )
-                % {"pair": _pair(request), "time": _when(request.meeting.starts_at)}
+                % {"pair": _pair(request), "time": _when(request.meeting.starts_at, tour)}
             )
     names = {}
     for request in kept:
@@ -448,7 +497,7 @@ def _ensure_plan_fits(built: _Built, plan: SchedulePlan) -> None:
                     "%(pair)s cannot meet at %(time)s: one side is busy then. Nothing was "
                     "saved; please plan again."
                 )
-                % {"pair": _pair(request), "time": _when(start)}
+                % {"pair": _pair(request), "time": _when(start, request.tour)}
             )
         taken.update((party, slot_id) for party in parties)
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from .. import notifications
 from ..enums import LogAction
-from ..models import Meeting, Session, Tandem, Tour, User
+from ..models import Institution, Meeting, Session, Speaker, Tandem, Tour, User
 from ..models.languages import localized
 from ..permissions import is_organiser
 from ..selectors.occupancy import occupancy
+from ..selectors.registrations import places_taken
 from ..selectors.slots import session_parties
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -106,16 +107,26 @@ def ensure_fits_tour(
     tour: Tour,
     starts_at: datetime | None = None,
     tandems: Collection[Tandem] | None = None,
+    institutions: Collection[Institution] | None = None,
+    speakers: Collection[Speaker] | None = None,
 ) -> None:
     """A session of the tour starts on one of its days (in either home zone) and names only the
-    tour's own tandems. The day agenda and the planner know no other day, so a session typed a
-    week late would reach the public programme and the participants' calendars unseen by the
-    organisers; and a tandem of another edition would be sent a tour it is not part of."""
-    strangers = [tandem for tandem in tandems or () if tandem.tour_id != tour.pk]
+    tour's own tandems and institutions (as participants, host or the speakers' institutions).
+    The day agenda and the planner know no other day, so a session typed a week late would
+    reach the public programme and the participants' calendars unseen by the organisers; and a
+    party of another edition would be sent a tour it is not part of."""
+    named = [
+        *(speaker.institution for speaker in speakers or () if speaker.institution_id),
+        *(institutions or ()),
+    ]
+    ours = set(tour.institutions.filter(pk__in=[i.pk for i in named]).values_list("pk", flat=True))
+    strangers = [tandem for tandem in tandems or () if tandem.tour_id != tour.pk] + list(
+        dict.fromkeys(institution for institution in named if institution.pk not in ours)
+    )
     if strangers:
         raise DomainError(
             _("%(party)s does not take part in this tour.")
-            % {"party": ", ".join(str(tandem) for tandem in strangers)}
+            % {"party": ", ".join(str(party) for party in strangers)}
         )
     if starts_at is None:
         return
@@ -186,6 +197,20 @@ def _differs(old: Any, new: Any) -> bool:
     return old != new
 
 
+def _ensure_room_for_the_taken(session: Session) -> None:
+    """Fewer places than parties already confirmed would leave some holding a place that no
+    longer exists; they are told nothing, so the organiser cancels registrations first."""
+    taken = places_taken(session)
+    if session.capacity < taken:
+        raise DomainError(
+            _(
+                "%(taken)d places of this session are taken already: the capacity cannot be "
+                "less than %(taken)d. Cancel registrations first to make it smaller."
+            )
+            % {"taken": taken}
+        )
+
+
 def change_session(
     *, actor: User, session: Session, changes: Mapping[str, Any], reason: str = ""
 ) -> Session:
@@ -218,10 +243,16 @@ def change_session(
                 setattr(session, name, new)
         if session.ends_at <= session.starts_at:
             raise DomainError(_("A session must end after it starts."))
+        if "capacity" in changed:
+            _ensure_room_for_the_taken(session)
         ensure_fits_tour(
             tour=session.tour,
             starts_at=session.starts_at if TIMES & set(changed) else None,
             tandems=changed["tandems"][1] if "tandems" in changed else None,
+            institutions=[
+                *(changed["institutions"][1] if "institutions" in changed else ()),
+                *([session.host] if "host" in changed and session.host else ()),
+            ],
         )
         session.save()
         for name in PARTICIPANTS:

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..enums import TOUR_TRANSITIONS, LogAction, TourStatus
-from ..models import Tour, User
+from ..enums import TOUR_TRANSITIONS, LogAction, MeetingStatus, TourStatus
+from ..models import Meeting, Tour, User
 from ..permissions import is_organiser
 from .activity import from_to, log_action
 from .errors import DomainError
@@ -53,3 +53,17 @@ def change_tour_status(*, actor: User, tour: Tour, status: str) -> Tour:
             data={"status": from_to(previous, status)},
         )
     return tour
+
+
+def ensure_slot_length_may_change(*, tour: Tour) -> None:
+    """Scheduled meetings sit in the tour's slots: another slot length would cut the days anew
+    and leave them across slot boundaries, unseen by the grid and the planner."""
+    scheduled = Meeting.objects.filter(tour=tour, status=MeetingStatus.SCHEDULED).count()
+    if scheduled:
+        raise DomainError(
+            _(
+                "The slot length cannot change while the tour has scheduled meetings "
+                "(%(count)d): move them out of the schedule or cancel them first."
+            )
+            % {"count": scheduled}
+        )

@@ -626,3 +626,16 @@ def test_accepting_in_a_browser_where_someone_else_is_logged_in_never_logs_them(
     assert entries.exists()
     assert set(entries.values_list("actor", flat=True)) <= {wang.pk, None}
     assert not entries.filter(actor_name__icontains=people.alice.email).exists()
+
+
+def test_a_file_with_an_institution_and_a_tandem_column_takes_the_filled_one(people):
+    content = (
+        "name,e-mail,role,institution,tandem,language\n"
+        "Lena Roth,lena@tandem.example,entrepreneur,,LungScan,de\n"
+        "Wang Li,wang@partner.example,representative,BGI Group,,zh\n"
+    )
+    rows = services.parse_invitation_file("people.csv", content.encode())
+    assert [(row.tandem, row.institution, row.problems) for row in rows] == [
+        (people.other_tandem, None, []),
+        (None, people.institution, []),
+    ]
