@@ -132,6 +132,13 @@ def place(zone):
 register.filter("listed", listed)
 
 
+@register.simple_tag
+def sentence_gap():
+    """What stands between two sentences written one after the other: a space, except in
+    Chinese, whose full stop already holds the gap."""
+    return "" if get_language() == "zh-hans" else " "
+
+
 @register.filter
 def topic_names(topics):
     return listed(t.name for t in topics)
