@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from matchmaking.enums import MeetingStatus, RegistrationStatus, RequestStatus, SessionKind
 from matchmaking.models import Meeting, MeetingRequest, Registration, User
@@ -65,8 +67,10 @@ def test_the_last_member_leaving_cancels_the_tandems_requests_meetings_and_place
     assert waiting.status == RegistrationStatus.CONFIRMED
     bodies = {message.to[0]: message.body for message in deliver()}
     assert set(bodies) == {"chen@partner.example", "olga@partner.example", "bob@tandem.example"}
-    assert "The tandem has left the portal." in bodies["chen@partner.example"]
-    assert "The tandem has left the portal." in bodies["olga@partner.example"]
+    # The portal's own reason, in each reader's language.
+    for reader in (people.chen, people.olga):
+        with translation.override(reader.language):
+            assert gettext("The tandem has left the portal.") in bodies[reader.email]
 
 
 def test_the_last_representative_leaving_cancels_the_institutions_requests(client, people, deliver):

@@ -17,6 +17,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..enums import MeetingStatus
 from ..models import Meeting, Session, User
@@ -123,7 +124,9 @@ def session_event(
     event.add("dtstart", _local(session.starts_at, zone))
     event.add("dtend", _local(session.ends_at, zone))
     event.add("summary", session.title)
-    host = f"{_('Host')}: {session.host.name}" if session.host else ""
+    host = (
+        f"{_('Host')}{pgettext('before a value', ': ')}{session.host.name}" if session.host else ""
+    )
     event.add(
         "description",
         _description(

@@ -1,5 +1,5 @@
 """E-mails and calendar entries name institutions and sessions in the recipient's language
-(主办方: 阿里巴巴达摩院), however the change that wrote them was made."""
+(主办方：阿里巴巴达摩院), however the change that wrote them was made."""
 
 import icalendar
 import pytest
@@ -22,7 +22,7 @@ TITLES = {
     "de": "Deutsch-chinesischer Roundtable",
     "zh-hans": "中德圆桌会议",
 }
-HOST = {"en": "Host: BGI Group", "de": "Gastgeber: BGI-Gruppe", "zh-hans": "主办方: 华大集团"}
+HOST = {"en": "Host: BGI Group", "de": "Gastgeber: BGI-Gruppe", "zh-hans": "主办方：华大集团"}
 
 
 @pytest.fixture

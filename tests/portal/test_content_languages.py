@@ -90,7 +90,7 @@ def test_the_chinese_public_page_is_mostly_chinese(client, demo):
 
 def test_a_host_is_named_in_the_readers_language(client, demo):
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "主办方: 阿里巴巴达摩院" in page
+    assert "主办方：阿里巴巴达摩院" in page
     assert "Alibaba DAMO Academy" not in page
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import MeetingRequest
@@ -217,7 +218,7 @@ def test_the_name_is_required_and_an_account_without_one_shows_no_e_mail(client,
     assert response.status_code == 400
     people.chen.refresh_from_db()
     assert people.chen.display_name == before
-    with pytest.raises(DomainError, match="Please give your name"):
+    with translation.override("en"), pytest.raises(DomainError, match="Please give your name"):
         update_preferences(
             actor=people.chen,
             user=people.chen,
@@ -228,7 +229,8 @@ def test_the_name_is_required_and_an_account_without_one_shows_no_e_mail(client,
     nameless = factories.RepresentativeFactory(
         institution=people.institution, user__display_name="", user__email="nameless@partner.cn"
     ).user
-    assert str(nameless) == "unnamed participant"
+    with translation.override("en"):
+        assert str(nameless) == "unnamed participant"
     request = ask(people)
     propose_time(actor=nameless, request=request, start=berlin(23, 9))
     client.force_login(people.alice)
