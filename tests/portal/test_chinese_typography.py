@@ -17,14 +17,18 @@ def _reader(user, language):
     return user
 
 
-def test_a_representative_reading_chinese_sees_chinese_punctuation(client, people, ask):
+def _two_topics_and_a_request(people, ask):
     people.tandem.topics.set(
         [
             factories.TopicFactory(name_en="AI diagnostics"),
             factories.TopicFactory(name_en="Wearables"),
         ]
     )
-    request = ask(people)
+    return ask(people)
+
+
+def test_a_representative_reading_chinese_sees_chinese_punctuation(client, people, ask):
+    request = _two_topics_and_a_request(people, ask)
     client.force_login(_reader(people.chen, "zh-hans"))
 
     tandem_page = client.get(reverse("tandem_detail", args=[people.tandem.pk])).content.decode()
@@ -47,13 +51,7 @@ def test_the_new_request_e_mail_in_chinese_has_no_latin_gaps(people, ask):
 
 
 def test_german_keeps_its_comma_colon_and_space(client, people, ask):
-    people.tandem.topics.set(
-        [
-            factories.TopicFactory(name_en="AI diagnostics"),
-            factories.TopicFactory(name_en="Wearables"),
-        ]
-    )
-    request = ask(people)
+    request = _two_topics_and_a_request(people, ask)
     client.force_login(_reader(people.chen, "de"))
     tandem_page = client.get(reverse("tandem_detail", args=[people.tandem.pk])).content.decode()
     assert "AI diagnostics, Wearables" in tandem_page or "Wearables, AI diagnostics" in tandem_page
