@@ -37,6 +37,7 @@ def test_a_representative_reading_chinese_sees_chinese_punctuation(client, peopl
     assert "AI diagnostics、Wearables" in tandem_page or "Wearables、AI diagnostics" in tandem_page
     assert "。 " not in request_page.split("<main")[1]
     assert "：" in request_page and "自 " in request_page
+    assert "由科研-创业组合于 " in request_page and "发起, " not in request_page
 
 
 def test_the_new_request_e_mail_in_chinese_has_no_latin_gaps(people, ask):
