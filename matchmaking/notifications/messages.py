@@ -181,13 +181,14 @@ def request_withdrawn(request: MeetingRequest, actor: User) -> int:
     return _request_message("request_withdrawn", request, actor)
 
 
-def request_cancelled(request: MeetingRequest, actor: User, reason: str = "") -> int:
+def request_cancelled(request: MeetingRequest, actor: User, reason: str = "", *, by: str) -> int:
+    """To both sides, naming the side (or the organisers) that called it off."""
     return _notify(
         "request_cancelled",
         request,
         actor=actor,
         key=f"request:{request.pk}:request_cancelled",
-        context={**_request_context(request), "reason": reason},
+        context={**_request_context(request), "reason": reason, "cancelled_by": by},
     )
 
 
@@ -282,9 +283,12 @@ def meetings_moved(moves: list[tuple[Meeting, datetime]]) -> int:
     )
 
 
-def meeting_cancelled(meeting: Meeting, reason: str = "") -> int:
-    """To both sides, with the reason the person who cancelled gave (if any)."""
-    return _meeting_changes("meeting_cancelled", [(meeting, {"reason": reason})])
+def meeting_cancelled(meeting: Meeting, reason: str = "", *, by: str) -> int:
+    """To both sides, naming the side (or the organisers) that called it off, with the reason
+    given (if any)."""
+    return _meeting_changes(
+        "meeting_cancelled", [(meeting, {"reason": reason, "cancelled_by": by})]
+    )
 
 
 def video_link_changed(meeting: Meeting, actor: User) -> int:

@@ -189,7 +189,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         _set_status(
             meeting, actor=actor, to=MeetingStatus.CANCELLED, action=LogAction.CANCEL, note=reason
         )
-        notifications.meeting_cancelled(meeting, reason=reason)
+        notifications.meeting_cancelled(meeting, reason=reason, by=side)
         request = MeetingRequest.objects.select_for_update().get(pk=meeting.request_id)
         change_request_status(
             request, actor=actor, to=RequestStatus.CANCELLED, action=LogAction.CANCEL, note=reason

@@ -260,7 +260,7 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
     """Either side (or an organiser) calls off a pending or accepted request and its meeting."""
     with transaction.atomic():
         request = lock_request(request)
-        _ensure_side(actor, request, Side.TANDEM, Side.INSTITUTION)
+        side = _ensure_side(actor, request, Side.TANDEM, Side.INSTITUTION)
         meeting = getattr(request, "meeting", None)
         if meeting is not None and meeting.status == MeetingStatus.SCHEDULED:
             cancel_meeting(actor=actor, meeting=meeting, reason=reason)
@@ -273,5 +273,5 @@ def cancel_request(*, actor: User, request: MeetingRequest, reason: str = "") ->
                 action=LogAction.CANCEL,
                 note=reason,
             )
-            notifications.request_cancelled(request, actor, reason)
+            notifications.request_cancelled(request, actor, reason, by=side)
     return request

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import Meeting, OutboxMessage
+from matchmaking.notifications.mime import build_email
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,9 @@ def cancel(client, meeting, reason="Our CEO is ill."):
 
 @pytest.mark.parametrize("who", ["anton", "chen"])
 def test_a_side_cancels_its_meeting_and_both_sides_are_told_why(as_user, people, meeting, who):
+    for person in (people.alice, people.anton, people.chen):
+        person.language = "en"
+        person.save(update_fields=["language"])
     client = as_user(getattr(people, who))
     page = client.get(reverse("request_detail", args=[meeting.request_id])).content.decode()
     assert 'id="cancel-meeting"' in page
@@ -35,6 +39,10 @@ def test_a_side_cancels_its_meeting_and_both_sides_are_told_why(as_user, people,
         people.chen.email,
     }
     assert {m.context["reason"] for m in told} == {"Our CEO is ill."}
+    # Everyone reads which side called it off (here all read English).
+    caller = people.tandem.name if who == "anton" else people.institution.name
+    for message in told:
+        assert f"{caller} called it off." in build_email(message).body
     assert all(m.ics_method == "CANCEL" for m in told)
     page = client.get(reverse("request_detail", args=[meeting.request_id])).content.decode()
     assert meeting.video_url not in page  # nobody is sent into a call that was called off
