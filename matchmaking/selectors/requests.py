@@ -81,24 +81,23 @@ def last_change(request: MeetingRequest) -> LastChange | None:
 def open_request_between(*, tandem_id: int, institution_id: int) -> MeetingRequest | None:
     """The pair's request still under way, if any: its pages lead to it instead of offering a
     second one, which the database would refuse (one open request per pair)."""
-    return MeetingRequest.objects.filter(
-        tandem_id=tandem_id, institution_id=institution_id, status__in=OPEN_REQUEST_STATUSES
-    ).first()
-
-
-def coming_meeting_between(*, tandem_id: int, institution_id: int) -> Meeting | None:
-    """The pair's meeting still to come, if any: its pages say when they meet rather than
-    only that a request is under way."""
     return (
-        Meeting.objects.filter(
-            tandem_id=tandem_id,
-            institution_id=institution_id,
-            status=MeetingStatus.SCHEDULED,
-            ends_at__gt=timezone.now(),
+        MeetingRequest.objects.filter(
+            tandem_id=tandem_id, institution_id=institution_id, status__in=OPEN_REQUEST_STATUSES
         )
-        .order_by("starts_at")
+        .select_related("meeting")
         .first()
     )
+
+
+def coming_meeting(open_request: MeetingRequest | None) -> Meeting | None:
+    """The pair's meeting still to come, if any, read from its open request (a scheduled
+    meeting's request is accepted, and a pair has one open request at most): its pages say
+    when they meet rather than only that a request is under way."""
+    meeting = getattr(open_request, "meeting", None)
+    if meeting and meeting.status == MeetingStatus.SCHEDULED and meeting.ends_at > timezone.now():
+        return meeting
+    return None
 
 
 def free_slots_for(tour: Tour, *, tandem_id: int, institution_id: int) -> list[SlotTime]:

@@ -13,7 +13,7 @@ from ..permissions import (
     tandem_of,
 )
 from ..selectors.directory import institution_cards
-from ..selectors.requests import coming_meeting_between, open_request_between
+from ..selectors.requests import coming_meeting, open_request_between
 from .access import login_required
 from .requests import request_form
 
@@ -59,7 +59,8 @@ def institution_detail(request, pk: int):
     context = {"institution": institution, "tandem": tandem}
     if tandem is not None:
         pair = {"tandem_id": tandem.pk, "institution_id": institution.pk}
-        context["open_request"] = open_request_between(**pair)
-        context["meeting"] = coming_meeting_between(**pair)
-        context["form"] = request_form(request, tandem, institution)
+        open_request = open_request_between(**pair)
+        context |= {"open_request": open_request, "meeting": coming_meeting(open_request)}
+        if open_request is None:  # otherwise the page leads to it and offers no form
+            context["form"] = request_form(request, tandem, institution)
     return render(request, "matchmaking/institution_detail.html", context)

@@ -15,7 +15,7 @@ from ..permissions import (
     tandems_visible_to,
 )
 from ..selectors.directory import tandem_cards
-from ..selectors.requests import coming_meeting_between, open_request_between, waiting_cards
+from ..selectors.requests import coming_meeting, open_request_between, waiting_cards
 from ..services.profiles import INSTITUTION_TEXT_FIELDS, update_institution_profile
 from .access import representative_required
 from .directory import PAGE_SIZE
@@ -59,7 +59,7 @@ def tandem_detail(request, institution, pk: int):
     """A tandem's profile; the partner can ask it for a meeting from here."""
     tour = current_tour(request.user)
     tandem = get_tandem_for_user(request.user, pk, tour)
-    pair = {"tandem_id": tandem.pk, "institution_id": institution.pk}
+    open_request = open_request_between(tandem_id=tandem.pk, institution_id=institution.pk)
     return ask(
         request,
         tandem=tandem,
@@ -69,8 +69,8 @@ def tandem_detail(request, institution, pk: int):
         context={
             "tandem": tandem,
             "institution": institution,
-            "open_request": open_request_between(**pair),
-            "meeting": coming_meeting_between(**pair),
+            "open_request": open_request,
+            "meeting": coming_meeting(open_request),
         },
     )
 

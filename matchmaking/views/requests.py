@@ -55,6 +55,8 @@ def request_form(request, tandem: Tandem, institution: Institution) -> MeetingRe
 
 def ask(request, *, tandem, institution, direction, template, context):
     """Handle the meeting request form of an institution page or a tandem page."""
+    if request.method == "GET" and context.get("open_request") is not None:
+        return render(request, template, context)  # the page leads to it, with no form
     form = request_form(request, tandem, institution)
     if request.method == "POST" and form.is_valid():
         try:

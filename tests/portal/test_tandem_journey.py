@@ -4,6 +4,8 @@ withdrawing, and its own profile."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matchmaking.enums import InstitutionKind, RequestStatus, Seeking, TourStatus
@@ -237,3 +239,19 @@ def test_the_institution_page_says_when_the_tandem_already_meets_it(client, peop
     assert said and "09:00" in said.group(1)
     assert reverse("request_detail", args=[meeting.request_id]) in page
     assert 'id="ask"' not in page
+
+
+def test_a_page_that_leads_to_the_open_request_reads_no_free_slots(client, people, ask):
+    """With a request under way the institution's and the tandem's pages lead to it and offer
+    no form, so nobody's busy slots are read for it."""
+    request = ask(people)
+    for person, url in (
+        (people.alice, reverse("institution_detail", args=[people.institution.pk])),
+        (people.chen, reverse("tandem_detail", args=[people.tandem.pk])),
+    ):
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert 'name="preferred_1"' not in page
+        assert reverse("request_detail", args=[request.pk]) in page
+        assert not any('"matchmaking_blockedslot"' in q["sql"] for q in queries), url
