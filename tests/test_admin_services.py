@@ -338,7 +338,7 @@ def test_the_reason_for_cancelling_a_meeting_reaches_the_e_mail(people, meeting,
     assert {m.to[0] for m in sent} == TANDEM | PARTNER
     # The calendar shows the cancelled entry without the e-mail: it says why too, in each
     # reader's language (the partner's in Chinese).
-    label = {"en": "Reason: ", "de": "Grund: ", "zh-hans": "原因： "}
+    label = {"en": "Reason: ", "de": "Grund: ", "zh-hans": "原因："}
     described = {(m.language, description(m)) for m in cancels_of("meeting_cancelled")}
     assert {language for language, _ in described} == {"en", "zh-hans"}
     assert all(f"{label[lang]}Flight cancelled." in text for lang, text in described)

@@ -63,7 +63,7 @@ def _description(
     the details."""
     # A reason the portal gives (a party left) is in English, for the reader's language; a
     # person's own words find no translation and stay as written.
-    why = f"{_('Reason:')} {_(reason)}" if reason else ""
+    why = f"{_('Reason')}{pgettext('before a value', ': ')}{_(reason)}" if reason else ""
     return "\n\n".join([two_clocks(start, end, zones), *filter(None, (why, *parts))])
 
 
