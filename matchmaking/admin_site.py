@@ -8,8 +8,21 @@ control room only when a page is asked for (importing it here would register the
 on a site that is then replaced)."""
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
+from .models import User
 from .permissions import is_organiser
+
+
+def label_for_organisers(obj) -> str:
+    """A person as organisers pick them: the name the other side reads, and the address, which
+    tells two people of one name apart (and names an account that gave none)."""
+    return f"{obj} <{obj.email}>" if isinstance(obj, User) else str(obj)
+
+
+class OrganisersAutocomplete(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": label_for_organisers(obj)}
 
 
 class OrganisersSite(admin.AdminSite):
@@ -25,6 +38,9 @@ class OrganisersSite(admin.AdminSite):
         if app_label not in built:
             built[app_label] = super().get_app_list(request, app_label)
         return built[app_label]
+
+    def autocomplete_view(self, request):
+        return OrganisersAutocomplete.as_view(admin_site=self)(request)
 
     def get_urls(self):
         from .admin.control_room import urls

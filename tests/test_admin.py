@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from matchmaking.models import Representative
 from tests import demo_copy, factories
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,25 @@ def test_the_session_lists_day_filter_offers_the_chosen_tours_days_once(client, 
     assert days(tour__id__exact=tour.pk) == [d.date.isoformat() for d in tour.days.all()]
     every = days()
     assert len(every) == len(set(every)) == TourDay.objects.values("date").distinct().count()
+
+
+def test_organisers_pick_people_by_name_and_address(client, people):
+    """Two people of one name, or an account that never gave one, are told apart by their
+    address, which organisers may see (the other side never does)."""
+    nameless = factories.UserFactory(display_name="", email="nameless@partner.example")
+    client.force_login(people.otto)
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "matchmaking",
+            "model_name": "representative",
+            "field_name": "user",
+            "term": "nameless",
+        },
+    ).json()["results"]
+    assert [result["text"] for result in found] == [f"{nameless} <nameless@partner.example>"]
+    representative = Representative.objects.get(user=people.chen)
+    page = client.get(
+        reverse("admin:matchmaking_representative_change", args=[representative.pk])
+    ).content.decode()
+    assert f"{people.chen} &lt;{people.chen.email}&gt;" in page

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
+from ..admin_site import label_for_organisers
 from ..enums import LogAction
 from ..models import ActivityLog
 from ..models.languages import localized
@@ -368,7 +369,10 @@ class SafeAutocompleteAdmin(admin.options.BaseModelAdmin):
                     db_field, self.admin_site, using=kwargs.get("using")
                 ),
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.label_from_instance = label_for_organisers
+        return field
 
 
 class ActorForm(forms.ModelForm):
