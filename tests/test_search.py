@@ -35,6 +35,8 @@ SEARCHES = {
     "präzisionsmedizin": ["bgi"],
     "Prazisionsmedizin": ["bgi"],  # accents ignored
     "bezirk  nanshan": ["nanshan"],
+    "Tsinghua Shenzhen": ["rits"],  # each word in another field: a name and a city
+    "深圳 基因组学": ["bgi"],  # a city and a topic, in Chinese
 }
 HOSTILE = ["%", "_", "\\", ".*", "'; DROP TABLE matchmaking_institution; --", "\u0301", "%%__"]
 ROOT = Path(__file__).resolve().parent.parent

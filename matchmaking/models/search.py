@@ -2,8 +2,8 @@
 place in any language, whatever the case, accents and spaces of what was typed.
 
 The searched words of each institution are kept, normalised, in one column (``search_text``), so
-a search is one ``icontains`` on it — the same on PostgreSQL and SQLite, one query however many
-institutions and topics there are."""
+a search is one ``contains`` on it for each word typed (every word must be found) — the same on
+PostgreSQL and SQLite, one query however many institutions and topics there are."""
 
 from __future__ import annotations
 

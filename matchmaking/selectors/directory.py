@@ -29,11 +29,14 @@ def directory(
     language (models/search.py), by kind, by city (its English name) and by topic."""
     institutions = institutions_visible_to(viewer, tour).filter(tours=tour).order_by("name_en")
     if query:
-        # The same normal form on both sides; nothing but accents or spaces finds nothing.
-        key = normalise(query)
-        institutions = (
-            institutions.filter(search_text__contains=key) if key else institutions.none()
-        )
+        # Every word typed must be found somewhere (a name, a place, a topic: "Tsinghua
+        # Shenzhen"), each in the same normal form as the stored text; nothing but accents or
+        # spaces finds nothing.
+        words = [key for key in map(normalise, query.split()) if key]
+        if not words:
+            institutions = institutions.none()
+        for word in words:
+            institutions = institutions.filter(search_text__contains=word)
     if kind:
         institutions = institutions.filter(kind=kind)
     if city:
