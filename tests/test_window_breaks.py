@@ -307,6 +307,9 @@ def test_the_tour_page_neither_deletes_nor_narrows_a_day_holding_a_meeting(peopl
         formset = days({**data, **change}, instance=people.tour, prefix="days")
         assert not formset.is_valid()
         assert "no longer be in one of the day's slots" in " ".join(formset.non_form_errors())
+    # A window that is no time at all is that row's error, not a failure of the page.
+    formset = days({**data, "days-0-window_start": "garbage"}, instance=people.tour, prefix="days")
+    assert not formset.is_valid() and formset.errors[0]["window_start"]
 
 
 def test_the_slot_length_stays_while_meetings_are_scheduled(client, people):

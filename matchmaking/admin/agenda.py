@@ -57,6 +57,8 @@ class TourDaysFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if any(self.errors):  # a row's own mistakes first: its window may not even be a time
+            return
         refusals = []
         for form in self.initial_forms:
             data = form.cleaned_data
